@@ -1,0 +1,42 @@
+package dev.roost.server;
+
+import dev.roost.server.config.InvalidConfigException;
+import io.helidon.config.Config;
+import io.helidon.logging.common.LogConfig;
+
+/** Starts the Roost server from application.yaml and environment overrides. */
+public final class Main {
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        LogConfig.configureRuntime();
+        Config config = Config.create();
+        ServerSettings settings;
+        try {
+            settings = ServerSettings.create(config.get("roost"));
+        } catch (InvalidConfigException e) {
+            System.err.println("Invalid configuration: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        RoostServer server = RoostServer.start(config.get("server"), settings);
+        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "roost-shutdown"));
+        server.generatedAdminToken().ifPresent(Main::announceAdminToken);
+        System.getLogger(Main.class.getName()).log(System.Logger.Level.INFO,
+                "Roost is listening on port {0} (REST /api/v1, gRPC roost.v1, /observe/health)",
+                String.valueOf(server.port()));
+    }
+
+    /** Shown once, on the console only (never through the logger), so it stays out of log files. */
+    private static void announceAdminToken(String token) {
+        System.out.println("""
+
+                ================================================================
+                 Initial admin token (shown once; store it now):
+                   %s
+                 Use it as:  Authorization: Bearer <token>
+                ================================================================
+                """.formatted(token));
+    }
+}

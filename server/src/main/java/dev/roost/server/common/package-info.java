@@ -1,0 +1,2 @@
+/** Small value types and checks every feature shares: typed ids, Snowflake ids, pages, validation. */
+package dev.roost.server.common;

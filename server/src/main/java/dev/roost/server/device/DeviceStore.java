@@ -1,0 +1,49 @@
+package dev.roost.server.device;
+
+import dev.roost.server.common.DeviceId;
+import dev.roost.server.common.Page;
+import dev.roost.server.common.PageRequest;
+
+import java.time.Instant;
+import java.util.Collection;
+import java.util.Optional;
+import java.util.Set;
+
+/** Persistence of devices and their event log. */
+public interface DeviceStore {
+
+    /**
+     * Stores a new device with its secret hash and its first event, atomically.
+     *
+     * @throws dev.roost.server.error.RoostException ALREADY_EXISTS when the hardware pair is taken
+     */
+    void insert(Device device, String secretHash, DeviceEvent registered);
+
+    Optional<Device> find(DeviceId id);
+
+    Optional<Device> findByHardware(Hardware hardware);
+
+    /** The stored bcrypt hash of the device's secret. */
+    Optional<String> secretHash(DeviceId id);
+
+    Page<Device> list(DeviceFilter filter, PageRequest page);
+
+    /** The subset of {@code ids} that exist and are not decommissioned. */
+    Set<DeviceId> existing(Collection<DeviceId> ids);
+
+    /** Replaces the mutable fields of {@code device} (matched by id). False when it no longer exists. */
+    boolean update(Device device);
+
+    /**
+     * Moves a device from {@code expected} to {@code event.to()} and records the event, atomically.
+     * Leaving a state for DECOMMISSIONED also drops every group membership.
+     *
+     * @return false when the device was no longer in {@code expected} (a concurrent change won)
+     */
+    boolean transition(DeviceId id, DeviceState expected, DeviceEvent event);
+
+    void updateSecretHash(DeviceId id, String secretHash, Instant at);
+
+    /** Events matching {@code query}, newest first. */
+    Page<DeviceEvent> events(EventQuery query, PageRequest page);
+}

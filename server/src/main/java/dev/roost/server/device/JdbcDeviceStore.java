@@ -1,0 +1,282 @@
+package dev.roost.server.device;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.roost.server.common.DeviceId;
+import dev.roost.server.common.Page;
+import dev.roost.server.common.PageRequest;
+import dev.roost.server.error.ErrorCode;
+import dev.roost.server.error.RoostException;
+import dev.roost.server.storage.Database;
+import dev.roost.server.storage.Rows;
+import io.helidon.dbclient.DbExecute;
+import io.helidon.dbclient.DbRow;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/** {@link DeviceStore} on the relational database. */
+public final class JdbcDeviceStore implements DeviceStore {
+    private static final String COLUMNS = "d.id, d.name, d.device_type, d.hardware_serial, d.hardware_model, "
+            + "d.software_version, d.software_updated_at, d.description, d.nics_json, d.labels_json, d.state, "
+            + "d.created_at, d.updated_at, d.last_seen_at";
+    private static final TypeReference<List<NetworkInterface>> NICS = new TypeReference<>() { };
+    private static final TypeReference<Map<String, String>> LABELS = new TypeReference<>() { };
+
+    private final Database db;
+    private final ObjectMapper json;
+
+    public JdbcDeviceStore(Database db, ObjectMapper json) {
+        this.db = db;
+        this.json = json;
+    }
+
+    @Override
+    public void insert(Device device, String secretHash, DeviceEvent registered) {
+        try {
+            db.inTransaction(tx -> {
+                tx.insert("INSERT INTO devices (id, name, device_type, hardware_serial, hardware_model, "
+                                + "software_version, software_updated_at, description, nics_json, labels_json, state, "
+                                + "secret_hash, created_at, updated_at, last_seen_at) "
+                                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        device.id().value(), device.name(), device.type(), device.hardware().serial(),
+                        device.hardware().model(), device.softwareVersion(), Rows.millis(device.softwareUpdatedAt()),
+                        device.description(), write(device.networkInterfaces()), write(device.labels()),
+                        device.state().name(), secretHash, device.createdAt().toEpochMilli(),
+                        device.updatedAt().toEpochMilli(), Rows.millis(device.lastSeenAt()));
+                insertLabels(tx, device.id(), device.labels());
+                insertEvent(tx, registered);
+                return null;
+            });
+        } catch (RuntimeException e) {
+            if (Database.isConstraintViolation(e)) {
+                throw new RoostException(ErrorCode.ALREADY_EXISTS, "a device with hardware serial '"
+                        + device.hardware().serial() + "' and model '" + device.hardware().model() + "' exists");
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public Optional<Device> find(DeviceId id) {
+        return db.client().execute().get("SELECT " + COLUMNS + " FROM devices d WHERE d.id = ?", id.value())
+                .map(this::device);
+    }
+
+    @Override
+    public Optional<Device> findByHardware(Hardware hardware) {
+        return db.client().execute().get("SELECT " + COLUMNS + " FROM devices d "
+                        + "WHERE d.hardware_serial = ? AND d.hardware_model = ?", hardware.serial(), hardware.model())
+                .map(this::device);
+    }
+
+    @Override
+    public Optional<String> secretHash(DeviceId id) {
+        return db.client().execute().get("SELECT secret_hash FROM devices WHERE id = ?", id.value())
+                .map(row -> Rows.stringOf(row, "secret_hash"));
+    }
+
+    @Override
+    public Page<Device> list(DeviceFilter filter, PageRequest page) {
+        StringBuilder where = new StringBuilder(" WHERE 1 = 1");
+        List<Object> params = new ArrayList<>();
+        if (!filter.states().isEmpty()) {
+            where.append(" AND d.state IN (").append(Rows.placeholders(filter.states())).append(')');
+            filter.states().forEach(state -> params.add(state.name()));
+        }
+        filter.group().ifPresent(group -> {
+            where.append(" AND EXISTS (SELECT 1 FROM group_members m WHERE m.device_id = d.id AND m.group_id = ?)");
+            params.add(group.value());
+        });
+        filter.labels().forEach((key, value) -> {
+            where.append(" AND EXISTS (SELECT 1 FROM device_labels l WHERE l.device_id = d.id "
+                    + "AND l.label_key = ? AND l.label_value = ?)");
+            params.add(key);
+            params.add(value);
+        });
+        filter.namePrefix().ifPresent(prefix -> {
+            where.append(" AND d.name LIKE ?");
+            params.add(Rows.likePrefix(prefix));
+        });
+        filter.modelPrefix().ifPresent(prefix -> {
+            where.append(" AND d.hardware_model LIKE ?");
+            params.add(Rows.likePrefix(prefix));
+        });
+        long total = count("SELECT COUNT(*) AS n FROM devices d" + where, params);
+        List<Object> pageParams = new ArrayList<>(params);
+        page.after().ifPresent(after -> {
+            where.append(" AND d.id > ?");
+            pageParams.add(after);
+        });
+        pageParams.add(page.size() + 1);
+        try (Stream<DbRow> rows = db.client().execute().query(
+                "SELECT " + COLUMNS + " FROM devices d" + where + " ORDER BY d.id LIMIT ?", pageParams.toArray())) {
+            return Page.of(rows.map(this::device).toList(), page, d -> d.id().value(), total);
+        }
+    }
+
+    @Override
+    public Set<DeviceId> existing(Collection<DeviceId> ids) {
+        if (ids.isEmpty()) {
+            return Set.of();
+        }
+        Object[] params = ids.stream().map(DeviceId::value).toArray();
+        try (Stream<DbRow> rows = db.client().execute().query("SELECT id FROM devices WHERE id IN ("
+                + Rows.placeholders(params.length) + ") AND state <> 'DECOMMISSIONED'", params)) {
+            Set<DeviceId> found = new HashSet<>();
+            rows.forEach(row -> found.add(new DeviceId(Rows.longOf(row, "id"))));
+            return found;
+        }
+    }
+
+    @Override
+    public boolean update(Device device) {
+        return db.inTransaction(tx -> {
+            long changed = tx.update("UPDATE devices SET name = ?, device_type = ?, software_version = ?, "
+                            + "software_updated_at = ?, description = ?, nics_json = ?, labels_json = ?, updated_at = ? "
+                            + "WHERE id = ?",
+                    device.name(), device.type(), device.softwareVersion(), Rows.millis(device.softwareUpdatedAt()),
+                    device.description(), write(device.networkInterfaces()), write(device.labels()),
+                    device.updatedAt().toEpochMilli(), device.id().value());
+            if (changed == 0) {
+                return false;
+            }
+            tx.delete("DELETE FROM device_labels WHERE device_id = ?", device.id().value());
+            insertLabels(tx, device.id(), device.labels());
+            return true;
+        });
+    }
+
+    @Override
+    public boolean transition(DeviceId id, DeviceState expected, DeviceEvent event) {
+        return db.inTransaction(tx -> {
+            long changed = tx.update("UPDATE devices SET state = ?, updated_at = ? WHERE id = ? AND state = ?",
+                    event.to().name(), event.at().toEpochMilli(), id.value(), expected.name());
+            if (changed == 0) {
+                return false;
+            }
+            if (event.to() == DeviceState.DECOMMISSIONED) {
+                tx.delete("DELETE FROM group_members WHERE device_id = ?", id.value());
+            }
+            insertEvent(tx, event);
+            return true;
+        });
+    }
+
+    @Override
+    public void updateSecretHash(DeviceId id, String secretHash, Instant at) {
+        db.client().execute().update("UPDATE devices SET secret_hash = ?, updated_at = ? WHERE id = ?",
+                secretHash, at.toEpochMilli(), id.value());
+    }
+
+    @Override
+    public Page<DeviceEvent> events(EventQuery query, PageRequest page) {
+        StringBuilder where = new StringBuilder(" WHERE 1 = 1");
+        List<Object> params = new ArrayList<>();
+        if (!query.devices().isEmpty()) {
+            where.append(" AND e.device_id IN (").append(Rows.placeholders(query.devices())).append(')');
+            query.devices().forEach(device -> params.add(device.value()));
+        }
+        query.group().ifPresent(group -> {
+            where.append(" AND EXISTS (SELECT 1 FROM group_members m WHERE m.device_id = e.device_id "
+                    + "AND m.group_id = ?)");
+            params.add(group.value());
+        });
+        if (!query.types().isEmpty()) {
+            where.append(" AND e.event_type IN (").append(Rows.placeholders(query.types())).append(')');
+            params.addAll(query.types());
+        }
+        query.since().ifPresent(since -> {
+            where.append(" AND e.occurred_at >= ?");
+            params.add(since.toEpochMilli());
+        });
+        query.until().ifPresent(until -> {
+            where.append(" AND e.occurred_at < ?");
+            params.add(until.toEpochMilli());
+        });
+        long total = count("SELECT COUNT(*) AS n FROM device_events e" + where, params);
+        List<Object> pageParams = new ArrayList<>(params);
+        page.after().ifPresent(before -> {
+            where.append(" AND e.id < ?");
+            pageParams.add(before);
+        });
+        pageParams.add(page.size() + 1);
+        try (Stream<DbRow> rows = db.client().execute().query("SELECT e.id, e.device_id, e.occurred_at, e.event_type, "
+                + "e.actor, e.from_state, e.to_state, e.reason, e.detail_json FROM device_events e" + where
+                + " ORDER BY e.id DESC LIMIT ?", pageParams.toArray())) {
+            return Page.of(rows.map(JdbcDeviceStore::event).toList(), page, DeviceEvent::id, total);
+        }
+    }
+
+    /** Records an event inside a caller's transaction. */
+    static void insertEvent(DbExecute tx, DeviceEvent event) {
+        tx.insert("INSERT INTO device_events (id, device_id, occurred_at, event_type, actor, from_state, to_state, "
+                        + "reason, detail_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                event.id(), event.deviceId().value(), event.at().toEpochMilli(), event.type(), event.actor(),
+                event.from().name(), event.to().name(), event.reason(), event.detailJson());
+    }
+
+    private void insertLabels(DbExecute tx, DeviceId id, Map<String, String> labels) {
+        labels.forEach((key, value) -> tx.insert(
+                "INSERT INTO device_labels (device_id, label_key, label_value) VALUES (?, ?, ?)",
+                id.value(), key, value));
+    }
+
+    private long count(String sql, List<Object> params) {
+        return db.client().execute().get(sql, params.toArray())
+                .map(row -> Rows.longOf(row, "n"))
+                .orElse(0L);
+    }
+
+    private Device device(DbRow row) {
+        return new Device(new DeviceId(Rows.longOf(row, "id")),
+                Rows.stringOf(row, "name"),
+                Rows.stringOf(row, "device_type"),
+                new Hardware(Rows.stringOf(row, "hardware_serial"), Rows.stringOf(row, "hardware_model")),
+                Rows.stringOf(row, "software_version"),
+                Rows.optionalInstantOf(row, "software_updated_at"),
+                read(Rows.stringOf(row, "nics_json"), NICS),
+                Rows.stringOf(row, "description"),
+                read(Rows.stringOf(row, "labels_json"), LABELS),
+                DeviceState.valueOf(Rows.stringOf(row, "state")),
+                Rows.instantOf(row, "created_at"),
+                Rows.instantOf(row, "updated_at"),
+                Rows.optionalInstantOf(row, "last_seen_at"));
+    }
+
+    private static DeviceEvent event(DbRow row) {
+        return new DeviceEvent(Rows.longOf(row, "id"),
+                new DeviceId(Rows.longOf(row, "device_id")),
+                Rows.instantOf(row, "occurred_at"),
+                Rows.stringOf(row, "event_type"),
+                Rows.stringOf(row, "actor"),
+                DeviceState.valueOf(Rows.stringOf(row, "from_state")),
+                DeviceState.valueOf(Rows.stringOf(row, "to_state")),
+                Rows.stringOf(row, "reason"),
+                Rows.stringOf(row, "detail_json"));
+    }
+
+    private String write(Object value) {
+        try {
+            return json.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot encode " + value.getClass().getSimpleName(), e);
+        }
+    }
+
+    private <T> T read(String text, TypeReference<T> type) {
+        try {
+            return json.readValue(text, type);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored JSON is corrupt: " + e.getOriginalMessage(), e);
+        }
+    }
+}

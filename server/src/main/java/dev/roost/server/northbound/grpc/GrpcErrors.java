@@ -1,0 +1,38 @@
+package dev.roost.server.northbound.grpc;
+
+import dev.roost.server.error.ErrorCode;
+import dev.roost.server.error.RoostException;
+import io.grpc.Metadata;
+import io.grpc.ServerCall;
+import io.grpc.Status;
+
+/** Maps any failure of a call to a gRPC status, the one place gRPC errors are decided and logged. */
+final class GrpcErrors {
+    /** Trailer carrying the {@link ErrorCode} name, so clients see the same type as REST callers. */
+    static final Metadata.Key<String> ERROR_TYPE = Metadata.Key.of("roost-error-type", Metadata.ASCII_STRING_MARSHALLER);
+    private static final System.Logger LOG = System.getLogger(GrpcErrors.class.getName());
+
+    private GrpcErrors() {
+    }
+
+    static void close(ServerCall<?, ?> call, Throwable failure) {
+        ErrorCode code;
+        String message;
+        if (failure instanceof RoostException roost) {
+            code = roost.code();
+            message = roost.getMessage();
+        } else {
+            code = ErrorCode.INTERNAL;
+            message = "internal error";
+            LOG.log(System.Logger.Level.ERROR, "gRPC call " + call.getMethodDescriptor().getFullMethodName()
+                    + " failed", failure);
+        }
+        Metadata trailers = new Metadata();
+        trailers.put(ERROR_TYPE, code.name());
+        try {
+            call.close(Status.fromCode(code.grpcCode()).withDescription(message), trailers);
+        } catch (IllegalStateException alreadyClosed) {
+            LOG.log(System.Logger.Level.DEBUG, "call already closed when mapping {0}", code);
+        }
+    }
+}

@@ -1,0 +1,2 @@
+/** Roost's server: start-up, settings and the wiring of features into one Helidon WebServer. */
+package dev.roost.server;

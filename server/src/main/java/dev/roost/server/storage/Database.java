@@ -1,0 +1,112 @@
+package dev.roost.server.storage;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.roost.server.error.ErrorCode;
+import dev.roost.server.error.RoostException;
+import io.helidon.dbclient.DbClient;
+import io.helidon.dbclient.DbTransaction;
+import io.helidon.dbclient.jdbc.JdbcClientBuilder;
+import org.flywaydb.core.Flyway;
+
+import java.sql.SQLException;
+import java.util.function.Function;
+
+/**
+ * The relational store: a HikariCP pool, schema migrations (Flyway, from {@code sql/}) applied at
+ * open, and a Helidon {@link DbClient} over the pool for every query.
+ */
+public final class Database implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(Database.class.getName());
+
+    private final HikariDataSource dataSource;
+    private final DbClient client;
+
+    private Database(HikariDataSource dataSource, DbClient client) {
+        this.dataSource = dataSource;
+        this.client = client;
+    }
+
+    /** Opens the pool and migrates the schema to the newest version. */
+    public static Database open(DatabaseSettings settings) {
+        HikariConfig hikari = new HikariConfig();
+        hikari.setJdbcUrl(settings.url());
+        hikari.setUsername(settings.username());
+        hikari.setPassword(settings.password());
+        hikari.setMaximumPoolSize(settings.poolSize());
+        hikari.setConnectionTimeout(settings.connectTimeout().toMillis());
+        hikari.setPoolName("roost-db");
+        HikariDataSource dataSource = new HikariDataSource(hikari);
+        try {
+            var result = Flyway.configure()
+                    .dataSource(dataSource)
+                    .locations("classpath:db/migration")
+                    .load()
+                    .migrate();
+            LOG.log(System.Logger.Level.INFO, "Database schema at version {0} ({1} migrations applied) on {2}",
+                    result.targetSchemaVersion == null ? "current" : result.targetSchemaVersion,
+                    result.migrationsExecuted, settings.url());
+            DbClient client = JdbcClientBuilder.create()
+                    .connectionPool(() -> connection(dataSource))
+                    .build();
+            return new Database(dataSource, client);
+        } catch (RuntimeException e) {
+            dataSource.close();
+            throw e;
+        }
+    }
+
+    private static java.sql.Connection connection(HikariDataSource dataSource) {
+        try {
+            return dataSource.getConnection();
+        } catch (SQLException e) {
+            throw new RoostException(ErrorCode.UNAVAILABLE, "database unavailable");
+        }
+    }
+
+    public DbClient client() {
+        return client;
+    }
+
+    /** Runs {@code work} in one transaction: committed when it returns, rolled back when it throws. */
+    public <T> T inTransaction(Function<DbTransaction, T> work) {
+        DbTransaction tx = client.transaction();
+        try {
+            T result = work.apply(tx);
+            tx.commit();
+            return result;
+        } catch (RuntimeException e) {
+            try {
+                tx.rollback();
+            } catch (RuntimeException rollbackFailure) {
+                e.addSuppressed(rollbackFailure);
+            }
+            throw e;
+        }
+    }
+
+    /** True when {@code e} was caused by a unique or foreign-key constraint (SQLState class 23). */
+    public static boolean isConstraintViolation(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("23")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** True when a connection can be had and answers a trivial query within two seconds. */
+    public boolean isReachable() {
+        try (var connection = dataSource.getConnection()) {
+            return connection.isValid(2);
+        } catch (SQLException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public void close() {
+        client.close();
+        dataSource.close();
+    }
+}

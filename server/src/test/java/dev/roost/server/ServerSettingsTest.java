@@ -1,0 +1,69 @@
+package dev.roost.server;
+
+import dev.roost.server.config.InvalidConfigException;
+import io.helidon.config.Config;
+import io.helidon.config.ConfigSources;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ServerSettingsTest {
+
+    private static Config roost(Map<String, String> values) {
+        java.util.Map<String, String> prefixed = new java.util.HashMap<>();
+        values.forEach((k, v) -> prefixed.put("roost." + k, v));
+        return Config.just(ConfigSources.create(prefixed)).get("roost");
+    }
+
+    @Test
+    void defaults_areTheDocumentedOnes() {
+        ServerSettings settings = ServerSettings.create(roost(Map.of()));
+        assertThat(settings.db().url()).startsWith("jdbc:h2:file:./data/roost");
+        assertThat(settings.nodeId()).isZero();
+        assertThat(settings.bcryptCost()).isEqualTo(10);
+        assertThat(settings.authFailureWindow()).isEqualTo(Duration.ofMinutes(1));
+        assertThat(settings.tls()).isEmpty();
+        assertThat(settings.adminToken()).isEmpty();
+    }
+
+    @Test
+    void nodeIdOutOfRange_namesTheKey() {
+        assertThatThrownBy(() -> ServerSettings.create(roost(Map.of("snowflake.node", "5000"))))
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessage("roost.snowflake.node: must be 0..1023, was 5000");
+    }
+
+    @Test
+    void nonNumericCost_namesTheKey() {
+        assertThatThrownBy(() -> ServerSettings.create(roost(Map.of("bcrypt.cost", "ten"))))
+                .hasMessageStartingWith("roost.bcrypt.cost: must be a whole number");
+    }
+
+    @Test
+    void badDuration_namesTheKey() {
+        assertThatThrownBy(() -> ServerSettings.create(roost(Map.of("auth.failure-window", "60s"))))
+                .hasMessageStartingWith("roost.auth.failure-window: must be an ISO-8601 duration");
+    }
+
+    @Test
+    void unknownDatabaseUrl_namesTheKey() {
+        assertThatThrownBy(() -> ServerSettings.create(roost(Map.of("db.url", "jdbc:postgresql://x/y"))))
+                .hasMessageStartingWith("roost.db.url:");
+    }
+
+    @Test
+    void tlsCertWithoutKey_namesTheMissingKey() {
+        assertThatThrownBy(() -> ServerSettings.create(roost(Map.of("tls.cert", "/etc/hosts"))))
+                .hasMessageStartingWith("roost.tls.key: is required");
+    }
+
+    @Test
+    void shortAdminToken_isRejected() {
+        assertThatThrownBy(() -> ServerSettings.create(roost(Map.of("admin.token", "short"))))
+                .hasMessage("roost.admin.token: must be at least 16 characters");
+    }
+}

@@ -1,0 +1,109 @@
+package dev.roost.server.support;
+
+import dev.roost.server.RoostServer;
+import dev.roost.server.ServerSettings;
+import io.grpc.CallCredentials;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.helidon.config.Config;
+import io.helidon.config.ConfigSources;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The real server on an ephemeral port over a fresh database, with a real gRPC channel and a real
+ * HTTP client. bcrypt runs at its lowest cost so that tests stay fast.
+ */
+public final class TestServer implements AutoCloseable {
+    public static final String ADMIN_TOKEN = "test-admin-token-0123456789";
+
+    private final TestDatabase database;
+    private final RoostServer server;
+    private final ManagedChannel channel;
+    private final RestClient rest;
+
+    private TestServer(TestDatabase database, RoostServer server) {
+        this.database = database;
+        this.server = server;
+        this.channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
+        this.rest = new RestClient("http://127.0.0.1:" + server.port());
+    }
+
+    public static TestServer start() {
+        return start(Map.of());
+    }
+
+    /** @param roostOverrides keys under {@code roost} (e.g. "auth.max-failures") and their values */
+    public static TestServer start(Map<String, String> roostOverrides) {
+        TestDatabase database = TestDatabase.create();
+        try {
+            return new TestServer(database, RoostServer.start(serverConfig(), settings(database, roostOverrides)));
+        } catch (RuntimeException e) {
+            database.close();
+            throw e;
+        }
+    }
+
+    public static ServerSettings settings(TestDatabase database, Map<String, String> roostOverrides) {
+        Map<String, String> values = new java.util.HashMap<>(Map.of(
+                "db.url", database.settings().url(),
+                "db.username", database.settings().username(),
+                "db.password", database.settings().password(),
+                "bcrypt.cost", "4",
+                "admin.token", ADMIN_TOKEN));
+        values.putAll(roostOverrides);
+        return ServerSettings.create(Config.just(ConfigSources.create(values)));
+    }
+
+    private static Config serverConfig() {
+        return Config.just(ConfigSources.create(Map.of("port", "0", "host", "127.0.0.1")));
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    public ManagedChannel channel() {
+        return channel;
+    }
+
+    public RestClient rest() {
+        return rest;
+    }
+
+    public Optional<String> generatedAdminToken() {
+        return server.generatedAdminToken();
+    }
+
+    /** Per-call credentials sending "authorization: Bearer {@code token}". */
+    public static CallCredentials bearer(String token) {
+        return new CallCredentials() {
+            @Override
+            public void applyRequestMetadata(RequestInfo info, Executor executor, MetadataApplier applier) {
+                Metadata headers = new Metadata();
+                headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
+                applier.apply(headers);
+            }
+        };
+    }
+
+    /** A deadline for test calls: long enough never to fire on a healthy server. */
+    public static final Duration CALL_DEADLINE = Duration.ofSeconds(20);
+
+    @Override
+    public void close() {
+        channel.shutdownNow();
+        try {
+            channel.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        server.close();
+        database.close();
+    }
+}
