@@ -25,7 +25,7 @@ public final class AccessHttpService implements HttpService {
         this.json = json;
     }
 
-    record Login(String username, String password, long ttlSeconds) {
+    record Login(String username, String password, Long ttlSeconds) {
     }
 
     record NewUser(String username, String password, String role) {
@@ -34,7 +34,7 @@ public final class AccessHttpService implements HttpService {
     record UserChange(Optional<String> password, Optional<String> role, Optional<Boolean> disabled) {
     }
 
-    record NewToken(String name, String role, long ttlSeconds) {
+    record NewToken(String name, String role, Long ttlSeconds) {
     }
 
     record WhoAmI(String principal, Role role, String tokenId) {
@@ -111,7 +111,10 @@ public final class AccessHttpService implements HttpService {
         }
     }
 
-    private static Optional<Duration> ttl(long seconds) {
+    private static Optional<Duration> ttl(Long seconds) {
+        if (seconds == null) {
+            return Optional.empty();
+        }
         if (seconds < 0) {
             throw RoostException.invalid("ttl_seconds", "must not be negative");
         }

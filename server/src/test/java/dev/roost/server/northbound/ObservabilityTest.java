@@ -1,0 +1,85 @@
+package dev.roost.server.northbound;
+
+import dev.roost.server.support.RestClient.Reply;
+import dev.roost.server.support.TestServer;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse;
+import io.grpc.health.v1.HealthGrpc;
+import io.grpc.reflection.v1.ServerReflectionGrpc;
+import io.grpc.reflection.v1.ServerReflectionRequest;
+import io.grpc.reflection.v1.ServerReflectionResponse;
+import io.grpc.stub.StreamObserver;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ObservabilityTest {
+    private static TestServer server;
+
+    @BeforeAll
+    static void start() {
+        server = TestServer.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    @Test
+    void healthEndpoint_isUpWithADatabaseCheck_withoutAToken() {
+        Reply health = server.rest().get("/observe/health", null);
+        assertThat(health.status()).isEqualTo(200);
+        assertThat(health.body().get("status").asText()).isEqualTo("UP");
+        assertThat(health.raw()).contains("database");
+    }
+
+    @Test
+    void metricsEndpoint_answers() {
+        Reply metrics = server.rest().send(server.rest().request("/observe/metrics", null)
+                .header("Accept", "text/plain").GET());
+        assertThat(metrics.status()).isEqualTo(200);
+        assertThat(metrics.raw()).isNotBlank();
+    }
+
+    @Test
+    void grpcHealthService_reportsServing() {
+        HealthCheckResponse response = HealthGrpc.newBlockingStub(server.channel())
+                .withDeadlineAfter(10, TimeUnit.SECONDS)
+                .check(HealthCheckRequest.getDefaultInstance());
+        assertThat(response.getStatus()).isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
+    }
+
+    @Test
+    void grpcReflection_listsRoostServices() throws Exception {
+        CompletableFuture<List<String>> services = new CompletableFuture<>();
+        StreamObserver<ServerReflectionRequest> requests = ServerReflectionGrpc.newStub(server.channel())
+                .withDeadlineAfter(10, TimeUnit.SECONDS)
+                .serverReflectionInfo(new StreamObserver<>() {
+                    @Override
+                    public void onNext(ServerReflectionResponse response) {
+                        services.complete(response.getListServicesResponse().getServiceList().stream()
+                                .map(s -> s.getName()).toList());
+                    }
+
+                    @Override
+                    public void onError(Throwable t) {
+                        services.completeExceptionally(t);
+                    }
+
+                    @Override
+                    public void onCompleted() {
+                    }
+                });
+        requests.onNext(ServerReflectionRequest.newBuilder().setListServices("*").build());
+        List<String> names = services.get(10, TimeUnit.SECONDS);
+        requests.onCompleted();
+        assertThat(names).contains("roost.v1.DeviceService", "roost.v1.GroupService", "roost.v1.AccessService");
+    }
+}
