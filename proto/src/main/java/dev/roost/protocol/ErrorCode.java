@@ -1,0 +1,14 @@
+package dev.roost.protocol;
+
+/** Codes of {@code error} messages (docs/protocol.md §4). */
+public enum ErrorCode {
+    BAD_FRAME,
+    BAD_ENVELOPE,
+    UNKNOWN_TYPE,
+    MISSING_FIELD,
+    INVALID_FIELD,
+    NOT_AUTHENTICATED,
+    UNKNOWN_COMMAND,
+    RATE_LIMITED,
+    INTERNAL
+}

@@ -1,0 +1,133 @@
+package dev.roost.protocol;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.type.LogicalType;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.util.Iterator;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Reads and writes protocol v1 messages. Thread-safe. Every malformed input becomes a
+ * {@link ProtocolException} with the precise code of docs/protocol.md §4.
+ */
+public final class PduCodec {
+    private static final Set<String> ENVELOPE_FIELDS = Set.of("type", "id", "reply_to", "ts", "body");
+    private static final int MAX_ID_LENGTH = 64;
+
+    private final ObjectMapper mapper = JsonMapper.builder()
+            .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .serializationInclusion(JsonInclude.Include.NON_NULL)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
+            .build();
+
+    public PduCodec() {
+        // Strict types inside bodies: "5" is not 5 and 5 is not "5".
+        mapper.coercionConfigFor(LogicalType.Textual)
+                .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
+        for (LogicalType type : new LogicalType[] {LogicalType.Integer, LogicalType.Float, LogicalType.Boolean}) {
+            mapper.coercionConfigFor(type)
+                    .setCoercion(CoercionInputShape.String, CoercionAction.Fail)
+                    .setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail);
+        }
+    }
+
+    public ObjectMapper mapper() {
+        return mapper;
+    }
+
+    public Pdu decode(String text) {
+        JsonNode tree;
+        try {
+            tree = mapper.readTree(text);
+        } catch (JsonProcessingException e) {
+            throw new ProtocolException(ErrorCode.BAD_FRAME, "not JSON: " + e.getOriginalMessage());
+        }
+        if (tree == null || !tree.isObject()) {
+            throw new ProtocolException(ErrorCode.BAD_FRAME, "a message must be a JSON object");
+        }
+        String id = text(tree, "id");
+        if (id == null || id.isEmpty() || id.length() > MAX_ID_LENGTH) {
+            throw new ProtocolException(ErrorCode.BAD_ENVELOPE, "id must be a string of 1.." + MAX_ID_LENGTH
+                    + " characters");
+        }
+        try {
+            for (Iterator<String> names = tree.fieldNames(); names.hasNext(); ) {
+                String name = names.next();
+                if (!ENVELOPE_FIELDS.contains(name)) {
+                    throw new ProtocolException(ErrorCode.BAD_ENVELOPE, "unknown envelope field '" + name + "'");
+                }
+            }
+            String typeName = text(tree, "type");
+            if (typeName == null) {
+                throw new ProtocolException(ErrorCode.BAD_ENVELOPE, "type must be a string");
+            }
+            MessageType type = MessageType.ofWireName(typeName).orElseThrow(() ->
+                    new ProtocolException(ErrorCode.UNKNOWN_TYPE, "unknown message type '" + typeName + "'"));
+            JsonNode replyTo = tree.get("reply_to");
+            if (replyTo != null && !replyTo.isNull() && !replyTo.isTextual()) {
+                throw new ProtocolException(ErrorCode.BAD_ENVELOPE, "reply_to must be a string");
+            }
+            JsonNode ts = tree.get("ts");
+            if (ts != null && !ts.isNull() && !ts.canConvertToLong()) {
+                throw new ProtocolException(ErrorCode.BAD_ENVELOPE, "ts must be an integer");
+            }
+            JsonNode bodyNode = tree.get("body");
+            if (bodyNode == null || !bodyNode.isObject()) {
+                throw new ProtocolException(ErrorCode.BAD_ENVELOPE, "body must be an object");
+            }
+            Body body = body(type, (ObjectNode) bodyNode);
+            body.validate();
+            return new Pdu(id, replyTo == null || replyTo.isNull() ? Optional.empty() : Optional.of(replyTo.asText()),
+                    ts == null || ts.isNull() ? 0 : ts.asLong(), body);
+        } catch (ProtocolException e) {
+            throw e.withMessageId(id);
+        }
+    }
+
+    public String encode(Pdu pdu) {
+        ObjectNode tree = mapper.createObjectNode();
+        tree.put("type", pdu.type().wireName());
+        tree.put("id", pdu.id());
+        pdu.replyTo().ifPresent(replyTo -> tree.put("reply_to", replyTo));
+        if (pdu.ts() != 0) {
+            tree.put("ts", pdu.ts());
+        }
+        tree.set("body", mapper.valueToTree(pdu.body()));
+        try {
+            return mapper.writeValueAsString(tree);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot encode " + pdu.type(), e);
+        }
+    }
+
+    private Body body(MessageType type, ObjectNode node) {
+        try {
+            return mapper.treeToValue(node, type.bodyType());
+        } catch (JsonProcessingException e) {
+            String path = e instanceof com.fasterxml.jackson.databind.JsonMappingException mapping
+                    ? mapping.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName()
+                    : "[" + r.getIndex() + "]").reduce((a, b) -> a + "." + b).orElse("") : "";
+            throw new ProtocolException(ErrorCode.INVALID_FIELD, "body." + path + " has the wrong type");
+        }
+    }
+
+    private static String text(JsonNode tree, String field) {
+        JsonNode node = tree.get(field);
+        return node != null && node.isTextual() ? node.asText() : null;
+    }
+}
