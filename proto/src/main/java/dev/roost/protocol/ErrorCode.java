@@ -8,6 +8,8 @@ public enum ErrorCode {
     MISSING_FIELD,
     INVALID_FIELD,
     NOT_AUTHENTICATED,
+    /** A known type that is not valid here: auth twice, or a downlink-only type sent uplink. */
+    UNEXPECTED_MESSAGE,
     UNKNOWN_COMMAND,
     RATE_LIMITED,
     INTERNAL

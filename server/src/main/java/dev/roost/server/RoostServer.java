@@ -1,19 +1,28 @@
 package dev.roost.server;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.roost.protocol.PduCodec;
+import dev.roost.server.command.CommandService;
+import dev.roost.server.command.JdbcCommandStore;
 import dev.roost.server.common.Json;
 import dev.roost.server.common.Snowflake;
 import dev.roost.server.device.DeviceService;
 import dev.roost.server.device.JdbcDeviceStore;
+import dev.roost.server.event.EventBus;
+import dev.roost.server.event.EventRecorder;
 import dev.roost.server.group.GroupService;
 import dev.roost.server.group.JdbcGroupStore;
 import dev.roost.server.northbound.grpc.AccessGrpcService;
+import dev.roost.server.northbound.grpc.CommandGrpcService;
 import dev.roost.server.northbound.grpc.DeviceGrpcService;
 import dev.roost.server.northbound.grpc.EventGrpcService;
 import dev.roost.server.northbound.grpc.GroupGrpcService;
 import dev.roost.server.northbound.grpc.GrpcAuthInterceptor;
 import dev.roost.server.northbound.grpc.GrpcErrorInterceptor;
+import dev.roost.server.northbound.grpc.JsonCodec;
+import dev.roost.server.northbound.grpc.StatusGrpcService;
 import dev.roost.server.northbound.rest.AccessHttpService;
+import dev.roost.server.northbound.rest.CommandHttpService;
 import dev.roost.server.northbound.rest.DeviceHttpService;
 import dev.roost.server.northbound.rest.EventHttpService;
 import dev.roost.server.northbound.rest.GroupHttpService;
@@ -21,12 +30,23 @@ import dev.roost.server.northbound.rest.RestAuthFilter;
 import dev.roost.server.northbound.rest.RestErrors;
 import dev.roost.server.northbound.rest.RestJson;
 import dev.roost.server.northbound.rest.SeedHttpService;
+import dev.roost.server.northbound.rest.StatusHttpService;
 import dev.roost.server.security.AccessService;
 import dev.roost.server.security.AuthFailureLimiter;
 import dev.roost.server.security.Authenticator;
 import dev.roost.server.security.JdbcAccessStore;
 import dev.roost.server.security.SecretHasher;
+import dev.roost.server.southbound.DeviceAuthenticator;
+import dev.roost.server.southbound.DeviceChannel;
+import dev.roost.server.southbound.SessionRegistry;
+import dev.roost.server.southbound.SessionTokens;
+import dev.roost.server.southbound.Southbound;
+import dev.roost.server.status.DesiredStateService;
+import dev.roost.server.status.JdbcDesiredStateStore;
+import dev.roost.server.status.JdbcStatusStore;
+import dev.roost.server.status.StatusService;
 import dev.roost.server.storage.Database;
+import dev.roost.server.storage.ServerSecrets;
 import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.helidon.common.configurable.Resource;
@@ -45,26 +65,36 @@ import io.helidon.webserver.observe.health.HealthObserver;
 import io.helidon.webserver.observe.metrics.MetricsObserver;
 
 import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
  * Builds Roost's components from its settings and wires them into one Helidon WebServer: REST,
- * gRPC and observability on one port. {@code main} and the tests both start the server here.
+ * gRPC, the device WebSocket and observability on one port. {@code main} and the tests both start
+ * the server here.
  */
 public final class RoostServer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(RoostServer.class.getName());
+    private static final Duration EVENT_FLUSH_INTERVAL = Duration.ofMillis(200);
 
     private final WebServer webServer;
-    private final Database database;
     private final HealthStatusManager grpcHealth;
     private final Optional<String> generatedAdminToken;
+    private final SessionRegistry sessions;
+    private final StatusService status;
+    /** Closed in this order on shutdown. */
+    private final List<AutoCloseable> closeables;
 
-    private RoostServer(WebServer webServer, Database database, HealthStatusManager grpcHealth,
-                        Optional<String> generatedAdminToken) {
+    private RoostServer(WebServer webServer, HealthStatusManager grpcHealth, Optional<String> generatedAdminToken,
+                        SessionRegistry sessions, StatusService status, List<AutoCloseable> closeables) {
         this.webServer = webServer;
-        this.database = database;
         this.grpcHealth = grpcHealth;
         this.generatedAdminToken = generatedAdminToken;
+        this.sessions = sessions;
+        this.status = status;
+        this.closeables = closeables;
     }
 
     /**
@@ -75,16 +105,22 @@ public final class RoostServer implements AutoCloseable {
      */
     public static RoostServer start(Config serverConfig, ServerSettings settings) {
         Database database = Database.open(settings.db());
+        List<AutoCloseable> closeables = new ArrayList<>();
+        closeables.add(database);
         try {
             // Millisecond ticks: what the API returns at once equals what it reads back later.
-            Clock clock = Clock.tick(Clock.systemUTC(), java.time.Duration.ofMillis(1));
+            Clock clock = Clock.tick(Clock.systemUTC(), Duration.ofMillis(1));
             ObjectMapper json = Json.newMapper();
             Snowflake ids = Snowflake.create(settings.nodeId());
             SecretHasher hasher = new SecretHasher(settings.bcryptCost());
+            EventBus bus = new EventBus();
 
             JdbcDeviceStore deviceStore = new JdbcDeviceStore(database, json);
-            DeviceService devices = new DeviceService(deviceStore, ids, hasher, clock);
-            GroupService groups = new GroupService(new JdbcGroupStore(database), deviceStore, ids, clock);
+            EventRecorder recorder = new EventRecorder(deviceStore, bus, EVENT_FLUSH_INTERVAL);
+            closeables.addFirst(recorder);
+            DeviceService devices = new DeviceService(deviceStore, ids, hasher, clock, bus);
+            JdbcGroupStore groupStore = new JdbcGroupStore(database);
+            GroupService groups = new GroupService(groupStore, deviceStore, ids, clock);
             JdbcAccessStore accessStore = new JdbcAccessStore(database);
             AuthFailureLimiter limiter = new AuthFailureLimiter(settings.maxAuthFailures(),
                     settings.authFailureWindow(), clock);
@@ -96,7 +132,24 @@ public final class RoostServer implements AutoCloseable {
                 LOG.log(System.Logger.Level.INFO, "Created the initial admin token from roost.admin.token");
             }
 
+            SessionRegistry sessions = new SessionRegistry();
+            StatusService status = new StatusService(new JdbcStatusStore(database), deviceStore, sessions, bus, ids,
+                    clock, settings.status(), json);
+            closeables.addFirst(status);
+            DesiredStateService desired = new DesiredStateService(new JdbcDesiredStateStore(database, json),
+                    deviceStore, sessions, clock);
+            CommandService commands = new CommandService(new JdbcCommandStore(database, json), deviceStore,
+                    groupStore, sessions, recorder, bus, ids, clock, settings.commands(), status::bootId);
+            closeables.addFirst(commands);
+            DeviceAuthenticator deviceAuthenticator = new DeviceAuthenticator(deviceStore, hasher,
+                    new SessionTokens(new ServerSecrets(database).getOrCreate("session-token-key")),
+                    new AuthFailureLimiter(settings.maxAuthFailures(), settings.authFailureWindow(), clock), clock);
+            Southbound southbound = new Southbound(new DeviceChannel(settings.southbound(), new PduCodec(), sessions,
+                    deviceAuthenticator, recorder, status, desired, commands, bus, ids, clock), settings.southbound());
+
             RestJson restJson = new RestJson(json, settings.maxBodyBytes());
+            JsonCodec grpcJson = new JsonCodec(json);
+            CommandHttpService commandHttp = new CommandHttpService(commands, restJson);
             HealthStatusManager grpcHealth = new HealthStatusManager();
 
             WebServerConfig.Builder builder = WebServer.builder()
@@ -112,33 +165,40 @@ public final class RoostServer implements AutoCloseable {
                             .build())
                     .addFeature(OpenApiFeature.create())
                     .addFeature(GrpcReflectionFeature.builder().enabled(true).build())
-                    .routing(routing -> httpRouting(routing, restJson, authenticator, devices, groups, access))
+                    .routing(routing -> {
+                        routing.addFilter(new RestAuthFilter(authenticator, restJson))
+                                .register("/api/v1/devices", new DeviceHttpService(devices, groups, restJson),
+                                        new StatusHttpService(status, desired, restJson), commandHttp.deviceRoutes())
+                                .register("/api/v1/groups", new GroupHttpService(groups, restJson),
+                                        commandHttp.groupRoutes())
+                                .register("/api/v1/events", new EventHttpService(devices, restJson))
+                                .register("/api/v1", new AccessHttpService(access, restJson),
+                                        commandHttp.commandRoutes())
+                                .register("/service/devices_manage",
+                                        new SeedHttpService(devices, status, commands, restJson));
+                        RestErrors.register(routing, restJson);
+                    })
                     .addRouting(GrpcRouting.builder()
                             .intercept(new GrpcErrorInterceptor(), new GrpcAuthInterceptor(authenticator))
                             .service(new DeviceGrpcService(devices))
                             .service(new GroupGrpcService(groups))
                             .service(new AccessGrpcService(access))
-                            .service(new EventGrpcService(devices))
-                            .service(grpcHealth.getHealthService()));
+                            .service(new EventGrpcService(devices, groups, bus))
+                            .service(new StatusGrpcService(status, desired, groups, bus, grpcJson))
+                            .service(new CommandGrpcService(commands, bus, grpcJson))
+                            .service(grpcHealth.getHealthService()))
+                    .addRouting(southbound.routing());
             settings.tls().ifPresent(files -> builder.tls(tls(files)));
             WebServer webServer = builder.build().start();
             grpcHealth.setStatus("", HealthCheckResponse.ServingStatus.SERVING);
-            return new RoostServer(webServer, database, grpcHealth, generated);
+            // Devices first (they are told "server shutdown"), then the listener, then the flushes.
+            closeables.addFirst(webServer::stop);
+            closeables.addFirst(southbound);
+            return new RoostServer(webServer, grpcHealth, generated, sessions, status, closeables);
         } catch (RuntimeException e) {
-            database.close();
+            closeAll(closeables);
             throw e;
         }
-    }
-
-    static void httpRouting(HttpRouting.Builder routing, RestJson json, Authenticator authenticator,
-                            DeviceService devices, GroupService groups, AccessService access) {
-        routing.addFilter(new RestAuthFilter(authenticator, json))
-                .register("/api/v1/devices", new DeviceHttpService(devices, groups, json))
-                .register("/api/v1/groups", new GroupHttpService(groups, json))
-                .register("/api/v1/events", new EventHttpService(devices, json))
-                .register("/api/v1", new AccessHttpService(access, json))
-                .register("/service/devices_manage", new SeedHttpService(devices, json));
-        RestErrors.register(routing, json);
     }
 
     private static Tls tls(ServerSettings.TlsFiles files) {
@@ -161,10 +221,28 @@ public final class RoostServer implements AutoCloseable {
         return generatedAdminToken;
     }
 
+    /** Live device sessions (for tests and metrics). */
+    public SessionRegistry sessions() {
+        return sessions;
+    }
+
+    public StatusService status() {
+        return status;
+    }
+
     @Override
     public void close() {
         grpcHealth.enterTerminalState();
-        webServer.stop();
-        database.close();
+        closeAll(closeables);
+    }
+
+    private static void closeAll(List<AutoCloseable> closeables) {
+        for (AutoCloseable closeable : closeables) {
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                LOG.log(System.Logger.Level.WARNING, "shutdown step failed", e);
+            }
+        }
     }
 }

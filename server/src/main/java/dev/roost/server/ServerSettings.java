@@ -1,8 +1,11 @@
 package dev.roost.server;
 
+import dev.roost.server.command.CommandSettings;
 import dev.roost.server.common.Snowflake;
 import dev.roost.server.config.Settings;
 import dev.roost.server.security.SecretHasher;
+import dev.roost.server.southbound.SouthboundSettings;
+import dev.roost.server.status.StatusSettings;
 import dev.roost.server.storage.DatabaseSettings;
 import io.helidon.config.Config;
 
@@ -23,6 +26,9 @@ import java.util.Optional;
  * @param authCacheTtl     how long a verified token is trusted without checking the database
  * @param maxBodyBytes     largest accepted REST request body
  * @param tls              PEM certificate chain and key; plain text when absent
+ * @param southbound       the device channel
+ * @param status           status persistence
+ * @param commands         command delivery
  */
 public record ServerSettings(DatabaseSettings db,
                              int nodeId,
@@ -32,7 +38,10 @@ public record ServerSettings(DatabaseSettings db,
                              Duration authFailureWindow,
                              Duration authCacheTtl,
                              int maxBodyBytes,
-                             Optional<TlsFiles> tls) {
+                             Optional<TlsFiles> tls,
+                             SouthboundSettings southbound,
+                             StatusSettings status,
+                             CommandSettings commands) {
 
     /** PEM files of the server's certificate chain and private key. */
     public record TlsFiles(Path certificate, Path privateKey) {
@@ -52,7 +61,10 @@ public record ServerSettings(DatabaseSettings db,
                 Settings.duration(roost, "auth.failure-window", Duration.ofMinutes(1)),
                 Settings.duration(roost, "auth.cache-ttl", Duration.ofMinutes(1)),
                 Settings.intIn(roost, "rest.max-body-bytes", 1 << 20, 1024, 64 << 20),
-                tls(roost));
+                tls(roost),
+                SouthboundSettings.create(roost.get("southbound")),
+                StatusSettings.create(roost.get("status")),
+                CommandSettings.create(roost.get("commands")));
     }
 
     private static Optional<TlsFiles> tls(Config roost) {

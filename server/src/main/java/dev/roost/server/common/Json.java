@@ -27,6 +27,7 @@ public final class Json {
         SimpleModule ids = new SimpleModule("roost-ids");
         ids.addSerializer(DeviceId.class, ToStringSerializer.instance);
         ids.addSerializer(GroupId.class, ToStringSerializer.instance);
+        ids.addSerializer(dev.roost.server.command.CommandId.class, ToStringSerializer.instance);
         JsonMapper mapper = JsonMapper.builder()
                 .addModule(new Jdk8Module())
                 .addModule(new JavaTimeModule())

@@ -1,5 +1,7 @@
 package dev.roost.server.device;
 
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
+import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
 import dev.roost.server.common.DeviceId;
 
 import java.time.Instant;
@@ -11,7 +13,7 @@ import java.time.Instant;
  * @param actor      who caused it ("user:alice", "token:42", "device", "system")
  * @param detailJson a JSON object with type-specific detail, "{}" when none
  */
-public record DeviceEvent(long id,
+public record DeviceEvent(@JsonSerialize(using = ToStringSerializer.class) long id,
                           DeviceId deviceId,
                           Instant at,
                           String type,
@@ -21,4 +23,9 @@ public record DeviceEvent(long id,
                           String reason,
                           String detailJson) {
     public static final String LIFECYCLE = "lifecycle";
+    public static final String CONNECTED = "connected";
+    public static final String DISCONNECTED = "disconnected";
+    /** Published for live watchers only; the status history keeps reports. */
+    public static final String STATUS = "status";
+    public static final String COMMAND = "command";
 }

@@ -7,6 +7,7 @@ import dev.roost.server.common.Snowflake;
 import dev.roost.server.common.Validation;
 import dev.roost.server.error.ErrorCode;
 import dev.roost.server.error.RoostException;
+import dev.roost.server.event.EventBus;
 import dev.roost.server.security.Caller;
 import dev.roost.server.security.Role;
 import dev.roost.server.security.SecretHasher;
@@ -24,12 +25,14 @@ public final class DeviceService {
     private final Snowflake ids;
     private final SecretHasher hasher;
     private final Clock clock;
+    private final EventBus events;
 
-    public DeviceService(DeviceStore store, Snowflake ids, SecretHasher hasher, Clock clock) {
+    public DeviceService(DeviceStore store, Snowflake ids, SecretHasher hasher, Clock clock, EventBus events) {
         this.store = store;
         this.ids = ids;
         this.hasher = hasher;
         this.clock = clock;
+        this.events = events;
     }
 
     /** A registered device and its secret in clear, which is never shown again. */
@@ -44,8 +47,10 @@ public final class DeviceService {
         Device device = new Device(new DeviceId(ids.nextId()), valid.name(), valid.type(), valid.hardware(),
                 valid.softwareVersion(), valid.softwareUpdatedAt(), valid.networkInterfaces(), valid.description(),
                 valid.labels(), DeviceState.REGISTERED, now, now, Optional.empty());
-        store.insert(device, hasher.hash(secret),
-                lifecycleEvent(caller, device.id(), now, DeviceState.REGISTERED, DeviceState.REGISTERED, "registered"));
+        DeviceEvent registered = lifecycleEvent(caller, device.id(), now, DeviceState.REGISTERED,
+                DeviceState.REGISTERED, "registered");
+        store.insert(device, hasher.hash(secret), registered);
+        events.publish(registered);
         return new Registration(device, secret);
     }
 
@@ -143,8 +148,9 @@ public final class DeviceService {
             if (target.isEmpty()) {
                 return current;
             }
-            Instant now = clock.instant();
-            if (store.transition(id, current.state(), lifecycleEvent(caller, id, now, current.state(), target.get(), why))) {
+            DeviceEvent event = lifecycleEvent(caller, id, clock.instant(), current.state(), target.get(), why);
+            if (store.transition(id, current.state(), event)) {
+                events.publish(event);
                 return existing(id);
             }
         }

@@ -6,6 +6,7 @@ import dev.roost.server.common.PageRequest;
 
 import java.time.Instant;
 import java.util.Collection;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -42,7 +43,19 @@ public interface DeviceStore {
      */
     boolean transition(DeviceId id, DeviceState expected, DeviceEvent event);
 
+    /** Replaces the secret hash and bumps the credential version, invalidating session tokens. */
     void updateSecretHash(DeviceId id, String secretHash, Instant at);
+
+    Optional<DeviceCredentials> credentials(DeviceId id);
+
+    Optional<DeviceCredentials> credentials(Hardware hardware);
+
+    /**
+     * Appends events to the device log in one transaction, in order. Presence events
+     * ("connected", "disconnected") also set the device's state, but only while it is REGISTERED,
+     * ONLINE or OFFLINE, so that presence never overrides DISABLED or DECOMMISSIONED.
+     */
+    void recordEvents(List<DeviceEvent> events);
 
     /** Events matching {@code query}, newest first. */
     Page<DeviceEvent> events(EventQuery query, PageRequest page);

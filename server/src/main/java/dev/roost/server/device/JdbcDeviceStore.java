@@ -173,8 +173,46 @@ public final class JdbcDeviceStore implements DeviceStore {
 
     @Override
     public void updateSecretHash(DeviceId id, String secretHash, Instant at) {
-        db.client().execute().update("UPDATE devices SET secret_hash = ?, updated_at = ? WHERE id = ?",
-                secretHash, at.toEpochMilli(), id.value());
+        db.client().execute().update("UPDATE devices SET secret_hash = ?, updated_at = ?, "
+                + "credential_version = credential_version + 1 WHERE id = ?", secretHash, at.toEpochMilli(), id.value());
+    }
+
+    @Override
+    public Optional<DeviceCredentials> credentials(DeviceId id) {
+        return db.client().execute().get("SELECT id, state, secret_hash, credential_version FROM devices WHERE id = ?",
+                id.value()).map(JdbcDeviceStore::credentials);
+    }
+
+    @Override
+    public Optional<DeviceCredentials> credentials(Hardware hardware) {
+        return db.client().execute().get("SELECT id, state, secret_hash, credential_version FROM devices "
+                        + "WHERE hardware_serial = ? AND hardware_model = ?", hardware.serial(), hardware.model())
+                .map(JdbcDeviceStore::credentials);
+    }
+
+    @Override
+    public void recordEvents(List<DeviceEvent> events) {
+        if (events.isEmpty()) {
+            return;
+        }
+        db.inTransaction(tx -> {
+            for (DeviceEvent event : events) {
+                if (DeviceEvent.CONNECTED.equals(event.type()) || DeviceEvent.DISCONNECTED.equals(event.type())) {
+                        tx.update("UPDATE devices SET state = ?, last_seen_at = ?, updated_at = ? WHERE id = ? "
+                                    + "AND state IN ('REGISTERED', 'ONLINE', 'OFFLINE')",
+                            event.to().name(), event.at().toEpochMilli(), event.at().toEpochMilli(),
+                            event.deviceId().value());
+                }
+                insertEvent(tx, event);
+            }
+            return null;
+        });
+    }
+
+    private static DeviceCredentials credentials(DbRow row) {
+        return new DeviceCredentials(new DeviceId(Rows.longOf(row, "id")),
+                DeviceState.valueOf(Rows.stringOf(row, "state")), Rows.stringOf(row, "secret_hash"),
+                (int) Rows.longOf(row, "credential_version"));
     }
 
     @Override

@@ -1,5 +1,7 @@
 package dev.roost.server.security;
 
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
+import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -8,7 +10,7 @@ import java.util.Optional;
  *
  * @param userId 0 when bound to no user (the initial admin token)
  */
-public record ApiToken(long id, String name, Role role, long userId, Instant createdAt,
+public record ApiToken(@JsonSerialize(using = ToStringSerializer.class) long id, String name, Role role, @JsonSerialize(using = ToStringSerializer.class) long userId, Instant createdAt,
                        Optional<Instant> expiresAt, Optional<Instant> revokedAt) {
 
     public boolean usableAt(Instant now) {

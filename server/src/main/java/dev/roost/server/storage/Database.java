@@ -85,6 +85,32 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /** Work on a plain JDBC connection. */
+    @FunctionalInterface
+    public interface SqlWork<T> {
+        T run(java.sql.Connection connection) throws SQLException;
+    }
+
+    /**
+     * Runs {@code work} on one pooled connection in one transaction. Only for bulk writes that need
+     * JDBC batching, which DbClient does not offer; everything else goes through {@link #client()}.
+     */
+    public <T> T inJdbcTransaction(SqlWork<T> work) {
+        try (java.sql.Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                T result = work.run(connection);
+                connection.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("bulk write failed: " + e.getMessage(), e);
+        }
+    }
+
     /** True when {@code e} was caused by a unique or foreign-key constraint (SQLState class 23). */
     public static boolean isConstraintViolation(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {

@@ -4,7 +4,14 @@ import dev.roost.proto.v1.EventFilter;
 import dev.roost.proto.v1.EventServiceGrpc;
 import dev.roost.proto.v1.ListEventsRequest;
 import dev.roost.proto.v1.ListEventsResponse;
+import dev.roost.proto.v1.WatchEventsRequest;
+import dev.roost.server.common.DeviceId;
 import dev.roost.server.common.GroupId;
+import dev.roost.server.event.EventBus;
+import dev.roost.server.group.GroupService;
+import dev.roost.server.security.Caller;
+import dev.roost.server.security.Role;
+import io.grpc.stub.StreamObserver;
 import dev.roost.server.common.Page;
 import dev.roost.server.device.DeviceEvent;
 import dev.roost.server.device.DeviceService;
@@ -12,13 +19,37 @@ import dev.roost.server.device.EventQuery;
 
 import java.util.HashSet;
 import java.util.Optional;
+import java.util.Set;
 
 /** gRPC adapter of the event history. The live Watch stream arrives with the southbound channel. */
 public final class EventGrpcService extends EventServiceGrpc.EventServiceImplBase {
-    private final DeviceService devices;
+    /** Events a watcher may fall behind by before its stream ends with RESOURCE_EXHAUSTED. */
+    static final int WATCH_BUFFER = 10_000;
 
-    public EventGrpcService(DeviceService devices) {
+    private final DeviceService devices;
+    private final GroupService groups;
+    private final EventBus events;
+
+    public EventGrpcService(DeviceService devices, GroupService groups, EventBus events) {
         this.devices = devices;
+        this.groups = groups;
+        this.events = events;
+    }
+
+    @Override
+    public void watch(WatchEventsRequest request, StreamObserver<dev.roost.proto.v1.DeviceEvent> observer) {
+        Caller caller = GrpcAuthInterceptor.caller();
+        caller.require(Role.VIEWER);
+        EventFilter filter = request.getFilter();
+        Set<DeviceId> devices = new HashSet<>(ProtoMapper.deviceIds("filter.device_ids", filter.getDeviceIdsList()));
+        if (!filter.getGroupId().isEmpty()) {
+            devices.addAll(GroupMembers.all(groups, caller, GroupId.parse("filter.group_id", filter.getGroupId())));
+        }
+        boolean anyDevice = filter.getDeviceIdsList().isEmpty() && filter.getGroupId().isEmpty();
+        Set<String> types = new HashSet<>(filter.getTypesList());
+        WatchStreams.pump(events.subscribe(event -> (anyDevice || devices.contains(event.deviceId()))
+                        && (types.isEmpty() || types.contains(event.type())), WATCH_BUFFER), observer,
+                event -> Optional.of(ProtoMapper.event(event)));
     }
 
     @Override

@@ -4,16 +4,12 @@ import dev.roost.server.common.DeviceId;
 import dev.roost.server.common.GroupId;
 import dev.roost.server.device.DeviceService;
 import dev.roost.server.device.EventQuery;
-import dev.roost.server.error.RoostException;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.HashSet;
-import java.util.Optional;
 import java.util.stream.Collectors;
 
 /** REST adapter of the event history under /api/v1/events. */
@@ -37,17 +33,7 @@ public final class EventHttpService implements HttpService {
                         .collect(Collectors.toSet()),
                 Queries.first(request, "group_id").map(id -> GroupId.parse("group_id", id)),
                 new HashSet<>(Queries.all(request, "type")),
-                instant(request, "since"), instant(request, "until"));
+                Queries.instant(request, "since"), Queries.instant(request, "until"));
         json.ok(response, devices.events(RestAuthFilter.caller(request), query, Queries.page(request)));
-    }
-
-    private static Optional<Instant> instant(ServerRequest request, String name) {
-        return Queries.first(request, name).map(text -> {
-            try {
-                return Instant.parse(text);
-            } catch (DateTimeParseException e) {
-                throw RoostException.invalid(name, "must be an ISO-8601 instant such as 2026-01-31T12:00:00Z");
-            }
-        });
     }
 }

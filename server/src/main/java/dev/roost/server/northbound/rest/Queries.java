@@ -55,6 +55,16 @@ final class Queries {
         }).orElse(false);
     }
 
+    static Optional<java.time.Instant> instant(ServerRequest request, String name) {
+        return first(request, name).map(text -> {
+            try {
+                return java.time.Instant.parse(text);
+            } catch (java.time.format.DateTimeParseException e) {
+                throw RoostException.invalid(name, "must be an ISO-8601 instant such as 2026-01-31T12:00:00Z");
+            }
+        });
+    }
+
     static PageRequest page(ServerRequest request) {
         return PageRequest.of(integer(request, "page_size", 0), first(request, "cursor").orElse(""));
     }

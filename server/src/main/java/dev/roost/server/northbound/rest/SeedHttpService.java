@@ -1,7 +1,15 @@
 package dev.roost.server.northbound.rest;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.roost.server.command.Command;
+import dev.roost.server.command.CommandService;
+import dev.roost.server.command.CommandState;
+import dev.roost.server.command.NewCommand;
+import dev.roost.server.common.DeviceId;
 import dev.roost.server.device.DeviceService;
+import dev.roost.server.security.Caller;
+import dev.roost.server.status.StatusService;
 import dev.roost.server.device.Hardware;
 import dev.roost.server.device.NetworkInterface;
 import dev.roost.server.device.NewDevice;
@@ -12,6 +20,7 @@ import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
@@ -28,12 +37,23 @@ import java.util.Optional;
 public final class SeedHttpService implements HttpService {
     private static final DateTimeFormatter SEED_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
 
+    /** How long give_order waits for the device's result. */
+    static final Duration ORDER_WAIT = Duration.ofSeconds(30);
+
     private final DeviceService devices;
+    private final StatusService status;
+    private final CommandService commands;
     private final RestJson json;
 
-    public SeedHttpService(DeviceService devices, RestJson json) {
+    public SeedHttpService(DeviceService devices, StatusService status, CommandService commands, RestJson json) {
         this.devices = devices;
+        this.status = status;
+        this.commands = commands;
         this.json = json;
+    }
+
+    /** The seed's give_order payload; {@code order} "restart" is Roost's "reboot". */
+    record GiveOrder(String deviceId, String order, ObjectNode params) {
     }
 
     /** The seed's hardware object. */
@@ -59,8 +79,8 @@ public final class SeedHttpService implements HttpService {
     @Override
     public void routing(HttpRules rules) {
         rules.post("/device_add", this::deviceAdd)
-                .get("/device_statusInfo_query/{device_id}", this::notYet)
-                .post("/give_order", this::notYet);
+                .get("/device_statusInfo_query/{device_id}", this::statusInfo)
+                .post("/give_order", this::giveOrder);
     }
 
     private void deviceAdd(ServerRequest request, ServerResponse response) {
@@ -75,9 +95,28 @@ public final class SeedHttpService implements HttpService {
         json.ok(response, new Added(registration.device().id().toString(), registration.secret()));
     }
 
-    private void notYet(ServerRequest request, ServerResponse response) {
-        throw new RoostException(ErrorCode.NOT_IMPLEMENTED,
-                "this operation needs the southbound device channel, which this server version does not have yet");
+    private void statusInfo(ServerRequest request, ServerResponse response) {
+        json.ok(response, status.get(RestAuthFilter.caller(request),
+                DeviceId.parse("device_id", request.path().pathParameters().get("device_id"))));
+    }
+
+    /** Sends the order as a command and waits for its result (seed semantics), at most 30 s. */
+    private void giveOrder(ServerRequest request, ServerResponse response) {
+        GiveOrder body = json.body(request, GiveOrder.class);
+        String order = body.order() == null ? "" : body.order().trim();
+        if (order.isEmpty()) {
+            throw RoostException.invalid("order", "is required");
+        }
+        String name = order.equals("restart") ? Command.REBOOT : order;
+        Caller caller = RestAuthFilter.caller(request);
+        Command sent = commands.send(caller, DeviceId.parse("device_id", body.deviceId()),
+                new NewCommand(name, body.params(), Optional.empty(), Optional.empty(), Optional.empty()));
+        Command done = commands.get(caller, sent.id(), ORDER_WAIT);
+        if (done.state() == CommandState.TIMED_OUT || !done.state().isFinal()) {
+            throw new RoostException(ErrorCode.DEADLINE_EXCEEDED, "order " + done.id() + " got no result in time; "
+                    + "its state is " + done.state() + " (GET /api/v1/commands/" + done.id() + ")");
+        }
+        json.ok(response, done);
     }
 
     /** Accepts epoch milliseconds, an ISO-8601 instant or the seed's "yyyy-MM-dd HH:mm:ss" (UTC). */

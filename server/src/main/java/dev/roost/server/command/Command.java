@@ -1,0 +1,44 @@
+package dev.roost.server.command;
+
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
+import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.roost.server.common.DeviceId;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * One command to one device, as stored.
+ *
+ * @param result           the device's result object; an empty object until it finishes
+ * @param deviceStatusCode the device's own status code (0 = success)
+ * @param groupCommandId   0 unless the command belongs to a group command
+ * @param runDeadline      when the running attempt times out; absent while queued
+ * @param bootIdBefore     for reboot: the boot id before the reboot
+ */
+public record Command(CommandId id,
+                      DeviceId deviceId,
+                      String name,
+                      ObjectNode params,
+                      CommandState state,
+                      JsonNode result,
+                      int deviceStatusCode,
+                      String errorMessage,
+                      Optional<String> idempotencyKey,
+                      @JsonSerialize(using = ToStringSerializer.class) long groupCommandId,
+                      Instant createdAt,
+                      Instant updatedAt,
+                      Duration timeout,
+                      Instant deliveryDeadline,
+                      Optional<Instant> runDeadline,
+                      String bootIdBefore) {
+
+    public static final String REBOOT = "reboot";
+
+    public boolean isReboot() {
+        return REBOOT.equals(name);
+    }
+}

@@ -1,0 +1,10 @@
+package dev.roost.server.command;
+
+import dev.roost.server.common.DeviceId;
+
+import java.util.Optional;
+import java.util.Set;
+
+/** Which commands a listing returns. */
+public record CommandFilter(Optional<DeviceId> device, Optional<Long> groupCommandId, Set<CommandState> states) {
+}

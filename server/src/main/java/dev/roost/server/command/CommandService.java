@@ -1,0 +1,470 @@
+package dev.roost.server.command;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.roost.protocol.Messages;
+import dev.roost.server.common.DeviceId;
+import dev.roost.server.common.GroupId;
+import dev.roost.server.common.Page;
+import dev.roost.server.common.PageRequest;
+import dev.roost.server.common.Snowflake;
+import dev.roost.server.common.Validation;
+import dev.roost.server.device.Device;
+import dev.roost.server.device.DeviceEvent;
+import dev.roost.server.device.DeviceLink;
+import dev.roost.server.device.DeviceState;
+import dev.roost.server.device.DeviceStore;
+import dev.roost.server.error.ErrorCode;
+import dev.roost.server.error.RoostException;
+import dev.roost.server.event.EventBus;
+import dev.roost.server.event.EventRecorder;
+import dev.roost.server.group.GroupStore;
+import dev.roost.server.security.Caller;
+import dev.roost.server.security.Role;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+
+/**
+ * Cloud-to-device commands. Every state change is a conditional update in the store, so a late
+ * result, a timeout and a cancel cannot both win. Delivery to a device is in creation order and
+ * paced: at most {@code maxInFlightPerDevice} running at once; the next one goes when one finishes.
+ */
+public final class CommandService implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(CommandService.class.getName());
+    private static final Pattern NAME = Pattern.compile("^[a-z][a-z0-9_.-]{0,63}$");
+    private static final int MAX_PARAMS_CHARS = 16 * 1024;
+    private static final int LOCK_STRIPES = 1024;
+
+    private final CommandStore store;
+    private final DeviceStore devices;
+    private final GroupStore groups;
+    private final DeviceLink link;
+    private final EventRecorder recorder;
+    private final Snowflake ids;
+    private final Clock clock;
+    private final CommandSettings settings;
+    private final Function<DeviceId, Optional<String>> bootIds;
+    private final CommandWaiters waiters = new CommandWaiters();
+    private final ReentrantLock[] deliveryLocks = new ReentrantLock[LOCK_STRIPES];
+    /** Run deadlines of SENT and ACKED commands, by command id. */
+    private final ConcurrentMap<Long, Instant> runDeadlines = new ConcurrentHashMap<>();
+    /** Devices with an acknowledged reboot waiting for evidence; the value says whether they reconnected. */
+    private final ConcurrentMap<Long, Boolean> rebooting = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("roost-command-sweep").daemon().factory());
+
+    public CommandService(CommandStore store, DeviceStore devices, GroupStore groups, DeviceLink link,
+                          EventRecorder recorder, EventBus bus, Snowflake ids, Clock clock, CommandSettings settings,
+                          Function<DeviceId, Optional<String>> bootIds) {
+        this.store = store;
+        this.devices = devices;
+        this.groups = groups;
+        this.link = link;
+        this.recorder = recorder;
+        this.ids = ids;
+        this.clock = clock;
+        this.settings = settings;
+        this.bootIds = bootIds;
+        for (int i = 0; i < LOCK_STRIPES; i++) {
+            deliveryLocks[i] = new ReentrantLock();
+        }
+        for (Command running : store.running()) {
+            running.runDeadline().ifPresent(deadline -> runDeadlines.put(running.id().value(), deadline));
+            if (running.isReboot() && running.state() == CommandState.ACKED) {
+                rebooting.put(running.deviceId().value(), false);
+            }
+        }
+        bus.listen(this::onDeviceEvent);
+        long every = settings.sweepInterval().toMillis();
+        sweeper.scheduleWithFixedDelay(this::sweepQuietly, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    // ---- northbound use cases ----
+
+    public Command send(Caller caller, DeviceId deviceId, NewCommand request) {
+        caller.require(Role.OPERATOR);
+        Validated valid = validate(request);
+        Device device = devices.find(deviceId).orElseThrow(() -> RoostException.notFound("device", deviceId));
+        requireCommandable(device);
+        if (valid.key().isPresent()) {
+            Optional<Command> existing = store.findByKey(deviceId, valid.key().get());
+            if (existing.isPresent()) {
+                return sameOrConflict(existing.get(), valid);
+            }
+        }
+        Command command = newCommand(deviceId, valid, 0);
+        try {
+            store.insert(command);
+        } catch (RoostException e) {
+            if (e.code() == ErrorCode.ALREADY_EXISTS && valid.key().isPresent()) {
+                return sameOrConflict(store.findByKey(deviceId, valid.key().get()).orElseThrow(() -> e), valid);
+            }
+            throw e;
+        }
+        recordTransition(command, CommandState.QUEUED, caller.name(), "queued");
+        if (link.isOnline(deviceId)) {
+            deliverPending(deviceId);
+        }
+        return store.find(command.id()).orElse(command);
+    }
+
+    /** Sends to every member of the group: one command each, plus the aggregate handle. */
+    public GroupCommand sendToGroup(Caller caller, GroupId groupId, NewCommand request) {
+        caller.require(Role.OPERATOR);
+        Validated valid = validate(request);
+        if (groups.find(groupId).isEmpty()) {
+            throw RoostException.notFound("group", groupId);
+        }
+        if (valid.key().isPresent()) {
+            Optional<GroupCommand> existing = store.findGroupByKey(groupId.value(), valid.key().get());
+            if (existing.isPresent()) {
+                return existing.get();
+            }
+        }
+        List<DeviceId> members = new ArrayList<>();
+        PageRequest page = PageRequest.first(PageRequest.MAX_SIZE);
+        while (true) {
+            Page<DeviceId> chunk = groups.members(groupId, page);
+            members.addAll(chunk.items());
+            if (chunk.nextCursor().isEmpty()) {
+                break;
+            }
+            page = PageRequest.of(PageRequest.MAX_SIZE, chunk.nextCursor().get());
+        }
+        long groupCommandId = ids.nextId();
+        Validated perDevice = new Validated(valid.name(), valid.params(), valid.timeout(), valid.deliveryDeadline(),
+                Optional.empty());
+        List<Command> commands = members.stream().map(member -> newCommand(member, perDevice, groupCommandId))
+                .toList();
+        GroupCommand group = new GroupCommand(groupCommandId, groupId, valid.name(), valid.params(), commands.size(),
+                java.util.Map.of(), clock.instant());
+        store.insertGroup(group, valid.key().orElse(""), commands);
+        for (Command command : commands) {
+            recordTransition(command, CommandState.QUEUED, caller.name(), "queued");
+            if (link.isOnline(command.deviceId())) {
+                Thread.ofVirtual().start(() -> deliverPending(command.deviceId()));
+            }
+        }
+        return store.findGroup(groupCommandId).orElse(group);
+    }
+
+    /** The command; when {@code wait} is positive, first waits up to that long for a final state. */
+    public Command get(Caller caller, CommandId id, Duration wait) {
+        caller.require(Role.VIEWER);
+        Command command = existing(id);
+        if (wait.isZero() || command.state().isFinal()) {
+            return command;
+        }
+        if (wait.isNegative() || wait.compareTo(CommandSettings.MAX_WAIT) > 0) {
+            throw RoostException.invalid("wait_timeout_ms", "must be 0.." + CommandSettings.MAX_WAIT.toMillis());
+        }
+        return waiters.await(id, wait, () -> existing(id)).orElseGet(() -> existing(id));
+    }
+
+    public GroupCommand getGroup(Caller caller, long id) {
+        caller.require(Role.VIEWER);
+        return store.findGroup(id).orElseThrow(() -> RoostException.notFound("group command", id));
+    }
+
+    public Page<Command> list(Caller caller, CommandFilter filter, PageRequest page) {
+        caller.require(Role.VIEWER);
+        return store.list(filter, page);
+    }
+
+    /** Cancels a command that is QUEUED or SENT; the device is told, best effort. */
+    public Command cancel(Caller caller, CommandId id, String reason) {
+        caller.require(Role.OPERATOR);
+        String why = Validation.optional("reason", reason, 512);
+        Command command = existing(id);
+        if (!CommandState.CANCELLABLE.contains(command.state())) {
+            throw new RoostException(ErrorCode.FAILED_PRECONDITION, "command " + id + " is " + command.state()
+                    + "; only QUEUED or SENT commands can be cancelled");
+        }
+        if (!finish(command, CommandState.CANCELLABLE, CommandState.CANCELLED, Optional.empty(), 0,
+                why.isEmpty() ? "cancelled" : why, caller.name())) {
+            throw new RoostException(ErrorCode.FAILED_PRECONDITION, "command " + id + " changed state meanwhile");
+        }
+        if (command.state() == CommandState.SENT) {
+            link.send(command.deviceId(), new Messages.CommandCancel(id.toString()));
+        }
+        return existing(id);
+    }
+
+    // ---- southbound hooks ----
+
+    /** Commands waiting to be (re)delivered to the device. */
+    public int pendingCount(DeviceId device) {
+        return store.countUndelivered(device);
+    }
+
+    /**
+     * Sends the device's undelivered commands in order, as long as fewer than the in-flight limit
+     * run. SENT commands that were never acknowledged (the link dropped) are sent again; the agent
+     * drops duplicates by command id.
+     */
+    public void deliverPending(DeviceId device) {
+        ReentrantLock lock = deliveryLocks[Math.floorMod(Long.hashCode(device.value()), LOCK_STRIPES)];
+        lock.lock();
+        try {
+            int running = store.countRunning(device);
+            List<Command> undelivered = store.undelivered(device, settings.maxInFlightPerDevice());
+            for (Command command : undelivered) {
+                boolean resend = command.state() == CommandState.SENT;
+                if (!resend && running >= settings.maxInFlightPerDevice()) {
+                    return;
+                }
+                Instant now = clock.instant();
+                if (command.deliveryDeadline().isBefore(now) && !resend) {
+                    expire(command);
+                    continue;
+                }
+                Instant deadline = now.plus(command.timeout());
+                String bootId = command.isReboot() ? bootIds.apply(device).orElse("") : "";
+                if (!store.markSent(command.id(), deadline, bootId, now)) {
+                    continue;
+                }
+                runDeadlines.put(command.id().value(), deadline);
+                if (!resend) {
+                    running++;
+                    recordTransition(command, CommandState.SENT, "system", "sent");
+                }
+                boolean sent = link.send(device, new Messages.Command(command.id().toString(), command.name(),
+                        command.params(), command.timeout().toMillis()));
+                if (!sent) {
+                    // The device went away meanwhile: back in the queue, in its place.
+                    runDeadlines.remove(command.id().value());
+                    store.transition(command.id(), EnumSet.of(CommandState.SENT), CommandState.QUEUED, clock.instant(),
+                            Optional.empty(), 0, "");
+                    return;
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The device accepted a command; false when it has no such running command. */
+    public boolean acked(DeviceId device, String commandId) {
+        Optional<Command> command = running(device, commandId);
+        if (command.isEmpty()) {
+            return false;
+        }
+        if (command.get().state() == CommandState.ACKED) {
+            return true;
+        }
+        if (store.transition(command.get().id(), EnumSet.of(CommandState.SENT), CommandState.ACKED, clock.instant(),
+                Optional.empty(), 0, "")) {
+            recordTransition(command.get(), CommandState.ACKED, "device", "acknowledged");
+            if (command.get().isReboot()) {
+                rebooting.put(device.value(), false);
+                link.send(device, new Messages.RebootConfirm(commandId));
+            }
+        }
+        return true;
+    }
+
+    /** The device reports a result; false when it has no such running command. */
+    public boolean finished(DeviceId device, Messages.CommandResult result) {
+        Optional<Command> command = running(device, result.commandId());
+        if (command.isEmpty()) {
+            return false;
+        }
+        if (command.get().isReboot() && result.succeeded()) {
+            // A reboot succeeds only on evidence: the device's next boot id.
+            return true;
+        }
+        JsonNode payload = result.result() == null ? JsonNodeFactory.instance.objectNode() : result.result();
+        finish(command.get(), CommandState.RUNNING, result.succeeded() ? CommandState.SUCCEEDED : CommandState.FAILED,
+                Optional.of(payload), result.code(), result.message() == null ? "" : result.message(), "device");
+        deliverPendingAsync(device);
+        return true;
+    }
+
+    // ---- internals ----
+
+    private record Validated(String name, ObjectNode params, Duration timeout, Instant deliveryDeadline,
+                             Optional<String> key) {
+    }
+
+    private Validated validate(NewCommand request) {
+        String name = Validation.required("name", request.name(), 64);
+        if (!NAME.matcher(name).matches()) {
+            throw RoostException.invalid("name", "must be 1-64 lower-case letters, digits or . _ - and start with a "
+                    + "letter");
+        }
+        ObjectNode params = request.params() == null ? JsonNodeFactory.instance.objectNode() : request.params();
+        if (params.toString().length() > MAX_PARAMS_CHARS) {
+            throw RoostException.invalid("params", "must be at most " + MAX_PARAMS_CHARS + " characters of JSON");
+        }
+        Duration timeout = request.timeout().filter(t -> !t.isZero()).orElse(settings.defaultTimeout());
+        if (timeout.isNegative() || timeout.compareTo(CommandSettings.MAX_TIMEOUT) > 0) {
+            throw RoostException.invalid("timeout_ms", "must be 1.." + CommandSettings.MAX_TIMEOUT.toMillis());
+        }
+        Instant now = clock.instant();
+        Instant deadline = request.deliveryDeadline().orElse(now.plus(settings.defaultDeliveryWindow()));
+        if (!deadline.isAfter(now) || deadline.isAfter(now.plus(CommandSettings.MAX_DELIVERY_WINDOW))) {
+            throw RoostException.invalid("delivery_deadline", "must be in the future and at most 30 days ahead");
+        }
+        Optional<String> key = request.idempotencyKey().map(k -> Validation.optional("idempotency_key", k, 128))
+                .filter(k -> !k.isEmpty());
+        return new Validated(name, params, timeout, deadline, key);
+    }
+
+    private Command sameOrConflict(Command existing, Validated request) {
+        if (existing.name().equals(request.name()) && existing.params().equals(request.params())) {
+            return existing;
+        }
+        throw new RoostException(ErrorCode.FAILED_PRECONDITION, "idempotency key '" + request.key().orElse("")
+                + "' was used for command " + existing.id() + " with a different name or params");
+    }
+
+    private Command newCommand(DeviceId device, Validated valid, long groupCommandId) {
+        Instant now = clock.instant();
+        return new Command(new CommandId(ids.nextId()), device, valid.name(), valid.params(), CommandState.QUEUED,
+                JsonNodeFactory.instance.objectNode(), 0, "", valid.key(), groupCommandId, now, now, valid.timeout(),
+                valid.deliveryDeadline(), Optional.empty(), "");
+    }
+
+    private static void requireCommandable(Device device) {
+        if (device.state() == DeviceState.DISABLED || device.state() == DeviceState.DECOMMISSIONED) {
+            throw new RoostException(ErrorCode.FAILED_PRECONDITION, "device " + device.id() + " is "
+                    + device.state() + " and takes no commands");
+        }
+    }
+
+    private Optional<Command> running(DeviceId device, String commandId) {
+        long id;
+        try {
+            id = Long.parseLong(commandId);
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+        return store.find(new CommandId(id))
+                .filter(c -> c.deviceId().equals(device) && CommandState.RUNNING.contains(c.state()));
+    }
+
+    private boolean finish(Command command, Set<CommandState> from, CommandState to, Optional<JsonNode> result,
+                           int code, String message, String actor) {
+        if (!store.transition(command.id(), from, to, clock.instant(), result, code, message)) {
+            return false;
+        }
+        runDeadlines.remove(command.id().value());
+        if (command.isReboot()) {
+            rebooting.remove(command.deviceId().value());
+        }
+        recordTransition(command, to, actor, message);
+        store.find(command.id()).ifPresent(waiters::finished);
+        return true;
+    }
+
+    private void expire(Command command) {
+        finish(command, EnumSet.of(CommandState.QUEUED), CommandState.EXPIRED, Optional.empty(), 0,
+                "not delivered before its delivery deadline", "system");
+    }
+
+    private void recordTransition(Command command, CommandState state, String actor, String reason) {
+        ObjectNode detail = JsonNodeFactory.instance.objectNode()
+                .put("command_id", command.id().toString())
+                .put("name", command.name())
+                .put("state", state.name());
+        if (command.groupCommandId() != 0) {
+            detail.put("group_command_id", Long.toString(command.groupCommandId()));
+        }
+        recorder.record(new DeviceEvent(ids.nextId(), command.deviceId(), clock.instant(), DeviceEvent.COMMAND, actor,
+                DeviceState.ONLINE, DeviceState.ONLINE, reason, detail.toString()));
+    }
+
+    private void deliverPendingAsync(DeviceId device) {
+        Thread.ofVirtual().start(() -> {
+            try {
+                deliverPending(device);
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "delivery to device " + device + " failed", e);
+            }
+        });
+    }
+
+    private Command existing(CommandId id) {
+        return store.find(id).orElseThrow(() -> RoostException.notFound("command", id));
+    }
+
+    /** Reboot evidence: a status with a new boot id after the device acknowledged a reboot. */
+    private void onDeviceEvent(DeviceEvent event) {
+        Boolean reconnected = rebooting.get(event.deviceId().value());
+        if (reconnected == null) {
+            return;
+        }
+        if (DeviceEvent.CONNECTED.equals(event.type())) {
+            rebooting.replace(event.deviceId().value(), true);
+        } else if (DeviceEvent.STATUS.equals(event.type())) {
+            Thread.ofVirtual().start(() -> checkReboot(event.deviceId(), reconnected));
+        }
+    }
+
+    private void checkReboot(DeviceId device, boolean reconnected) {
+        Optional<String> bootId = bootIds.apply(device);
+        for (Command command : store.list(new CommandFilter(Optional.of(device), Optional.empty(),
+                EnumSet.of(CommandState.ACKED)), PageRequest.first(PageRequest.MAX_SIZE)).items()) {
+            if (!command.isReboot() || bootId.isEmpty()) {
+                continue;
+            }
+            if (!bootId.get().equals(command.bootIdBefore())) {
+                finish(command, EnumSet.of(CommandState.ACKED), CommandState.SUCCEEDED,
+                        Optional.of(JsonNodeFactory.instance.objectNode().put("boot_id", bootId.get())), 0,
+                        "rebooted", "device");
+            } else if (reconnected) {
+                finish(command, EnumSet.of(CommandState.ACKED), CommandState.FAILED, Optional.empty(), 0,
+                        "device reconnected without rebooting (same boot id)", "device");
+            }
+        }
+    }
+
+    private void sweepQuietly() {
+        try {
+            sweep();
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "command sweep failed", e);
+        }
+    }
+
+    /** Times out running commands past their deadline and expires undelivered ones. */
+    void sweep() {
+        Instant now = clock.instant();
+        for (var entry : runDeadlines.entrySet()) {
+            if (entry.getValue().isBefore(now)) {
+                store.find(new CommandId(entry.getKey())).ifPresentOrElse(command -> {
+                    if (finish(command, CommandState.RUNNING, CommandState.TIMED_OUT, Optional.empty(), 0,
+                            "no result within " + command.timeout().toMillis() + " ms", "system")) {
+                        deliverPendingAsync(command.deviceId());
+                    } else {
+                        runDeadlines.remove(entry.getKey());
+                    }
+                }, () -> runDeadlines.remove(entry.getKey()));
+            }
+        }
+        for (Command overdue : store.overdueQueued(now, 1000)) {
+            expire(overdue);
+        }
+    }
+
+    @Override
+    public void close() {
+        sweeper.shutdownNow();
+    }
+}

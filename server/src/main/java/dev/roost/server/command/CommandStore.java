@@ -1,0 +1,53 @@
+package dev.roost.server.command;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.roost.server.common.DeviceId;
+import dev.roost.server.common.Page;
+import dev.roost.server.common.PageRequest;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/** Persistence of commands. State changes are conditional, so that concurrent changes cannot both win. */
+public interface CommandStore {
+    /** @throws dev.roost.server.error.RoostException ALREADY_EXISTS when the idempotency key is taken */
+    void insert(Command command);
+
+    /** Stores a group command and its member commands in one transaction. */
+    void insertGroup(GroupCommand group, String idempotencyKey, List<Command> commands);
+
+    Optional<Command> find(CommandId id);
+
+    Optional<Command> findByKey(DeviceId device, String idempotencyKey);
+
+    Optional<GroupCommand> findGroup(long id);
+
+    Optional<GroupCommand> findGroupByKey(long groupId, String idempotencyKey);
+
+    Page<Command> list(CommandFilter filter, PageRequest page);
+
+    /** Queued and sent-but-unacknowledged commands of a device, oldest first, at most {@code limit}. */
+    List<Command> undelivered(DeviceId device, int limit);
+
+    int countUndelivered(DeviceId device);
+
+    int countRunning(DeviceId device);
+
+    /** Every SENT or ACKED command (to rebuild the timeout index at start). */
+    List<Command> running();
+
+    /** Queued commands whose delivery deadline passed. */
+    List<Command> overdueQueued(Instant now, int limit);
+
+    /** QUEUED → SENT with the attempt's deadline (a resend of a SENT command keeps SENT). */
+    boolean markSent(CommandId id, Instant runDeadline, String bootIdBefore, Instant at);
+
+    /** Moves the command from any of {@code from} to {@code to}; the result fields are set when given. */
+    boolean transition(CommandId id, Set<CommandState> from, CommandState to, Instant at,
+                       Optional<JsonNode> result, int deviceStatusCode, String errorMessage);
+
+    Map<CommandState, Long> countsByState(long groupCommandId);
+}

@@ -1,0 +1,272 @@
+package dev.roost.server.command;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.roost.server.common.DeviceId;
+import dev.roost.server.common.GroupId;
+import dev.roost.server.common.Page;
+import dev.roost.server.common.PageRequest;
+import dev.roost.server.error.ErrorCode;
+import dev.roost.server.error.RoostException;
+import dev.roost.server.storage.Database;
+import dev.roost.server.storage.Rows;
+import io.helidon.dbclient.DbRow;
+
+import java.sql.PreparedStatement;
+import java.sql.Types;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/** {@link CommandStore} on the relational database. */
+public final class JdbcCommandStore implements CommandStore {
+    private static final String COLUMNS = "id, device_id, name, params_json, state, result_json, device_status_code, "
+            + "error_message, idempotency_key, group_command_id, created_at, updated_at, timeout_ms, "
+            + "delivery_deadline, run_deadline, boot_id_before";
+    private static final String INSERT = "INSERT INTO commands (" + COLUMNS + ") VALUES "
+            + "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+    private final Database db;
+    private final ObjectMapper json;
+
+    public JdbcCommandStore(Database db, ObjectMapper json) {
+        this.db = db;
+        this.json = json;
+    }
+
+    @Override
+    public void insert(Command command) {
+        try {
+            db.client().execute().insert(INSERT, values(command));
+        } catch (RuntimeException e) {
+            if (Database.isConstraintViolation(e)) {
+                throw new RoostException(ErrorCode.ALREADY_EXISTS, "idempotency key '"
+                        + command.idempotencyKey().orElse("") + "' is already used for device " + command.deviceId());
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public void insertGroup(GroupCommand group, String idempotencyKey, List<Command> commands) {
+        try {
+            db.inJdbcTransaction(connection -> {
+                try (PreparedStatement insert = connection.prepareStatement("INSERT INTO group_commands (id, group_id, "
+                        + "name, params_json, total, idempotency_key, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+                    insert.setLong(1, group.id());
+                    insert.setLong(2, group.groupId().value());
+                    insert.setString(3, group.name());
+                    insert.setString(4, write(group.params()));
+                    insert.setLong(5, group.total());
+                    if (idempotencyKey.isEmpty()) {
+                        insert.setNull(6, Types.VARCHAR);
+                    } else {
+                        insert.setString(6, idempotencyKey);
+                    }
+                    insert.setLong(7, group.createdAt().toEpochMilli());
+                    insert.executeUpdate();
+                }
+                try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
+                    for (Command command : commands) {
+                        Object[] values = values(command);
+                        for (int i = 0; i < values.length; i++) {
+                            insert.setObject(i + 1, values[i]);
+                        }
+                        insert.addBatch();
+                    }
+                    insert.executeBatch();
+                }
+                return null;
+            });
+        } catch (RuntimeException e) {
+            if (Database.isConstraintViolation(e)) {
+                throw new RoostException(ErrorCode.ALREADY_EXISTS, "idempotency key '" + idempotencyKey
+                        + "' is already used for group " + group.groupId());
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public Optional<Command> find(CommandId id) {
+        return db.client().execute().get("SELECT " + COLUMNS + " FROM commands WHERE id = ?", id.value())
+                .map(this::command);
+    }
+
+    @Override
+    public Optional<Command> findByKey(DeviceId device, String idempotencyKey) {
+        return db.client().execute().get("SELECT " + COLUMNS + " FROM commands WHERE device_id = ? "
+                + "AND idempotency_key = ?", device.value(), idempotencyKey).map(this::command);
+    }
+
+    @Override
+    public Optional<GroupCommand> findGroup(long id) {
+        return db.client().execute().get("SELECT id, group_id, name, params_json, total, created_at "
+                + "FROM group_commands WHERE id = ?", id).map(this::group);
+    }
+
+    @Override
+    public Optional<GroupCommand> findGroupByKey(long groupId, String idempotencyKey) {
+        return db.client().execute().get("SELECT id, group_id, name, params_json, total, created_at "
+                + "FROM group_commands WHERE group_id = ? AND idempotency_key = ?", groupId, idempotencyKey)
+                .map(this::group);
+    }
+
+    @Override
+    public Page<Command> list(CommandFilter filter, PageRequest page) {
+        StringBuilder where = new StringBuilder(" WHERE 1 = 1");
+        List<Object> params = new ArrayList<>();
+        filter.device().ifPresent(device -> {
+            where.append(" AND device_id = ?");
+            params.add(device.value());
+        });
+        filter.groupCommandId().ifPresent(group -> {
+            where.append(" AND group_command_id = ?");
+            params.add(group);
+        });
+        if (!filter.states().isEmpty()) {
+            where.append(" AND state IN (").append(Rows.placeholders(filter.states())).append(')');
+            filter.states().forEach(state -> params.add(state.name()));
+        }
+        long total = db.client().execute().get("SELECT COUNT(*) AS n FROM commands" + where, params.toArray())
+                .map(row -> Rows.longOf(row, "n")).orElse(0L);
+        page.after().ifPresent(before -> {
+            where.append(" AND id < ?");
+            params.add(before);
+        });
+        params.add(page.size() + 1);
+        try (Stream<DbRow> rows = db.client().execute().query("SELECT " + COLUMNS + " FROM commands" + where
+                + " ORDER BY id DESC LIMIT ?", params.toArray())) {
+            return Page.of(rows.map(this::command).toList(), page, c -> c.id().value(), total);
+        }
+    }
+
+    @Override
+    public List<Command> undelivered(DeviceId device, int limit) {
+        try (Stream<DbRow> rows = db.client().execute().query("SELECT " + COLUMNS + " FROM commands "
+                + "WHERE device_id = ? AND state IN ('QUEUED', 'SENT') ORDER BY id LIMIT ?", device.value(), limit)) {
+            return rows.map(this::command).toList();
+        }
+    }
+
+    @Override
+    public int countUndelivered(DeviceId device) {
+        return (int) db.client().execute().get("SELECT COUNT(*) AS n FROM commands WHERE device_id = ? "
+                + "AND state IN ('QUEUED', 'SENT')", device.value()).map(row -> Rows.longOf(row, "n")).orElse(0L)
+                .longValue();
+    }
+
+    @Override
+    public int countRunning(DeviceId device) {
+        return (int) db.client().execute().get("SELECT COUNT(*) AS n FROM commands WHERE device_id = ? "
+                + "AND state IN ('SENT', 'ACKED')", device.value()).map(row -> Rows.longOf(row, "n")).orElse(0L)
+                .longValue();
+    }
+
+    @Override
+    public List<Command> running() {
+        try (Stream<DbRow> rows = db.client().execute().query("SELECT " + COLUMNS + " FROM commands "
+                + "WHERE state IN ('SENT', 'ACKED')")) {
+            return rows.map(this::command).toList();
+        }
+    }
+
+    @Override
+    public List<Command> overdueQueued(Instant now, int limit) {
+        try (Stream<DbRow> rows = db.client().execute().query("SELECT " + COLUMNS + " FROM commands "
+                + "WHERE state = 'QUEUED' AND delivery_deadline < ? ORDER BY id LIMIT ?", now.toEpochMilli(), limit)) {
+            return rows.map(this::command).toList();
+        }
+    }
+
+    @Override
+    public boolean markSent(CommandId id, Instant runDeadline, String bootIdBefore, Instant at) {
+        return db.client().execute().update("UPDATE commands SET state = 'SENT', run_deadline = ?, boot_id_before = ?, "
+                        + "updated_at = ? WHERE id = ? AND state IN ('QUEUED', 'SENT')", runDeadline.toEpochMilli(),
+                bootIdBefore, at.toEpochMilli(), id.value()) > 0;
+    }
+
+    @Override
+    public boolean transition(CommandId id, Set<CommandState> from, CommandState to, Instant at,
+                              Optional<JsonNode> result, int deviceStatusCode, String errorMessage) {
+        List<Object> params = new ArrayList<>(List.of(to.name(), at.toEpochMilli()));
+        StringBuilder set = new StringBuilder("UPDATE commands SET state = ?, updated_at = ?");
+        if (result.isPresent()) {
+            set.append(", result_json = ?, device_status_code = ?, error_message = ?");
+            params.add(write(result.get()));
+            params.add(deviceStatusCode);
+            params.add(errorMessage);
+        } else if (!errorMessage.isEmpty()) {
+            set.append(", error_message = ?");
+            params.add(errorMessage);
+        }
+        if (to == CommandState.QUEUED) {
+            set.append(", run_deadline = 0");
+        }
+        set.append(" WHERE id = ? AND state IN (").append(Rows.placeholders(from)).append(')');
+        params.add(id.value());
+        from.forEach(state -> params.add(state.name()));
+        return db.client().execute().update(set.toString(), params.toArray()) > 0;
+    }
+
+    @Override
+    public Map<CommandState, Long> countsByState(long groupCommandId) {
+        Map<CommandState, Long> counts = new EnumMap<>(CommandState.class);
+        try (Stream<DbRow> rows = db.client().execute().query("SELECT state, COUNT(*) AS n FROM commands "
+                + "WHERE group_command_id = ? GROUP BY state", groupCommandId)) {
+            rows.forEach(row -> counts.put(CommandState.valueOf(Rows.stringOf(row, "state")), Rows.longOf(row, "n")));
+        }
+        return counts;
+    }
+
+    private Object[] values(Command command) {
+        return new Object[] {command.id().value(), command.deviceId().value(), command.name(), write(command.params()),
+                command.state().name(), write(command.result()), command.deviceStatusCode(), command.errorMessage(),
+                command.idempotencyKey().orElse(null), command.groupCommandId(), command.createdAt().toEpochMilli(),
+                command.updatedAt().toEpochMilli(), command.timeout().toMillis(),
+                command.deliveryDeadline().toEpochMilli(), Rows.millis(command.runDeadline()), command.bootIdBefore()};
+    }
+
+    private Command command(DbRow row) {
+        return new Command(new CommandId(Rows.longOf(row, "id")), new DeviceId(Rows.longOf(row, "device_id")),
+                Rows.stringOf(row, "name"), (ObjectNode) read(Rows.stringOf(row, "params_json")),
+                CommandState.valueOf(Rows.stringOf(row, "state")), read(Rows.stringOf(row, "result_json")),
+                (int) Rows.longOf(row, "device_status_code"), Rows.stringOf(row, "error_message"),
+                row.column("idempotency_key").asOptional().map(Object::toString),
+                Rows.longOf(row, "group_command_id"), Rows.instantOf(row, "created_at"),
+                Rows.instantOf(row, "updated_at"), Duration.ofMillis(Rows.longOf(row, "timeout_ms")),
+                Rows.instantOf(row, "delivery_deadline"), Rows.optionalInstantOf(row, "run_deadline"),
+                Rows.stringOf(row, "boot_id_before"));
+    }
+
+    private GroupCommand group(DbRow row) {
+        long id = Rows.longOf(row, "id");
+        return new GroupCommand(id, new GroupId(Rows.longOf(row, "group_id")), Rows.stringOf(row, "name"),
+                (ObjectNode) read(Rows.stringOf(row, "params_json")), Rows.longOf(row, "total"), countsByState(id),
+                Rows.instantOf(row, "created_at"));
+    }
+
+    private String write(JsonNode node) {
+        try {
+            return json.writeValueAsString(node);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private JsonNode read(String text) {
+        try {
+            return json.readTree(text);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored command JSON is corrupt", e);
+        }
+    }
+}

@@ -1,0 +1,55 @@
+package dev.roost.server.northbound.grpc;
+
+import dev.roost.server.device.DeviceEvent;
+import dev.roost.server.event.Subscription;
+import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * Pumps a subscription into a server stream on its own virtual thread, until the client cancels.
+ * A watcher that fell behind its buffer gets RESOURCE_EXHAUSTED instead of a silent gap.
+ */
+final class WatchStreams {
+    private static final Duration POLL = Duration.ofMillis(500);
+
+    private WatchStreams() {
+    }
+
+    static <T> void pump(Subscription subscription, StreamObserver<T> observer,
+                         Function<DeviceEvent, Optional<T>> mapper) {
+        if (observer instanceof ServerCallStreamObserver<T> call) {
+            call.setOnCancelHandler(subscription::close);
+        }
+        Thread.ofVirtual().name("roost-watch").start(() -> {
+            try {
+                while (!subscription.isClosed()) {
+                    Optional<DeviceEvent> next = subscription.next(POLL);
+                    if (next.isPresent()) {
+                        Optional<T> message = mapper.apply(next.get());
+                        if (message.isPresent()) {
+                            observer.onNext(message.get());
+                        }
+                    } else if (subscription.overflowed()) {
+                        observer.onError(Status.RESOURCE_EXHAUSTED
+                                .withDescription("watcher fell behind: its event buffer overflowed; watch again")
+                                .asRuntimeException());
+                        return;
+                    } else if (observer instanceof ServerCallStreamObserver<T> call && call.isCancelled()) {
+                        return;
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (RuntimeException e) {
+                // The client went away or the stream broke; nothing left to tell it.
+            } finally {
+                subscription.close();
+            }
+        });
+    }
+}

@@ -1,0 +1,255 @@
+package dev.roost.server.southbound;
+
+import dev.roost.protocol.ErrorCode;
+import dev.roost.protocol.Messages;
+import dev.roost.protocol.Pdu;
+import dev.roost.protocol.PduCodec;
+import dev.roost.protocol.ProtocolException;
+import dev.roost.server.command.CommandService;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.roost.server.common.DeviceId;
+import dev.roost.server.common.Snowflake;
+import dev.roost.server.device.DeviceEvent;
+import dev.roost.server.device.DeviceState;
+import dev.roost.server.event.EventBus;
+import dev.roost.server.event.EventRecorder;
+import dev.roost.server.security.Sources;
+import dev.roost.server.status.DesiredStateService;
+import dev.roost.server.status.StatusService;
+import io.helidon.websocket.WsSession;
+
+import java.time.Clock;
+import java.time.Instant;
+
+/**
+ * The protocol logic of the device channel: authentication, dispatch of uplink messages, rate and
+ * error limits, presence and the liveness sweep's decisions. {@link DeviceEndpoint} feeds it the
+ * frames of one connection; the services behind it never see a socket.
+ */
+public final class DeviceChannel {
+    private static final System.Logger LOG = System.getLogger(DeviceChannel.class.getName());
+
+    private final SouthboundSettings settings;
+    private final PduCodec codec;
+    private final SessionRegistry registry;
+    private final DeviceAuthenticator authenticator;
+    private final EventRecorder recorder;
+    private final Snowflake ids;
+    private final StatusService status;
+    private final DesiredStateService desired;
+    private final CommandService commands;
+    private final Clock clock;
+
+    public DeviceChannel(SouthboundSettings settings, PduCodec codec, SessionRegistry registry,
+                         DeviceAuthenticator authenticator, EventRecorder recorder, StatusService status,
+                         DesiredStateService desired, CommandService commands, EventBus events, Snowflake ids,
+                         Clock clock) {
+        this.settings = settings;
+        this.codec = codec;
+        this.registry = registry;
+        this.authenticator = authenticator;
+        this.recorder = recorder;
+        this.ids = ids;
+        this.status = status;
+        this.desired = desired;
+        this.commands = commands;
+        this.clock = clock;
+        events.listen(this::closeRefusedDevices);
+    }
+
+    DeviceSession open(WsSession ws) {
+        DeviceSession session = new DeviceSession(ws, codec, registry.nextEpoch(), clock.millis(), settings.rateBurst());
+        registry.opened(session);
+        return session;
+    }
+
+    void onText(DeviceSession session, String fragment, boolean last) {
+        session.seen(clock.millis());
+        String text;
+        try {
+            text = session.assemble(fragment, last, settings.maxFrameBytes());
+        } catch (DeviceSession.FrameTooLargeException e) {
+            close(session, 1009, "frame too large");
+            return;
+        }
+        if (text == null) {
+            return;
+        }
+        if (text.length() > settings.maxFrameBytes()) {
+            close(session, 1009, "frame too large");
+            return;
+        }
+        if (!session.tryAcquire(settings.ratePerSecond(), settings.rateBurst())) {
+            if (session.rateViolations() > SouthboundSettings.MAX_RATE_VIOLATIONS) {
+                close(session, 4029, "rate limit exceeded");
+            } else {
+                session.send(new Messages.Error(ErrorCode.RATE_LIMITED.name(), "message dropped: above "
+                        + settings.ratePerSecond() + " messages/s"));
+            }
+            return;
+        }
+        Pdu pdu;
+        try {
+            pdu = codec.decode(text);
+        } catch (ProtocolException e) {
+            protocolError(session, e);
+            return;
+        }
+        try {
+            dispatch(session, pdu);
+        } catch (ProtocolException e) {
+            protocolError(session, e.withMessageId(pdu.id()));
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "failed to handle " + pdu.type().wireName() + " from device "
+                    + session.deviceId(), e);
+            session.reply(pdu.id(), new Messages.Error(ErrorCode.INTERNAL.name(), "the server failed to handle "
+                    + "this message; retry later"));
+        }
+    }
+
+    void onBinary(DeviceSession session) {
+        session.seen(clock.millis());
+        protocolError(session, new ProtocolException(ErrorCode.BAD_FRAME, "binary frames are not supported"));
+    }
+
+    void onPing(DeviceSession session) {
+        session.seen(clock.millis());
+    }
+
+    private void dispatch(DeviceSession session, Pdu pdu) {
+        if (!session.isAuthenticated()) {
+            switch (pdu.type()) {
+                case AUTH -> authenticate(session, pdu);
+                case PING -> session.reply(pdu.id(), new Messages.Pong());
+                default -> throw new ProtocolException(ErrorCode.NOT_AUTHENTICATED,
+                        "send auth first; '" + pdu.type().wireName() + "' needs an authenticated session");
+            }
+            return;
+        }
+        DeviceId device = session.deviceId();
+        switch (pdu.type()) {
+            case PING -> session.reply(pdu.id(), new Messages.Pong());
+            case PONG, ERROR -> LOG.log(System.Logger.Level.DEBUG, "{0} from device {1}", pdu.type(), device);
+            case STATUS -> session.reply(pdu.id(), status.report(device, pdu.body(Messages.Status.class)));
+            case DESIRED_APPLIED -> desired.applied(device, pdu.body(Messages.DesiredApplied.class));
+            case COMMAND_ACK -> {
+                if (!commands.acked(device, pdu.body(Messages.CommandAck.class).commandId())) {
+                    throw unknownCommand(pdu.body(Messages.CommandAck.class).commandId());
+                }
+            }
+            case COMMAND_RESULT -> {
+                Messages.CommandResult result = pdu.body(Messages.CommandResult.class);
+                if (!commands.finished(device, result)) {
+                    throw unknownCommand(result.commandId());
+                }
+            }
+            case AUTH -> throw new ProtocolException(ErrorCode.UNEXPECTED_MESSAGE, "already authenticated");
+            default -> throw new ProtocolException(ErrorCode.UNEXPECTED_MESSAGE,
+                    "'" + pdu.type().wireName() + "' is a downlink message");
+        }
+    }
+
+    private static ProtocolException unknownCommand(String commandId) {
+        return new ProtocolException(ErrorCode.UNKNOWN_COMMAND, "no running command " + commandId
+                + " for this device");
+    }
+
+    private void authenticate(DeviceSession session, Pdu pdu) {
+        Messages.Auth auth = pdu.body(Messages.Auth.class);
+        DeviceAuthenticator.Outcome outcome = authenticator.authenticate(auth);
+        if (outcome instanceof DeviceAuthenticator.Refused refused) {
+            session.reply(pdu.id(), new Messages.AuthError(refused.code(), refused.message(),
+                    refused.retryAfter().toMillis()));
+            close(session, 4003, "auth failed: " + refused.code());
+            return;
+        }
+        DeviceAuthenticator.Accepted accepted = (DeviceAuthenticator.Accepted) outcome;
+        DeviceId device = accepted.device().id();
+        session.authenticated(device);
+        registry.bind(session).ifPresent(previous -> close(previous, 4004, "replaced"));
+        ObjectNode detail = JsonNodeFactory.instance.objectNode().put("epoch", session.epoch())
+                .put("source", session.remote());
+        if (auth.agentVersion() != null) {
+            detail.put("agent_version", auth.agentVersion());
+        }
+        recorder.record(new DeviceEvent(ids.nextId(), device, clock.instant(), DeviceEvent.CONNECTED, "device",
+                accepted.previousState(), DeviceState.ONLINE, "connected", detail.toString()));
+        Instant now = clock.instant();
+        Instant tokenExpiry = now.plus(settings.sessionTokenTtl());
+        int queued = commands.pendingCount(device);
+        session.reply(pdu.id(), new Messages.AuthOk(device.toString(), now.toEpochMilli(),
+                settings.heartbeatInterval().toMillis(), authenticator.issueToken(accepted.device(), tokenExpiry),
+                tokenExpiry.toEpochMilli(), status.reportedVersion(device), desired.version(device), queued));
+        desired.onConnected(device);
+        if (queued > 0) {
+            Thread.ofVirtual().name("roost-deliver-" + device).start(() -> commands.deliverPending(device));
+        }
+    }
+
+    private void protocolError(DeviceSession session, ProtocolException e) {
+        int errors = session.protocolError();
+        session.reply(e.messageId().orElse(null), new Messages.Error(e.code().name(), e.getMessage()));
+        if (errors >= SouthboundSettings.MAX_PROTOCOL_ERRORS) {
+            close(session, 4400, "protocol error: too many invalid messages");
+        }
+    }
+
+    /** Closes from the server side and records the end of the session at once. */
+    void close(DeviceSession session, int code, String reason) {
+        session.close(code, reason);
+        ended(session, reason);
+    }
+
+    /** The connection ended, whoever closed it. Runs once per session. */
+    void ended(DeviceSession session, String clientReason) {
+        if (!session.markEnded()) {
+            return;
+        }
+        if (registry.closed(session)) {
+            String reason = session.closeReason() != null ? session.closeReason() : clientReason;
+            recorder.record(new DeviceEvent(ids.nextId(), session.deviceId(), clock.instant(),
+                    DeviceEvent.DISCONNECTED, "device", DeviceState.ONLINE, DeviceState.OFFLINE, reason,
+                    JsonNodeFactory.instance.objectNode().put("epoch", session.epoch()).toString()));
+        }
+    }
+
+    /** One liveness sweep: closes connections that did not authenticate or went silent. */
+    void sweep() {
+        long now = clock.millis();
+        long silence = settings.heartbeatInterval().toMillis() * 2;
+        for (DeviceSession session : registry.openSessions()) {
+            if (!session.isAuthenticated()) {
+                if (now - session.openedAtMillis() > settings.authTimeout().toMillis()) {
+                    closeAsync(session, 4001, "auth timeout");
+                }
+            } else if (now - session.lastSeenMillis() > silence) {
+                closeAsync(session, 4008, "heartbeat timeout");
+            }
+        }
+    }
+
+    /** Closing writes a frame, which can block on a stuck peer: never on the sweep's thread. */
+    private void closeAsync(DeviceSession session, int code, String reason) {
+        Thread.ofVirtual().start(() -> close(session, code, reason));
+    }
+
+    /** Closes every session for a server shutdown. */
+    void shutdown() {
+        for (DeviceSession session : registry.openSessions()) {
+            close(session, 1001, "server shutdown");
+        }
+    }
+
+    private void closeRefusedDevices(DeviceEvent event) {
+        if (DeviceEvent.LIFECYCLE.equals(event.type())
+                && (event.to() == DeviceState.DISABLED || event.to() == DeviceState.DECOMMISSIONED)) {
+            registry.liveSession(event.deviceId()).ifPresent(session -> closeAsync(session, 4003,
+                    "auth failed: " + (event.to() == DeviceState.DISABLED ? "DEVICE_DISABLED" : "DEVICE_DECOMMISSIONED")));
+        }
+    }
+
+    static String sourceOf(WsSession ws) {
+        return Sources.host(ws.socketContext().remotePeer().address());
+    }
+}

@@ -1,0 +1,183 @@
+package dev.roost.server.southbound;
+
+import dev.roost.protocol.Body;
+import dev.roost.protocol.Pdu;
+import dev.roost.protocol.PduCodec;
+import dev.roost.server.common.DeviceId;
+import io.helidon.websocket.WsSession;
+
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * One device connection. Kept small: tens of thousands live at once. Sends are serialised by a
+ * lock because downlink messages come from many threads; uplink state (rate bucket, error count,
+ * fragments) is touched only by the connection's own reader thread.
+ */
+final class DeviceSession {
+    private final WsSession ws;
+    private final PduCodec codec;
+    private final long epoch;
+    private final long openedAtMillis;
+    private final ReentrantLock sendLock = new ReentrantLock();
+    private final AtomicBoolean ended = new AtomicBoolean();
+    private final AtomicLong nextId = new AtomicLong();
+
+    private volatile DeviceId deviceId;
+    private volatile long lastSeenMillis;
+    private volatile String closeReason;
+
+    // Reader-thread state.
+    private double tokens;
+    private long refilledAtNanos;
+    private int protocolErrors;
+    private int rateViolations;
+    private StringBuilder fragments;
+
+    DeviceSession(WsSession ws, PduCodec codec, long epoch, long nowMillis, int burst) {
+        this.ws = ws;
+        this.codec = codec;
+        this.epoch = epoch;
+        this.openedAtMillis = nowMillis;
+        this.lastSeenMillis = nowMillis;
+        this.tokens = burst;
+        this.refilledAtNanos = System.nanoTime();
+    }
+
+    /** True the first time only: the end of a session is recorded once. */
+    boolean markEnded() {
+        return ended.compareAndSet(false, true);
+    }
+
+    String remote() {
+        return DeviceChannel.sourceOf(ws);
+    }
+
+    long epoch() {
+        return epoch;
+    }
+
+    long openedAtMillis() {
+        return openedAtMillis;
+    }
+
+    boolean isAuthenticated() {
+        return deviceId != null;
+    }
+
+    DeviceId deviceId() {
+        return deviceId;
+    }
+
+    void authenticated(DeviceId id) {
+        this.deviceId = id;
+    }
+
+    long lastSeenMillis() {
+        return lastSeenMillis;
+    }
+
+    void seen(long nowMillis) {
+        lastSeenMillis = nowMillis;
+    }
+
+    /** Why the server is closing this session, when it is the server that closes it. */
+    String closeReason() {
+        return closeReason;
+    }
+
+    String nextMessageId() {
+        return "s-" + nextId.incrementAndGet();
+    }
+
+    /** Sends a message; false when the connection is already gone. */
+    boolean send(Body body) {
+        return sendPdu(Pdu.of(nextMessageId(), body));
+    }
+
+    boolean reply(String replyTo, Body body) {
+        return sendPdu(Pdu.reply(nextMessageId(), replyTo, body));
+    }
+
+    private boolean sendPdu(Pdu pdu) {
+        String text = codec.encode(pdu);
+        sendLock.lock();
+        try {
+            if (closeReason != null) {
+                return false;
+            }
+            ws.send(text, true);
+            return true;
+        } catch (RuntimeException e) {
+            return false;
+        } finally {
+            sendLock.unlock();
+        }
+    }
+
+    /** Closes from the server side; the first reason wins. */
+    void close(int code, String reason) {
+        sendLock.lock();
+        try {
+            if (closeReason != null) {
+                return;
+            }
+            closeReason = reason;
+            ws.close(code, reason);
+        } catch (RuntimeException e) {
+            ws.terminate();
+        } finally {
+            sendLock.unlock();
+        }
+    }
+
+    /** Takes one token from the rate bucket; false when the client is over its rate. */
+    boolean tryAcquire(int ratePerSecond, int burst) {
+        long now = System.nanoTime();
+        tokens = Math.min(burst, tokens + (now - refilledAtNanos) / 1e9 * ratePerSecond);
+        refilledAtNanos = now;
+        if (tokens < 1) {
+            rateViolations++;
+            return false;
+        }
+        tokens -= 1;
+        return true;
+    }
+
+    int rateViolations() {
+        return rateViolations;
+    }
+
+    int protocolError() {
+        return ++protocolErrors;
+    }
+
+    /** Appends a fragment; returns the whole text when {@code last}, or null while more follows. */
+    String assemble(String fragment, boolean last, int maxChars) {
+        if (fragments == null && last) {
+            return fragment;
+        }
+        if (fragments == null) {
+            fragments = new StringBuilder();
+        }
+        fragments.append(fragment);
+        if (fragments.length() > maxChars) {
+            fragments = null;
+            throw new FrameTooLargeException();
+        }
+        if (!last) {
+            return null;
+        }
+        String whole = fragments.toString();
+        fragments = null;
+        return whole;
+    }
+
+    /** A message larger than the configured maximum. */
+    static final class FrameTooLargeException extends RuntimeException {
+        FrameTooLargeException() {
+            super("frame too large", null, false, false);
+        }
+    }
+}

@@ -1,0 +1,72 @@
+package dev.roost.server.southbound;
+
+import dev.roost.protocol.Body;
+import dev.roost.server.common.DeviceId;
+import dev.roost.server.device.DeviceLink;
+
+import java.util.Collection;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Every open device connection, and the live (authenticated) one of each device. A device has at
+ * most one live session: binding a new one returns the one it replaces.
+ */
+public final class SessionRegistry implements DeviceLink {
+    private final Set<DeviceSession> open = ConcurrentHashMap.newKeySet();
+    private final ConcurrentMap<Long, DeviceSession> live = new ConcurrentHashMap<>();
+    private final AtomicLong epochs = new AtomicLong();
+
+    long nextEpoch() {
+        return epochs.incrementAndGet();
+    }
+
+    void opened(DeviceSession session) {
+        open.add(session);
+    }
+
+    /** Makes {@code session} the device's live session; returns the one it replaced. */
+    Optional<DeviceSession> bind(DeviceSession session) {
+        return Optional.ofNullable(live.put(session.deviceId().value(), session));
+    }
+
+    /**
+     * Forgets a closed session.
+     *
+     * @return true when it was its device's live session (so the device is now offline)
+     */
+    boolean closed(DeviceSession session) {
+        open.remove(session);
+        return session.isAuthenticated() && live.remove(session.deviceId().value(), session);
+    }
+
+    Collection<DeviceSession> openSessions() {
+        return open;
+    }
+
+    Optional<DeviceSession> liveSession(DeviceId device) {
+        return Optional.ofNullable(live.get(device.value()));
+    }
+
+    public int liveCount() {
+        return live.size();
+    }
+
+    public int openCount() {
+        return open.size();
+    }
+
+    @Override
+    public boolean isOnline(DeviceId device) {
+        return live.containsKey(device.value());
+    }
+
+    @Override
+    public boolean send(DeviceId device, Body body) {
+        DeviceSession session = live.get(device.value());
+        return session != null && session.send(body);
+    }
+}

@@ -1,0 +1,42 @@
+package dev.roost.server.southbound;
+
+import dev.roost.server.config.Settings;
+import io.helidon.config.Config;
+
+import java.time.Duration;
+
+/**
+ * Settings of the device channel ({@code roost.southbound}); defaults as docs/protocol.md §5.
+ *
+ * @param heartbeatInterval  how often devices must send something; silence for two intervals closes
+ * @param authTimeout        how long a new connection may take to authenticate
+ * @param maxFrameBytes      largest accepted message
+ * @param ratePerSecond      sustained uplink messages per second per connection
+ * @param rateBurst          uplink messages allowed in a burst
+ * @param sessionTokenTtl    lifetime of the reconnect token issued at authentication
+ * @param sweepInterval      how often the liveness sweep runs
+ */
+public record SouthboundSettings(Duration heartbeatInterval,
+                                 Duration authTimeout,
+                                 int maxFrameBytes,
+                                 int ratePerSecond,
+                                 int rateBurst,
+                                 Duration sessionTokenTtl,
+                                 Duration sweepInterval) {
+
+    /** Protocol errors on one connection before it is closed with 4400. */
+    public static final int MAX_PROTOCOL_ERRORS = 10;
+    /** Messages dropped for rate on one connection before it is closed with 4029. */
+    public static final int MAX_RATE_VIOLATIONS = 100;
+
+    public static SouthboundSettings create(Config node) {
+        return new SouthboundSettings(
+                Settings.duration(node, "heartbeat-interval", Duration.ofSeconds(30)),
+                Settings.duration(node, "auth-timeout", Duration.ofSeconds(10)),
+                Settings.intIn(node, "max-frame-bytes", 64 * 1024, 1024, 16 * 1024 * 1024),
+                Settings.intIn(node, "rate-per-second", 20, 1, 100_000),
+                Settings.intIn(node, "rate-burst", 100, 1, 1_000_000),
+                Settings.duration(node, "session-token-ttl", Duration.ofHours(24)),
+                Settings.duration(node, "sweep-interval", Duration.ofSeconds(1)));
+    }
+}

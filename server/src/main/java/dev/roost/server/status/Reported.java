@@ -1,0 +1,10 @@
+package dev.roost.server.status;
+
+import java.time.Instant;
+
+/**
+ * A device's latest reported state. The JSON is kept as UTF-8 bytes: compact in memory, parsed only
+ * when a diff has to be applied.
+ */
+public record Reported(long version, byte[] json, Instant at, String bootId) {
+}

@@ -1,0 +1,237 @@
+package dev.roost.server.status;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.roost.protocol.Body;
+import dev.roost.protocol.MergePatch;
+import dev.roost.protocol.Messages;
+import dev.roost.server.common.DeviceId;
+import dev.roost.server.common.Page;
+import dev.roost.server.common.PageRequest;
+import dev.roost.server.common.Snowflake;
+import dev.roost.server.device.DeviceEvent;
+import dev.roost.server.device.DeviceLink;
+import dev.roost.server.device.DeviceState;
+import dev.roost.server.device.DeviceStore;
+import dev.roost.server.error.RoostException;
+import dev.roost.server.event.EventBus;
+import dev.roost.server.security.Caller;
+import dev.roost.server.security.Role;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Reported status: applies snapshots and diffs to the latest state held in memory, and persists it
+ * coalesced — whatever a device reports within one flush interval costs one upsert — with a
+ * sampled history. Reports never wait for the database.
+ */
+public final class StatusService implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(StatusService.class.getName());
+    private static final int MAX_BATCH = 2000;
+
+    private final StatusStore store;
+    private final DeviceStore devices;
+    private final DeviceLink link;
+    private final EventBus events;
+    private final Snowflake ids;
+    private final Clock clock;
+    private final StatusSettings settings;
+    private final ObjectMapper json;
+    private final ConcurrentMap<Long, Reported> latest = new ConcurrentHashMap<>();
+    private final ConcurrentMap<Long, Reported> dirty = new ConcurrentHashMap<>();
+    private final ConcurrentMap<Long, Long> lastSampleMillis = new ConcurrentHashMap<>();
+    private final ConcurrentLinkedQueue<StatusStore.Sample> samples = new ConcurrentLinkedQueue<>();
+    private final ScheduledExecutorService flusher = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("roost-status-flush").daemon().factory());
+    private volatile long lastFlushLagMillis;
+
+    public StatusService(StatusStore store, DeviceStore devices, DeviceLink link, EventBus events, Snowflake ids,
+                         Clock clock, StatusSettings settings, ObjectMapper json) {
+        this.store = store;
+        this.devices = devices;
+        this.link = link;
+        this.events = events;
+        this.ids = ids;
+        this.clock = clock;
+        this.settings = settings;
+        this.json = json;
+        long interval = settings.flushInterval().toMillis();
+        flusher.scheduleWithFixedDelay(this::flushQuietly, interval, interval, TimeUnit.MILLISECONDS);
+        flusher.scheduleWithFixedDelay(this::pruneQuietly, 0, 1, TimeUnit.HOURS);
+    }
+
+    /** Applies one uplink status report; answers with the ack or a resync request. */
+    public Body report(DeviceId device, Messages.Status status) {
+        while (true) {
+            Optional<Reported> current = current(device);
+            long version = current.map(Reported::version).orElse(0L);
+            ObjectNode state;
+            if (status.isDiff()) {
+                if (current.isEmpty() || version != status.baseVersion()) {
+                    return new Messages.ResyncRequired(version, "version gap");
+                }
+                state = MergePatch.apply(parse(current.get().json()), status.state());
+            } else {
+                state = status.state();
+            }
+            Instant now = clock.instant();
+            Reported next = new Reported(version + 1, bytes(state), now, state.path("boot_id").asText(""));
+            boolean stored = current.isEmpty()
+                    ? latest.putIfAbsent(device.value(), next) == null
+                    : latest.replace(device.value(), current.get(), next);
+            if (!stored) {
+                continue;
+            }
+            dirty.put(device.value(), next);
+            sampleIfDue(device, next);
+            events.publish(new DeviceEvent(ids.nextId(), device, now, "status", "device", DeviceState.ONLINE,
+                    DeviceState.ONLINE, status.mode(), JsonNodeFactory.instance.objectNode()
+                    .put("version", next.version()).put("boot_id", next.bootId()).toString()));
+            return new Messages.StatusAck(next.version());
+        }
+    }
+
+    public long reportedVersion(DeviceId device) {
+        return current(device).map(Reported::version).orElse(0L);
+    }
+
+    public Optional<String> bootId(DeviceId device) {
+        return current(device).map(Reported::bootId).filter(id -> !id.isEmpty());
+    }
+
+    public DeviceStatus get(Caller caller, DeviceId device) {
+        caller.require(Role.VIEWER);
+        if (devices.find(device).isEmpty()) {
+            throw RoostException.notFound("device", device);
+        }
+        Optional<Reported> current = current(device);
+        return new DeviceStatus(device, link.isOnline(device), current.map(Reported::version).orElse(0L),
+                current.<JsonNode>map(r -> parse(r.json())).orElse(JsonNodeFactory.instance.objectNode()),
+                current.map(Reported::at));
+    }
+
+    public Page<DeviceStatus> history(Caller caller, DeviceId device, Optional<Instant> since, Optional<Instant> until,
+                                      PageRequest page) {
+        caller.require(Role.VIEWER);
+        if (devices.find(device).isEmpty()) {
+            throw RoostException.notFound("device", device);
+        }
+        flush();
+        return store.history(device, since, until, page).map(sample -> new DeviceStatus(device, false,
+                sample.reported().version(), parse(sample.reported().json()), Optional.of(sample.reported().at())));
+    }
+
+    /** How long the oldest report of the last flush had waited, in milliseconds. */
+    public long lastFlushLagMillis() {
+        return lastFlushLagMillis;
+    }
+
+    /** Writes every pending report now. */
+    public synchronized void flush() {
+        List<Map.Entry<DeviceId, Reported>> batch = new ArrayList<>();
+        long oldest = Long.MAX_VALUE;
+        for (Long device : dirty.keySet()) {
+            Reported reported = dirty.remove(device);
+            if (reported != null) {
+                batch.add(Map.entry(new DeviceId(device), reported));
+                oldest = Math.min(oldest, reported.at().toEpochMilli());
+            }
+        }
+        List<StatusStore.Sample> history = new ArrayList<>();
+        StatusStore.Sample sample;
+        while ((sample = samples.poll()) != null) {
+            history.add(sample);
+        }
+        try {
+            for (int from = 0; from < Math.max(batch.size(), history.size()); from += MAX_BATCH) {
+                store.write(batch.subList(Math.min(from, batch.size()), Math.min(from + MAX_BATCH, batch.size())),
+                        history.subList(Math.min(from, history.size()), Math.min(from + MAX_BATCH, history.size())));
+            }
+        } catch (RuntimeException e) {
+            // Nothing is lost: what was not written goes back, unless a newer report replaced it.
+            batch.forEach(entry -> dirty.putIfAbsent(entry.getKey().value(), entry.getValue()));
+            samples.addAll(history);
+            throw e;
+        }
+        if (oldest != Long.MAX_VALUE) {
+            lastFlushLagMillis = clock.millis() - oldest;
+        }
+    }
+
+    private void flushQuietly() {
+        try {
+            flush();
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "status flush failed; the latest state is kept in memory", e);
+        }
+    }
+
+    private void pruneQuietly() {
+        try {
+            store.pruneHistory(clock.instant().minus(settings.historyRetention()));
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "status history pruning failed", e);
+        }
+    }
+
+    private void sampleIfDue(DeviceId device, Reported reported) {
+        long now = reported.at().toEpochMilli();
+        Long last = lastSampleMillis.get(device.value());
+        if (last == null || now - last >= settings.historyInterval().toMillis()) {
+            lastSampleMillis.put(device.value(), now);
+            samples.add(new StatusStore.Sample(ids.nextId(), device, reported));
+        }
+    }
+
+    private Optional<Reported> current(DeviceId device) {
+        Reported cached = latest.get(device.value());
+        if (cached != null) {
+            return Optional.of(cached);
+        }
+        Optional<Reported> stored = store.latest(device);
+        stored.ifPresent(r -> latest.putIfAbsent(device.value(), r));
+        return Optional.ofNullable(latest.get(device.value()));
+    }
+
+    private ObjectNode parse(byte[] bytes) {
+        try {
+            return (ObjectNode) json.readTree(bytes);
+        } catch (IOException e) {
+            throw new UncheckedIOException("stored status is not JSON", e);
+        }
+    }
+
+    private byte[] bytes(ObjectNode state) {
+        try {
+            return json.writeValueAsBytes(state);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        flusher.shutdown();
+        try {
+            flusher.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        flush();
+    }
+}

@@ -1,0 +1,22 @@
+package dev.roost.server.status;
+
+import dev.roost.server.config.Settings;
+import io.helidon.config.Config;
+
+import java.time.Duration;
+
+/**
+ * Settings of status persistence ({@code roost.status}).
+ *
+ * @param flushInterval   longest time a report waits before it is written (the flush lag bound)
+ * @param historyInterval at most one history sample per device per interval
+ * @param historyRetention how long history samples are kept
+ */
+public record StatusSettings(Duration flushInterval, Duration historyInterval, Duration historyRetention) {
+    public static StatusSettings create(Config node) {
+        return new StatusSettings(
+                Settings.duration(node, "flush-interval", Duration.ofSeconds(1)),
+                Settings.duration(node, "history-interval", Duration.ofMinutes(5)),
+                Settings.duration(node, "history-retention", Duration.ofDays(7)));
+    }
+}
