@@ -23,12 +23,14 @@ public final class TestServer implements AutoCloseable {
     public static final String ADMIN_TOKEN = "test-admin-token-0123456789";
 
     private final TestDatabase database;
+    private final boolean ownsDatabase;
     private final RoostServer server;
     private final ManagedChannel channel;
     private final RestClient rest;
 
-    private TestServer(TestDatabase database, RoostServer server) {
+    private TestServer(TestDatabase database, boolean ownsDatabase, RoostServer server) {
         this.database = database;
+        this.ownsDatabase = ownsDatabase;
         this.server = server;
         this.channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
         this.rest = new RestClient("http://127.0.0.1:" + server.port());
@@ -42,11 +44,16 @@ public final class TestServer implements AutoCloseable {
     public static TestServer start(Map<String, String> roostOverrides) {
         TestDatabase database = TestDatabase.create();
         try {
-            return new TestServer(database, RoostServer.start(serverConfig(), settings(database, roostOverrides)));
+            return new TestServer(database, true, RoostServer.start(serverConfig(), settings(database, roostOverrides)));
         } catch (RuntimeException e) {
             database.close();
             throw e;
         }
+    }
+
+    /** A server over a database the caller owns (for restart tests); closing it keeps the database. */
+    public static TestServer start(TestDatabase database, Map<String, String> roostOverrides) {
+        return new TestServer(database, false, RoostServer.start(serverConfig(), settings(database, roostOverrides)));
     }
 
     public static ServerSettings settings(TestDatabase database, Map<String, String> roostOverrides) {
@@ -74,6 +81,20 @@ public final class TestServer implements AutoCloseable {
 
     public RestClient rest() {
         return rest;
+    }
+
+    public RoostServer server() {
+        return server;
+    }
+
+    /** Registers a device over REST; returns {id, secret}. */
+    public String[] registerDevice(String name) {
+        RestClient.Reply reply = rest.post("/api/v1/devices", ADMIN_TOKEN, "{\"name\":\"" + name
+                + "\",\"hardware\":{\"serial\":\"" + java.util.UUID.randomUUID() + "\",\"model\":\"TEST\"}}");
+        if (reply.status() != 201) {
+            throw new AssertionError("register failed: " + reply.raw());
+        }
+        return new String[] {reply.data().at("/device/id").asText(), reply.data().get("secret").asText()};
     }
 
     public Optional<String> generatedAdminToken() {
@@ -104,6 +125,8 @@ public final class TestServer implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         server.close();
-        database.close();
+        if (ownsDatabase) {
+            database.close();
+        }
     }
 }

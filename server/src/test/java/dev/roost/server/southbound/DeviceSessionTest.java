@@ -1,0 +1,211 @@
+package dev.roost.server.southbound;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.roost.server.support.Await;
+import dev.roost.server.support.RestClient.Reply;
+import dev.roost.server.support.TestDevice;
+import dev.roost.server.support.TestServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.util.Map;
+import java.util.concurrent.CompletionException;
+
+import static dev.roost.server.support.TestServer.ADMIN_TOKEN;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Authentication, presence, replacement and liveness over a real WebSocket. */
+@Tag("db")
+class DeviceSessionTest {
+    private static TestServer server;
+
+    @BeforeAll
+    static void start() {
+        server = TestServer.start(Map.of(
+                "southbound.heartbeat-interval", "PT1S",
+                "southbound.auth-timeout", "PT1S",
+                "southbound.sweep-interval", "PT0.1S"));
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    private static String state(String deviceId) {
+        return server.rest().get("/api/v1/devices/" + deviceId, ADMIN_TOKEN).data().get("state").asText();
+    }
+
+    private static JsonNode events(String deviceId) {
+        return server.rest().get("/api/v1/devices/" + deviceId + "/events", ADMIN_TOKEN).data().get("items");
+    }
+
+    private static boolean hasEvent(String deviceId, String type, String reason) {
+        for (JsonNode event : events(deviceId)) {
+            if (event.get("type").asText().equals(type) && event.get("reason").asText().equals(reason)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Test
+    void authWithIdAndSecret_returnsSessionDetails_andMarksTheDeviceOnline() {
+        String[] device = server.registerDevice("auth-ok");
+        try (TestDevice link = TestDevice.connect(server.port())) {
+            assertThat(link.subprotocol()).isEqualTo("roost.v1");
+            JsonNode ok = link.authenticate(device[0], device[1]);
+            assertThat(ok.get("device_id").asText()).isEqualTo(device[0]);
+            assertThat(ok.get("heartbeat_interval_ms").asLong()).isEqualTo(1000);
+            assertThat(ok.get("session_token").asText()).contains(".");
+            assertThat(ok.get("session_token_expires_at").asLong()).isGreaterThan(ok.get("server_time").asLong());
+            assertThat(ok.get("reported_version").asLong()).isZero();
+            assertThat(ok.get("queued_commands").asInt()).isZero();
+            Await.until("device is ONLINE", () -> state(device[0]).equals("ONLINE"));
+            Await.until("connected event", () -> hasEvent(device[0], "connected", "connected"));
+        }
+        Await.until("device is OFFLINE after close", () -> state(device[0]).equals("OFFLINE"));
+        Await.until("disconnected event", () -> hasEvent(device[0], "disconnected", "client close"));
+    }
+
+    @Test
+    void authWithHardwareAndSecret_works() {
+        Reply registered = server.rest().post("/api/v1/devices", ADMIN_TOKEN,
+                "{\"name\":\"hw\",\"hardware\":{\"serial\":\"HW-AUTH-1\",\"model\":\"M\"},\"secret\":\"hw-secret-123456\"}");
+        try (TestDevice link = TestDevice.connect(server.port())) {
+            link.send("auth", "{\"hardware\":{\"serial\":\"HW-AUTH-1\",\"model\":\"M\"},\"secret\":\"hw-secret-123456\"}");
+            JsonNode reply = link.next("auth_ok");
+            assertThat(reply.at("/body/device_id").asText()).isEqualTo(registered.data().at("/device/id").asText());
+        }
+    }
+
+    @Test
+    void wrongSecret_isRefusedAndClosed() {
+        String[] device = server.registerDevice("auth-bad");
+        try (TestDevice link = TestDevice.connect(server.port())) {
+            link.send("auth", "{\"device_id\":\"" + device[0] + "\",\"secret\":\"wrong-secret-0000\"}");
+            JsonNode error = link.next("auth_error");
+            assertThat(error.at("/body/code").asText()).isEqualTo("INVALID_CREDENTIALS");
+            assertThat(error.get("reply_to").asText()).isEqualTo("d-1");
+            TestDevice.Closed closed = link.awaitClose();
+            assertThat(closed.code()).isEqualTo(4003);
+            assertThat(closed.reason()).isEqualTo("auth failed: INVALID_CREDENTIALS");
+        }
+        assertThat(state(device[0])).isEqualTo("REGISTERED");
+    }
+
+    @Test
+    void sessionToken_reconnectsWithoutTheSecret_untilTheSecretRotates() {
+        String[] device = server.registerDevice("token");
+        String token;
+        try (TestDevice link = TestDevice.connect(server.port())) {
+            token = link.authenticate(device[0], device[1]).get("session_token").asText();
+        }
+        try (TestDevice link = TestDevice.connect(server.port())) {
+            link.send("auth", "{\"session_token\":\"" + token + "\"}");
+            assertThat(link.next("auth_ok").at("/body/device_id").asText()).isEqualTo(device[0]);
+        }
+        server.rest().post("/api/v1/devices/" + device[0] + "/rotate-secret", ADMIN_TOKEN, "{}");
+        try (TestDevice link = TestDevice.connect(server.port())) {
+            link.send("auth", "{\"session_token\":\"" + token + "\"}");
+            assertThat(link.next("auth_error").at("/body/code").asText()).isEqualTo("TOKEN_EXPIRED");
+            assertThat(link.awaitClose().code()).isEqualTo(4003);
+        }
+        try (TestDevice link = TestDevice.connect(server.port())) {
+            link.send("auth", "{\"session_token\":\"forged.token\"}");
+            assertThat(link.next("auth_error").at("/body/code").asText()).isEqualTo("INVALID_CREDENTIALS");
+        }
+    }
+
+    @Test
+    void disabledDevice_isRefused_andDisablingAnOnlineDeviceClosesItsSession() {
+        String[] device = server.registerDevice("disabled");
+        try (TestDevice link = TestDevice.connect(server.port())) {
+            link.authenticate(device[0], device[1]);
+            server.rest().post("/api/v1/devices/" + device[0] + "/disable", ADMIN_TOKEN, "{}");
+            TestDevice.Closed closed = link.awaitClose();
+            assertThat(closed.code()).isEqualTo(4003);
+            assertThat(closed.reason()).isEqualTo("auth failed: DEVICE_DISABLED");
+        }
+        try (TestDevice link = TestDevice.connect(server.port())) {
+            link.send("auth", "{\"device_id\":\"" + device[0] + "\",\"secret\":\"" + device[1] + "\"}");
+            assertThat(link.next("auth_error").at("/body/code").asText()).isEqualTo("DEVICE_DISABLED");
+        }
+        Await.until("device stays DISABLED", () -> state(device[0]).equals("DISABLED"));
+    }
+
+    @Test
+    void secondConnection_replacesTheFirst_andTheDeviceStaysOnline() {
+        String[] device = server.registerDevice("replace");
+        try (TestDevice first = TestDevice.connect(server.port());
+             TestDevice second = TestDevice.connect(server.port())) {
+            first.authenticate(device[0], device[1]);
+            second.authenticate(device[0], device[1]);
+            TestDevice.Closed closed = first.awaitClose();
+            assertThat(closed.code()).isEqualTo(4004);
+            assertThat(closed.reason()).isEqualTo("replaced");
+            second.send("ping", "{}");
+            assertThat(second.next("pong")).isNotNull();
+            Await.until("replacement is ONLINE", () -> state(device[0]).equals("ONLINE")
+                    && hasEvent(device[0], "connected", "connected"));
+            assertThat(hasEvent(device[0], "disconnected", "replaced")).isFalse();
+            assertThat(server.server().sessions().isOnline(new dev.roost.server.common.DeviceId(
+                    Long.parseLong(device[0])))).isTrue();
+        }
+    }
+
+    @Test
+    void silence_closesWithHeartbeatTimeout_andMarksOffline() {
+        String[] device = server.registerDevice("silent");
+        try (TestDevice link = TestDevice.connect(server.port())) {
+            link.authenticate(device[0], device[1]);
+            TestDevice.Closed closed = link.awaitClose();
+            assertThat(closed.code()).isEqualTo(4008);
+            assertThat(closed.reason()).isEqualTo("heartbeat timeout");
+        }
+        Await.until("OFFLINE with a heartbeat-timeout event", () -> state(device[0]).equals("OFFLINE")
+                && hasEvent(device[0], "disconnected", "heartbeat timeout"));
+    }
+
+    @Test
+    void pings_keepTheSessionAlive_beyondTwoHeartbeatIntervals() {
+        String[] device = server.registerDevice("alive");
+        try (TestDevice link = TestDevice.connect(server.port())) {
+            link.authenticate(device[0], device[1]);
+            // Paced traffic for 3 s (three intervals of 1 s): application pings and WebSocket pings.
+            for (int i = 0; i < 8; i++) {
+                if (i % 2 == 0) {
+                    link.send("ping", "{}");
+                    assertThat(link.next("pong").get("reply_to").asText()).startsWith("d-");
+                } else {
+                    link.ping();
+                }
+                java.util.concurrent.locks.LockSupport.parkNanos(400_000_000L);
+            }
+            assertThat(link.isClosed()).isFalse();
+            assertThat(state(device[0])).isEqualTo("ONLINE");
+        }
+    }
+
+    @Test
+    void noAuthInTime_closesWith4001() {
+        try (TestDevice link = TestDevice.connect(server.port())) {
+            TestDevice.Closed closed = link.awaitClose();
+            assertThat(closed.code()).isEqualTo(4001);
+            assertThat(closed.reason()).isEqualTo("auth timeout");
+        }
+    }
+
+    @Test
+    void unsupportedSubprotocol_isRefusedAtUpgrade() {
+        assertThatThrownBy(() -> HttpClient.newHttpClient().newWebSocketBuilder().subprotocols("mqtt")
+                .buildAsync(URI.create("ws://127.0.0.1:" + server.port() + "/ws"),
+                        new java.net.http.WebSocket.Listener() { }).join())
+                .isInstanceOf(CompletionException.class);
+    }
+}
