@@ -20,7 +20,15 @@ public final class Main {
             System.exit(2);
             return;
         }
-        RoostServer server = RoostServer.start(config.get("server"), settings);
+        RoostServer server;
+        try {
+            server = RoostServer.start(config.get("server"), settings);
+        } catch (RuntimeException e) {
+            System.getLogger(Main.class.getName()).log(System.Logger.Level.ERROR, "Roost failed to start", e);
+            System.err.println("Roost failed to start: " + e.getMessage());
+            System.exit(1);
+            return;
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "roost-shutdown"));
         server.generatedAdminToken().ifPresent(Main::announceAdminToken);
         System.getLogger(Main.class.getName()).log(System.Logger.Level.INFO,

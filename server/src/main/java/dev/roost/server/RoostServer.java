@@ -126,11 +126,6 @@ public final class RoostServer implements AutoCloseable {
                     settings.authFailureWindow(), clock);
             Authenticator authenticator = new Authenticator(accessStore, hasher, limiter, settings.authCacheTtl(), clock);
             AccessService access = new AccessService(accessStore, authenticator, limiter, hasher, ids, clock);
-            Optional<String> bootstrapped = access.bootstrap(settings.adminToken());
-            Optional<String> generated = settings.adminToken().isPresent() ? Optional.empty() : bootstrapped;
-            if (bootstrapped.isPresent() && settings.adminToken().isPresent()) {
-                LOG.log(System.Logger.Level.INFO, "Created the initial admin token from roost.admin.token");
-            }
 
             SessionRegistry sessions = new SessionRegistry();
             StatusService status = new StatusService(new JdbcStatusStore(database), deviceStore, sessions, bus, ids,
@@ -189,11 +184,22 @@ public final class RoostServer implements AutoCloseable {
                             .service(grpcHealth.getHealthService()))
                     .addRouting(southbound.routing());
             settings.tls().ifPresent(files -> builder.tls(tls(files)));
-            WebServer webServer = builder.build().start();
-            grpcHealth.setStatus("", HealthCheckResponse.ServingStatus.SERVING);
+            WebServer webServer = builder.build();
             // Devices first (they are told "server shutdown"), then the listener, then the flushes.
             closeables.addFirst(webServer::stop);
             closeables.addFirst(southbound);
+            webServer.start();
+            if (!webServer.isRunning() || webServer.port() <= 0) {
+                throw new IllegalStateException("could not listen on port " + serverConfig.get("port").asString()
+                        .orElse("9090") + " (in use, or not permitted)");
+            }
+            // Only once the server listens: a start that fails must not consume the one-time token.
+            Optional<String> bootstrapped = access.bootstrap(settings.adminToken());
+            Optional<String> generated = settings.adminToken().isPresent() ? Optional.empty() : bootstrapped;
+            if (bootstrapped.isPresent() && settings.adminToken().isPresent()) {
+                LOG.log(System.Logger.Level.INFO, "Created the initial admin token from roost.admin.token");
+            }
+            grpcHealth.setStatus("", HealthCheckResponse.ServingStatus.SERVING);
             return new RoostServer(webServer, grpcHealth, generated, sessions, status, closeables);
         } catch (RuntimeException e) {
             closeAll(closeables);

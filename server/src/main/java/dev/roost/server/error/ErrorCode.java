@@ -13,6 +13,7 @@ public enum ErrorCode {
     UNAUTHENTICATED(Status.Code.UNAUTHENTICATED, 401),
     PERMISSION_DENIED(Status.Code.PERMISSION_DENIED, 403),
     NOT_FOUND(Status.Code.NOT_FOUND, 404),
+    METHOD_NOT_ALLOWED(Status.Code.UNIMPLEMENTED, 405),
     ALREADY_EXISTS(Status.Code.ALREADY_EXISTS, 409),
     /** The request conflicts with the resource's current state or version. */
     FAILED_PRECONDITION(Status.Code.FAILED_PRECONDITION, 409),

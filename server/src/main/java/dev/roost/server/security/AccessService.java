@@ -130,16 +130,23 @@ public final class AccessService {
         return issue(tokenName, tokenRole, userId, expiresAt, newBearer());
     }
 
+    /** Admins see every token; a user sees their own; a token bound to no user sees only itself. */
     public List<ApiToken> tokens(Caller caller, boolean includeRevoked) {
         caller.require(Role.VIEWER);
-        return store.tokens(caller.role() == Role.ADMIN ? Optional.empty() : Optional.of(caller.userId()),
-                includeRevoked);
+        if (caller.role() == Role.ADMIN) {
+            return store.tokens(Optional.empty(), includeRevoked);
+        }
+        if (caller.userId() == 0) {
+            return store.findToken(caller.tokenId()).stream().toList();
+        }
+        return store.tokens(Optional.of(caller.userId()), includeRevoked);
     }
 
     public void revokeToken(Caller caller, long id) {
         caller.require(Role.VIEWER);
         ApiToken token = store.findToken(id).orElseThrow(() -> RoostException.notFound("token", id));
-        if (caller.role() != Role.ADMIN && (caller.userId() == 0 || token.userId() != caller.userId())) {
+        boolean own = caller.userId() == 0 ? token.id() == caller.tokenId() : token.userId() == caller.userId();
+        if (caller.role() != Role.ADMIN && !own) {
             throw RoostException.denied("only admins may revoke other users' tokens");
         }
         store.revokeToken(id, clock.instant());

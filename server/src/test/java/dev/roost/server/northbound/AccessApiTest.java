@@ -92,6 +92,20 @@ class AccessApiTest {
     }
 
     @Test
+    void unboundNonAdminToken_seesAndRevokesOnlyItself() {
+        CreateTokenResponse viewer = access(ADMIN_TOKEN).createToken(CreateTokenRequest.newBuilder().setName("solo")
+                .setRole(Role.VIEWER).build());
+        Reply listed = server.rest().get("/api/v1/tokens", viewer.getSecret());
+        assertThat(listed.status()).isEqualTo(200);
+        assertThat(listed.data()).hasSize(1);
+        assertThat(listed.data().get(0).get("id").asText()).isEqualTo(viewer.getToken().getId());
+        String adminTokenId = access(ADMIN_TOKEN).whoAmI(WhoAmIRequest.getDefaultInstance()).getTokenId();
+        assertThat(server.rest().delete("/api/v1/tokens/" + adminTokenId, viewer.getSecret()).status()).isEqualTo(403);
+        assertThat(server.rest().delete("/api/v1/tokens/" + viewer.getToken().getId(), viewer.getSecret()).status())
+                .isEqualTo(200);
+    }
+
+    @Test
     void revokedToken_isRejectedAtOnce() {
         CreateTokenResponse created = access(ADMIN_TOKEN).createToken(CreateTokenRequest.newBuilder().setName("tmp")
                 .setRole(Role.OPERATOR).build());

@@ -224,6 +224,7 @@ class DeviceRestApiTest {
         assertError(server.rest().get("/api/v1/devices?state=flying", ADMIN_TOKEN), 400, "INVALID_ARGUMENT",
                 "state: unknown state 'flying'");
         assertError(server.rest().get("/api/v1/devices?cursor=zzz", ADMIN_TOKEN), 400, "INVALID_ARGUMENT", "cursor:");
+        assertError(server.rest().get("/api/v1/no-such-thing", ADMIN_TOKEN), 404, "NOT_FOUND", "no such resource");
         assertThat(server.rest().get("/api/v1/devices?model_prefix=" + model, ADMIN_TOKEN).data()
                 .get("total_count").asLong()).isZero();
     }

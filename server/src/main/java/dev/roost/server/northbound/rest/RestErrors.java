@@ -2,6 +2,7 @@ package dev.roost.server.northbound.rest;
 
 import dev.roost.server.error.ErrorCode;
 import dev.roost.server.error.RoostException;
+import io.helidon.http.HttpException;
 import io.helidon.http.RequestException;
 import io.helidon.webserver.http.HttpRouting;
 
@@ -23,6 +24,19 @@ public final class RestErrors {
                 default -> status < 500 ? ErrorCode.INVALID_ARGUMENT : ErrorCode.INTERNAL;
             };
             json.fail(response, code, status < 500 ? e.getMessage() : "internal error");
+        });
+        routing.error(HttpException.class, (request, response, e) -> {
+            int status = e.status().code();
+            if (status == 404) {
+                json.fail(response, ErrorCode.NOT_FOUND, "no such resource: " + request.prologue().method().text()
+                        + " " + request.path().path());
+            } else if (status == 405) {
+                json.fail(response, ErrorCode.METHOD_NOT_ALLOWED, request.prologue().method().text()
+                        + " is not allowed on " + request.path().path());
+            } else {
+                json.fail(response, status < 500 ? ErrorCode.INVALID_ARGUMENT : ErrorCode.INTERNAL,
+                        status < 500 ? e.getMessage() : "internal error");
+            }
         });
         routing.error(Exception.class, (request, response, e) -> {
             LOG.log(System.Logger.Level.ERROR, "REST " + request.prologue().method().text() + " "
