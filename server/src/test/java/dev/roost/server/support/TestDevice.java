@@ -147,6 +147,11 @@ public final class TestDevice implements AutoCloseable {
         }
     }
 
+    /** Types of the messages {@link #next} passed over so far. */
+    public List<String> skippedTypes() {
+        return skipped.stream().map(m -> m.path("type").asText()).toList();
+    }
+
     public JsonNode next(String type) {
         return next(m -> type.equals(m.path("type").asText()));
     }
