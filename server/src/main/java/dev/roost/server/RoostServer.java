@@ -116,6 +116,11 @@ public final class RoostServer implements AutoCloseable {
             EventBus bus = new EventBus();
 
             JdbcDeviceStore deviceStore = new JdbcDeviceStore(database, json);
+            long stale = deviceStore.resetPresence(clock.instant());
+            if (stale > 0) {
+                LOG.log(System.Logger.Level.INFO, "Marked {0} devices OFFLINE that were ONLINE when the server last "
+                        + "stopped", String.valueOf(stale));
+            }
             EventRecorder recorder = new EventRecorder(deviceStore, bus, EVENT_FLUSH_INTERVAL);
             closeables.addFirst(recorder);
             DeviceService devices = new DeviceService(deviceStore, ids, hasher, clock, bus);
@@ -187,6 +192,7 @@ public final class RoostServer implements AutoCloseable {
             WebServer webServer = builder.build();
             // Devices first (they are told "server shutdown"), then the listener, then the flushes.
             closeables.addFirst(webServer::stop);
+            closeables.addFirst(bus::closeSubscriptions);
             closeables.addFirst(southbound);
             webServer.start();
             if (!webServer.isRunning() || webServer.port() <= 0) {

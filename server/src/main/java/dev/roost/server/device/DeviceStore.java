@@ -48,6 +48,12 @@ public interface DeviceStore {
 
     Optional<DeviceCredentials> credentials(DeviceId id);
 
+    /**
+     * Marks every ONLINE device OFFLINE: at start, no session exists yet, whatever a crash left
+     * behind. Returns how many devices changed.
+     */
+    long resetPresence(Instant at);
+
     Optional<DeviceCredentials> credentials(Hardware hardware);
 
     /**

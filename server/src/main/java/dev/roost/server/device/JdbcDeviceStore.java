@@ -178,6 +178,12 @@ public final class JdbcDeviceStore implements DeviceStore {
     }
 
     @Override
+    public long resetPresence(Instant at) {
+        return db.client().execute().update("UPDATE devices SET state = 'OFFLINE', updated_at = ? WHERE state = 'ONLINE'",
+                at.toEpochMilli());
+    }
+
+    @Override
     public Optional<DeviceCredentials> credentials(DeviceId id) {
         return db.client().execute().get("SELECT id, state, secret_hash, credential_version FROM devices WHERE id = ?",
                 id.value()).map(JdbcDeviceStore::credentials);

@@ -42,6 +42,11 @@ public final class EventBus {
         }
     }
 
+    /** Ends every subscription (server shutdown); their streams finish. */
+    public void closeSubscriptions() {
+        subscriptions.forEach(Subscription::close);
+    }
+
     public int subscriptionCount() {
         return subscriptions.size();
     }

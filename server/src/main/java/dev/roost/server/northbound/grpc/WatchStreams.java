@@ -27,7 +27,12 @@ final class WatchStreams {
         }
         Thread.ofVirtual().name("roost-watch").start(() -> {
             try {
-                while (!subscription.isClosed()) {
+                while (true) {
+                    if (subscription.isClosed()) {
+                        observer.onError(Status.UNAVAILABLE.withDescription("stream ended: the server is stopping "
+                                + "or the client went away").asRuntimeException());
+                        return;
+                    }
                     Optional<DeviceEvent> next = subscription.next(POLL);
                     if (next.isPresent()) {
                         Optional<T> message = mapper.apply(next.get());
