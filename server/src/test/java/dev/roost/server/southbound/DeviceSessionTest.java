@@ -193,6 +193,19 @@ class DeviceSessionTest {
     }
 
     @Test
+    void serverShutdown_closesSessionsWith1001() {
+        TestServer stopping = TestServer.start();
+        String[] device = stopping.registerDevice("shutdown");
+        try (TestDevice link = TestDevice.connect(stopping.port())) {
+            link.authenticate(device[0], device[1]);
+            stopping.close();
+            TestDevice.Closed closed = link.awaitClose();
+            assertThat(closed.code()).isEqualTo(1001);
+            assertThat(closed.reason()).isEqualTo("server shutdown");
+        }
+    }
+
+    @Test
     void noAuthInTime_closesWith4001() {
         try (TestDevice link = TestDevice.connect(server.port())) {
             TestDevice.Closed closed = link.awaitClose();
