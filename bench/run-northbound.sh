@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# Runs the northbound gRPC benchmark end to end: builds if needed, starts a server on a fresh
+# database, provisions the fleet, drives GetDevice/ListDevices load, stops the server and prints
+# the summary. Results go to bench/results/northbound-<time>/.
+#
+#   bench/run-northbound.sh [--db mariadb|h2] [--devices N] [--port P] [--keep-db] [--jfr FILE]
+#                           [-- northbound options, e.g. --callers 64 --duration 60s --mix get=80,list=20]
+#
+# MariaDB (default) is reached at 127.0.0.1:3306 as root with an empty password (override with
+# BENCH_MYSQL="mysql -h... -u... -p..." and ROOST_DB_* variables); the database roost_bench is
+# dropped and created unless --keep-db. The server runs with ROOST_BCRYPT_COST=4 so that
+# provisioning 100,000 devices (one bcrypt hash each) takes minutes, not hours; bearer tokens are
+# cached after the first verify, so the cost does not change the measured calls.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+db=mariadb devices=100000 port=9190 keep_db=0 jfr=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --db) db=$2; shift 2 ;;
+    --devices) devices=$2; shift 2 ;;
+    --port) port=$2; shift 2 ;;
+    --keep-db) keep_db=1; shift ;;
+    --jfr) jfr=$(realpath -m "$2"); shift 2 ;;
+    --) shift; break ;;
+    -h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
+  esac
+done
+northbound_args=("$@")
+
+# The JDK ./dev chose (it prefers JAVA_HOME, then the newest JDK 21+ installed).
+JAVA_HOME=$(./dev mvn -v 2>/dev/null | awk -F': ' '/^Java home/ {print $2; exit}')
+JAVA="$JAVA_HOME/bin/java"
+JAVA_OPTS=(--sun-misc-unsafe-memory-access=allow --enable-native-access=ALL-UNNAMED)
+[ -x "$JAVA" ] || { echo "no JDK 21+ found (see ./dev)" >&2; exit 1; }
+
+stale() {
+  local jar=$1; shift
+  [ ! -f "$jar" ] || [ -n "$(find pom.xml "$@" -newer "$jar" -type f \( -name '*.java' -o -name '*.proto' \
+      -o -name '*.sql' -o -name '*.yaml' -o -name 'pom.xml' \) -print -quit 2>/dev/null)" ]
+}
+if stale server/target/roost-server.jar proto server sql || stale bench/target/roost-bench.jar proto bench; then
+  echo "== building server and bench" >&2
+  ./dev mvn -B -q install -DskipTests -pl server,bench -am
+fi
+
+token=${ROOST_ADMIN_TOKEN:-bench-admin-token-0123456789abcdef}
+work=bench/results/tmp
+mkdir -p "$work"
+case "$db" in
+  mariadb)
+    mysql_cmd=${BENCH_MYSQL:-mysql -h127.0.0.1 -P3306 -uroot}
+    if [ "$keep_db" = 0 ]; then
+      $mysql_cmd -e 'DROP DATABASE IF EXISTS roost_bench; CREATE DATABASE roost_bench'
+    else
+      $mysql_cmd -e 'CREATE DATABASE IF NOT EXISTS roost_bench'
+    fi
+    export ROOST_DB_URL=${ROOST_DB_URL:-jdbc:mariadb://127.0.0.1:3306/roost_bench}
+    export ROOST_DB_USERNAME=${ROOST_DB_USERNAME:-root} ROOST_DB_PASSWORD=${ROOST_DB_PASSWORD:-}
+    ;;
+  h2)
+    [ "$keep_db" = 0 ] && rm -rf bench/data
+    mkdir -p bench/data
+    export ROOST_DB_URL="jdbc:h2:file:$PWD/bench/data/roost-bench;MODE=MySQL;DATABASE_TO_LOWER=TRUE"
+    export ROOST_DB_USERNAME=sa ROOST_DB_PASSWORD=
+    ;;
+  *) echo "--db must be mariadb or h2" >&2; exit 2 ;;
+esac
+
+echo "== starting the server on :$port ($db, bcrypt cost 4); log in $work/server.log" >&2
+ROOST_BCRYPT_COST=4 ROOST_ADMIN_TOKEN=$token SERVER_PORT=$port \
+  "$JAVA" "${JAVA_OPTS[@]}" ${SERVER_JAVA_OPTS:-} -jar server/target/roost-server.jar >"$work/server.log" 2>&1 &
+server_pid=$!
+stop_server() {
+  if kill -0 "$server_pid" 2>/dev/null; then
+    kill "$server_pid"
+    wait "$server_pid" 2>/dev/null || true
+  fi
+}
+trap stop_server EXIT
+
+for _ in $(seq 1 240); do
+  curl -sf "http://127.0.0.1:$port/observe/health" >/dev/null 2>&1 && break
+  kill -0 "$server_pid" 2>/dev/null || { echo "the server exited; see $work/server.log" >&2; exit 1; }
+  sleep 0.5
+done
+curl -sf "http://127.0.0.1:$port/observe/health" >/dev/null || { echo "the server is not healthy after 120 s" >&2; exit 1; }
+
+bench() {
+  ROOST_ADMIN_TOKEN=$token "$JAVA" "${JAVA_OPTS[@]}" ${BENCH_JAVA_OPTS:-} -jar bench/target/roost-bench.jar \
+    "$@" --target "127.0.0.1:$port"
+}
+
+echo "== provisioning $devices devices" >&2
+bench provision --devices "$devices"
+
+if [ -n "$jfr" ]; then
+  "$JAVA_HOME/bin/jcmd" "$server_pid" JFR.start name=bench settings=profile filename="$jfr" >/dev/null
+fi
+echo "== northbound load" >&2
+bench northbound --id-limit "$devices" --server-pid "$server_pid" "${northbound_args[@]}"
+if [ -n "$jfr" ]; then
+  "$JAVA_HOME/bin/jcmd" "$server_pid" JFR.stop name=bench >/dev/null
+  echo "== server flight recording: $jfr" >&2
+fi

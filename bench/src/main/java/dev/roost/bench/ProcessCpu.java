@@ -1,0 +1,36 @@
+package dev.roost.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * CPU time of a process, from Linux's /proc/&lt;pid&gt;/stat, so that the benchmark can report how
+ * much of the machine the server and the load generator each used.
+ */
+final class ProcessCpu {
+    /** USER_HZ: the unit of utime and stime. 100 on every mainstream Linux build. */
+    private static final long TICKS_PER_SECOND = 100;
+    private static final int UTIME = 11;
+    private static final int STIME = 12;
+
+    private ProcessCpu() {
+    }
+
+    /** User plus system CPU time consumed so far, in nanoseconds; empty when unreadable. */
+    static Optional<Long> cpuNanos(long pid) {
+        try {
+            return Optional.of(parse(Files.readString(Path.of("/proc", Long.toString(pid), "stat"))));
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Reads utime + stime from a /proc/&lt;pid&gt;/stat line (the command name may hold spaces). */
+    static long parse(String stat) {
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
+        long ticks = Long.parseLong(fields[UTIME]) + Long.parseLong(fields[STIME]);
+        return ticks * (1_000_000_000L / TICKS_PER_SECOND);
+    }
+}
