@@ -30,15 +30,17 @@ done
 northbound_args=("$@")
 
 # The JDK ./dev chose (it prefers JAVA_HOME, then the newest JDK 21+ installed).
-JAVA_HOME=$(./dev mvn -v 2>/dev/null | awk -F': ' '/^Java home/ {print $2; exit}')
+# Maven prints it as "runtime: <dir>" (3.8) or "Java home: <dir>" (older).
+JAVA_HOME=$(./dev mvn -v 2>/dev/null | sed -e 's/\x1b\[[0-9;]*m//g' \
+  | sed -n -e 's/.*runtime: \(.*\)$/\1/p' -e 's/^Java home: \(.*\)$/\1/p' | head -n 1)
 JAVA="$JAVA_HOME/bin/java"
 JAVA_OPTS=(--sun-misc-unsafe-memory-access=allow --enable-native-access=ALL-UNNAMED)
 [ -x "$JAVA" ] || { echo "no JDK 21+ found (see ./dev)" >&2; exit 1; }
 
 stale() {
   local jar=$1; shift
-  [ ! -f "$jar" ] || [ -n "$(find pom.xml "$@" -newer "$jar" -type f \( -name '*.java' -o -name '*.proto' \
-      -o -name '*.sql' -o -name '*.yaml' -o -name 'pom.xml' \) -print -quit 2>/dev/null)" ]
+  [ ! -f "$jar" ] || [ -n "$(find pom.xml "$@" -name target -prune -o -newer "$jar" -type f \( -name '*.java' \
+      -o -name '*.proto' -o -name '*.sql' -o -name '*.yaml' -o -name 'pom.xml' \) -print -quit 2>/dev/null)" ]
 }
 if stale server/target/roost-server.jar proto server sql || stale bench/target/roost-bench.jar proto bench; then
   echo "== building server and bench" >&2
@@ -99,7 +101,13 @@ if [ -n "$jfr" ]; then
   "$JAVA_HOME/bin/jcmd" "$server_pid" JFR.start name=bench settings=profile filename="$jfr" >/dev/null
 fi
 echo "== northbound load" >&2
-bench northbound --id-limit "$devices" --server-pid "$server_pid" "${northbound_args[@]}"
+watch=()
+if [ "$db" = mariadb ]; then
+  db_pid=$(pidof mariadbd || pidof mysqld || true)
+  [ -n "$db_pid" ] && watch=(--watch-pid "db=${db_pid%% *}")
+fi
+echo "== load average before the run: $(cut -d' ' -f1-3 /proc/loadavg) (other busy processes skew results)" >&2
+bench northbound --id-limit "$devices" --server-pid "$server_pid" "${watch[@]}" "${northbound_args[@]}"
 if [ -n "$jfr" ]; then
   "$JAVA_HOME/bin/jcmd" "$server_pid" JFR.stop name=bench >/dev/null
   echo "== server flight recording: $jfr" >&2

@@ -56,6 +56,9 @@ final class NorthboundCommand implements Callable<Integer> {
     @Option(names = "--server-pid", description = "pid of a local server process, to report its CPU use")
     Long serverPid;
 
+    @Option(names = "--watch-pid", description = "other local processes to report the CPU use of, e.g. db=1234")
+    Map<String, Long> watchPids = new LinkedHashMap<>();
+
     @Option(names = "--results", defaultValue = "bench/results",
             description = "folder under which a <scenario>-<time> folder is written (default: ${DEFAULT-VALUE})")
     Path results;
@@ -89,6 +92,7 @@ final class NorthboundCommand implements Callable<Integer> {
         if (serverPid != null) {
             pids.put("server", serverPid);
         }
+        pids.putAll(watchPids);
         pids.put("bench", ProcessHandle.current().pid());
         return pids;
     }

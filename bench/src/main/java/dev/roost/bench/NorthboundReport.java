@@ -80,7 +80,8 @@ final class NorthboundReport {
                     row.errors(), row.callsPerSecond(), row.p50Ms(), row.p90Ms(), row.p99Ms(), row.p999Ms(),
                     row.maxMs());
         }
-        summary.cpuCores().forEach((name, cores) -> out.printf("cpu %-8s %.2f cores%n", name, cores));
+        summary.cpuCores().forEach((name, cores) -> out.printf("cpu %-8s %.2f cores of %d%n", name, cores,
+                Runtime.getRuntime().availableProcessors()));
         out.printf("goal >= %,.0f calls/s with p99 < %.0f ms: %s%n", GOAL_CALLS_PER_SECOND, GOAL_P99_MILLIS,
                 summary.goal().met() ? "MET" : "MISSED");
         out.flush();

@@ -27,6 +27,21 @@ final class ProcessCpu {
         }
     }
 
+    /**
+     * Reads busy time from /proc/stat's "cpu user nice system idle iowait irq softirq steal ..."
+     * line: everything but idle and iowait.
+     */
+    static long parseMachineBusy(String cpuLine) {
+        String[] fields = cpuLine.trim().split("\\s+");
+        long busy = 0;
+        for (int i = 1; i < Math.min(fields.length, 9); i++) {
+            if (i != 4 && i != 5) {
+                busy += Long.parseLong(fields[i]);
+            }
+        }
+        return busy * (1_000_000_000L / TICKS_PER_SECOND);
+    }
+
     /** Reads utime + stime from a /proc/&lt;pid&gt;/stat line (the command name may hold spaces). */
     static long parse(String stat) {
         String[] fields = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");

@@ -13,6 +13,13 @@ class ProcessCpuTest {
     }
 
     @Test
+    void parseMachineBusy_leavesOutIdleAndIowait() {
+        String cpu = "cpu  100 5 50 9000 40 3 2 1 0 0";
+
+        assertThat(ProcessCpu.parseMachineBusy(cpu)).isEqualTo(161 * 10_000_000L);
+    }
+
+    @Test
     void cpuNanos_readsThisProcess() {
         assertThat(ProcessCpu.cpuNanos(ProcessHandle.current().pid())).isPresent();
     }
