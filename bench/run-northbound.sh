@@ -70,10 +70,12 @@ case "$db" in
   *) echo "--db must be mariadb or h2" >&2; exit 2 ;;
 esac
 
-echo "== starting the server on :$port ($db, bcrypt cost 4); log in $work/server.log" >&2
+server_log="$work/server-$(date -u +%Y%m%d-%H%M%S).log"
+echo "== starting the server on :$port ($db, bcrypt cost 4); log in $server_log" >&2
 ROOST_BCRYPT_COST=4 ROOST_ADMIN_TOKEN=$token SERVER_PORT=$port \
-  "$JAVA" "${JAVA_OPTS[@]}" ${SERVER_JAVA_OPTS:-} -jar server/target/roost-server.jar >"$work/server.log" 2>&1 &
+  "$JAVA" "${JAVA_OPTS[@]}" ${SERVER_JAVA_OPTS:-} -jar server/target/roost-server.jar >"$server_log" 2>&1 &
 server_pid=$!
+echo "== server pid $server_pid" >&2
 stop_server() {
   if kill -0 "$server_pid" 2>/dev/null; then
     kill "$server_pid"
@@ -84,7 +86,7 @@ trap stop_server EXIT
 
 for _ in $(seq 1 240); do
   curl -sf "http://127.0.0.1:$port/observe/health" >/dev/null 2>&1 && break
-  kill -0 "$server_pid" 2>/dev/null || { echo "the server exited; see $work/server.log" >&2; exit 1; }
+  kill -0 "$server_pid" 2>/dev/null || { echo "the server exited; see $server_log" >&2; exit 1; }
   sleep 0.5
 done
 curl -sf "http://127.0.0.1:$port/observe/health" >/dev/null || { echo "the server is not healthy after 120 s" >&2; exit 1; }

@@ -20,6 +20,11 @@ final class ConnectionOptions {
             description = "client deadline of every call (default: ${DEFAULT-VALUE})")
     Duration deadline;
 
+    @Option(names = "--accept-gzip", defaultValue = "true", negatable = true, fallbackValue = "true",
+            description = "advertise gzip in grpc-accept-encoding, as grpc-java clients do by default; "
+                    + "--no-accept-gzip asks for uncompressed responses (default: ${DEFAULT-VALUE})")
+    boolean acceptGzip;
+
     DeviceStubs connect() {
         if (token == null || token.isBlank()) {
             throw new IllegalArgumentException("no token: pass --token or set ROOST_ADMIN_TOKEN");
@@ -27,6 +32,6 @@ final class ConnectionOptions {
         if (channels < 1) {
             throw new IllegalArgumentException("--channels must be at least 1");
         }
-        return DeviceStubs.connect(target, channels, token, deadline);
+        return DeviceStubs.connect(target, channels, token, deadline, acceptGzip);
     }
 }

@@ -6,6 +6,8 @@ import io.grpc.CallOptions;
 import io.grpc.Channel;
 import io.grpc.ClientCall;
 import io.grpc.ClientInterceptor;
+import io.grpc.Codec;
+import io.grpc.DecompressorRegistry;
 import io.grpc.ForwardingClientCall;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
@@ -38,15 +40,19 @@ final class DeviceStubs implements AutoCloseable {
         this.deadline = deadline;
     }
 
-    static DeviceStubs connect(String target, int connections, String token, Duration deadline) {
+    static DeviceStubs connect(String target, int connections, String token, Duration deadline,
+                               boolean acceptGzip) {
         List<ManagedChannel> channels = new ArrayList<>();
         List<DeviceServiceBlockingStub> stubs = new ArrayList<>();
         ClientInterceptor bearer = bearer(token);
         for (int i = 0; i < connections; i++) {
-            ManagedChannel channel = NettyChannelBuilder.forTarget(target)
+            NettyChannelBuilder builder = NettyChannelBuilder.forTarget(target)
                     .usePlaintext()
-                    .maxInboundMessageSize(MAX_RESPONSE_BYTES)
-                    .build();
+                    .maxInboundMessageSize(MAX_RESPONSE_BYTES);
+            if (!acceptGzip) {
+                builder.decompressorRegistry(DecompressorRegistry.emptyInstance().with(Codec.Identity.NONE, true));
+            }
+            ManagedChannel channel = builder.build();
             channels.add(channel);
             stubs.add(DeviceServiceGrpc.newBlockingStub(channel).withInterceptors(bearer));
         }

@@ -102,6 +102,7 @@ final class NorthboundCommand implements Callable<Integer> {
         settings.put("target", connection.target);
         settings.put("connections", connection.channels);
         settings.put("deadline", connection.deadline.toString());
+        settings.put("accept_gzip", connection.acceptGzip);
         settings.put("callers", callers);
         settings.put("warmup", warmup.toString());
         settings.put("duration", duration.toString());
