@@ -45,6 +45,7 @@ import dev.roost.server.status.DesiredStateService;
 import dev.roost.server.status.JdbcDesiredStateStore;
 import dev.roost.server.status.JdbcStatusStore;
 import dev.roost.server.status.StatusService;
+import dev.roost.server.storage.CountCache;
 import dev.roost.server.storage.Database;
 import dev.roost.server.storage.ServerSecrets;
 import io.grpc.health.v1.HealthCheckResponse;
@@ -115,7 +116,8 @@ public final class RoostServer implements AutoCloseable {
             SecretHasher hasher = new SecretHasher(settings.bcryptCost());
             EventBus bus = new EventBus();
 
-            JdbcDeviceStore deviceStore = new JdbcDeviceStore(database, json);
+            JdbcDeviceStore deviceStore = new JdbcDeviceStore(database, json,
+                    new CountCache(Duration.ofSeconds(2), clock));
             long stale = deviceStore.resetPresence(clock.instant());
             if (stale > 0) {
                 LOG.log(System.Logger.Level.INFO, "Marked {0} devices OFFLINE that were ONLINE when the server last "

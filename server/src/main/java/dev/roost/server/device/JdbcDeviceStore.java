@@ -8,6 +8,7 @@ import dev.roost.server.common.Page;
 import dev.roost.server.common.PageRequest;
 import dev.roost.server.error.ErrorCode;
 import dev.roost.server.error.RoostException;
+import dev.roost.server.storage.CountCache;
 import dev.roost.server.storage.Database;
 import dev.roost.server.storage.Rows;
 import io.helidon.dbclient.DbExecute;
@@ -33,14 +34,17 @@ public final class JdbcDeviceStore implements DeviceStore {
 
     private final Database db;
     private final ObjectMapper json;
+    private final CountCache counts;
 
-    public JdbcDeviceStore(Database db, ObjectMapper json) {
+    public JdbcDeviceStore(Database db, ObjectMapper json, CountCache counts) {
         this.db = db;
         this.json = json;
+        this.counts = counts;
     }
 
     @Override
     public void insert(Device device, String secretHash, DeviceEvent registered) {
+        counts.invalidate();
         try {
             db.inTransaction(tx -> {
                 tx.insert("INSERT INTO devices (id, name, device_type, hardware_serial, hardware_model, "
@@ -139,6 +143,7 @@ public final class JdbcDeviceStore implements DeviceStore {
 
     @Override
     public boolean update(Device device) {
+        counts.invalidate();
         return db.inTransaction(tx -> {
             long changed = tx.update("UPDATE devices SET name = ?, device_type = ?, software_version = ?, "
                             + "software_updated_at = ?, description = ?, nics_json = ?, labels_json = ?, updated_at = ? "
@@ -157,6 +162,7 @@ public final class JdbcDeviceStore implements DeviceStore {
 
     @Override
     public boolean transition(DeviceId id, DeviceState expected, DeviceEvent event) {
+        counts.invalidate();
         return db.inTransaction(tx -> {
             long changed = tx.update("UPDATE devices SET state = ?, updated_at = ? WHERE id = ? AND state = ?",
                     event.to().name(), event.at().toEpochMilli(), id.value(), expected.name());
@@ -179,6 +185,7 @@ public final class JdbcDeviceStore implements DeviceStore {
 
     @Override
     public long resetPresence(Instant at) {
+        counts.invalidate();
         return db.client().execute().update("UPDATE devices SET state = 'OFFLINE', updated_at = ? WHERE state = 'ONLINE'",
                 at.toEpochMilli());
     }
@@ -198,6 +205,7 @@ public final class JdbcDeviceStore implements DeviceStore {
 
     @Override
     public void recordEvents(List<DeviceEvent> events) {
+        counts.invalidate();
         if (events.isEmpty()) {
             return;
         }
@@ -274,10 +282,11 @@ public final class JdbcDeviceStore implements DeviceStore {
                 id.value(), key, value));
     }
 
+    /** Totals of listings come from a short-lived cache; every write through this store clears it. */
     private long count(String sql, List<Object> params) {
-        return db.client().execute().get(sql, params.toArray())
+        return counts.count(sql, params, () -> db.client().execute().get(sql, params.toArray())
                 .map(row -> Rows.longOf(row, "n"))
-                .orElse(0L);
+                .orElse(0L));
     }
 
     private Device device(DbRow row) {

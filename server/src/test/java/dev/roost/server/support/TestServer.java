@@ -68,7 +68,8 @@ public final class TestServer implements AutoCloseable {
     }
 
     private static Config serverConfig() {
-        return Config.just(ConfigSources.create(Map.of("port", "0", "host", "127.0.0.1")));
+        return Config.just(ConfigSources.create(Map.of("port", "0", "host", "127.0.0.1",
+                "connection-options.tcp-no-delay", "true", "protocols.grpc.enable-compression", "false")));
     }
 
     public int port() {
