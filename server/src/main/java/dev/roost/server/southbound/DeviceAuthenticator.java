@@ -44,7 +44,12 @@ public final class DeviceAuthenticator {
     public record Accepted(DeviceCredentials device, DeviceState previousState) implements Outcome {
     }
 
-    public record Refused(String code, String message, Duration retryAfter) implements Outcome {
+    /** @param device the claimed device when it exists, so that the refusal lands in its log */
+    public record Refused(String code, String message, Duration retryAfter, Optional<DeviceCredentials> device)
+            implements Outcome {
+        Refused(String code, String message, Duration retryAfter) {
+            this(code, message, retryAfter, Optional.empty());
+        }
     }
 
     public Outcome authenticate(Messages.Auth auth) {
@@ -64,7 +69,7 @@ public final class DeviceAuthenticator {
         if (found.isEmpty() || !hasher.matches(auth.secret(), found.get().secretHash())) {
             limiter.recordFailure(identity);
             return new Refused(Messages.AuthError.INVALID_CREDENTIALS, "unknown device or wrong secret",
-                    Duration.ZERO);
+                    Duration.ZERO, found);
         }
         return admitted(found.get());
     }
@@ -86,16 +91,17 @@ public final class DeviceAuthenticator {
         Optional<DeviceCredentials> device = devices.credentials(claims.get().deviceId());
         if (device.isEmpty() || device.get().credentialVersion() != claims.get().credentialVersion()) {
             return new Refused(Messages.AuthError.TOKEN_EXPIRED,
-                    "session token no longer valid; authenticate with the secret", Duration.ZERO);
+                    "session token no longer valid; authenticate with the secret", Duration.ZERO, device);
         }
         return admitted(device.get());
     }
 
     private Outcome admitted(DeviceCredentials device) {
         return switch (device.state()) {
-            case DISABLED -> new Refused(Messages.AuthError.DEVICE_DISABLED, "device is disabled", Duration.ZERO);
+            case DISABLED -> new Refused(Messages.AuthError.DEVICE_DISABLED, "device is disabled", Duration.ZERO,
+                    Optional.of(device));
             case DECOMMISSIONED -> new Refused(Messages.AuthError.DEVICE_DECOMMISSIONED, "device is decommissioned",
-                    Duration.ZERO);
+                    Duration.ZERO, Optional.of(device));
             default -> new Accepted(device, device.state());
         };
     }

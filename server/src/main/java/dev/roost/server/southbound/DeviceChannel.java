@@ -162,12 +162,23 @@ public final class DeviceChannel {
             session.reply(pdu.id(), new Messages.AuthError(refused.code(), refused.message(),
                     refused.retryAfter().toMillis()));
             close(session, 4003, "auth failed: " + refused.code());
+            // Logged against the claimed device (its state stays as it is): visible brute force.
+            refused.device().ifPresent(claimed -> recorder.record(new DeviceEvent(ids.nextId(), claimed.id(),
+                    clock.instant(), DeviceEvent.DISCONNECTED, "device", claimed.state(), claimed.state(),
+                    "auth error: " + refused.code(), JsonNodeFactory.instance.objectNode()
+                    .put("epoch", session.epoch()).put("source", session.remote()).toString())));
             return;
         }
         DeviceAuthenticator.Accepted accepted = (DeviceAuthenticator.Accepted) outcome;
         DeviceId device = accepted.device().id();
         session.authenticated(device);
-        registry.bind(session).ifPresent(previous -> close(previous, 4004, "replaced"));
+        registry.bind(session).ifPresent(previous -> {
+            close(previous, 4004, "replaced");
+            // The device stays ONLINE through its new connection; the log still shows the old one ending.
+            recorder.record(new DeviceEvent(ids.nextId(), device, clock.instant(), DeviceEvent.DISCONNECTED, "device",
+                    DeviceState.ONLINE, DeviceState.ONLINE, "replaced",
+                    JsonNodeFactory.instance.objectNode().put("epoch", previous.epoch()).toString()));
+        });
         ObjectNode detail = JsonNodeFactory.instance.objectNode().put("epoch", session.epoch())
                 .put("source", session.remote());
         if (auth.agentVersion() != null) {

@@ -96,6 +96,8 @@ class DeviceSessionTest {
             assertThat(closed.code()).isEqualTo(4003);
             assertThat(closed.reason()).isEqualTo("auth failed: INVALID_CREDENTIALS");
         }
+        Await.until("the refusal is in the device log",
+                () -> hasEvent(device[0], "disconnected", "auth error: INVALID_CREDENTIALS"));
         assertThat(state(device[0])).isEqualTo("REGISTERED");
     }
 
@@ -153,7 +155,8 @@ class DeviceSessionTest {
             assertThat(second.next("pong")).isNotNull();
             Await.until("replacement is ONLINE", () -> state(device[0]).equals("ONLINE")
                     && hasEvent(device[0], "connected", "connected"));
-            assertThat(hasEvent(device[0], "disconnected", "replaced")).isFalse();
+            Await.until("the replaced connection is logged", () -> hasEvent(device[0], "disconnected", "replaced"));
+            assertThat(state(device[0])).isEqualTo("ONLINE");
             assertThat(server.server().sessions().isOnline(new dev.roost.server.common.DeviceId(
                     Long.parseLong(device[0])))).isTrue();
         }
