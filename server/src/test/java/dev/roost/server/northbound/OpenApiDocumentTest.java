@@ -50,6 +50,12 @@ class OpenApiDocumentTest {
         assertThat(paths).contains("/api/v1/devices", "/api/v1/devices/{id}", "/api/v1/groups/{id}/members",
                 "/api/v1/events", "/api/v1/login", "/api/v1/tokens/{id}",
                 "/service/devices_manage/give_order");
+        assertThat(paths).contains("/api/v1/devices/{id}/status", "/api/v1/devices/{id}/desired",
+                "/api/v1/devices/{id}/commands", "/api/v1/commands/{id}", "/api/v1/group-commands/{id}");
+        assertThat(document.at("/paths/~1api~1v1~1devices~1{id}~1desired/patch/operationId").asText())
+                .isEqualTo("updateDesiredState");
+        assertThat(document.at("/paths/~1service~1devices_manage~1give_order/post/responses/504").isMissingNode())
+                .isFalse();
         assertThat(document.at("/components/securitySchemes/bearerAuth/scheme").asText()).isEqualTo("bearer");
         assertThat(document.at("/paths/~1api~1v1~1login/post/security").isArray()).isTrue();
         assertThat(document.at("/paths/~1api~1v1~1login/post/security")).isEmpty();
