@@ -2,6 +2,8 @@ package dev.roost.server.command;
 
 import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.roost.server.common.DeviceId;
@@ -31,13 +33,20 @@ public record Command(CommandId id,
                       @JsonSerialize(using = ToStringSerializer.class) long groupCommandId,
                       Instant createdAt,
                       Instant updatedAt,
-                      Duration timeout,
+                      @JsonIgnore Duration timeout,
                       Instant deliveryDeadline,
                       Optional<Instant> runDeadline,
                       String bootIdBefore) {
 
     public static final String REBOOT = "reboot";
 
+    /** The timeout as the APIs take it, in milliseconds. */
+    @JsonProperty("timeout_ms")
+    public long timeoutMs() {
+        return timeout.toMillis();
+    }
+
+    @JsonIgnore
     public boolean isReboot() {
         return REBOOT.equals(name);
     }

@@ -134,7 +134,11 @@ public final class CommandService implements AutoCloseable {
         if (valid.key().isPresent()) {
             Optional<GroupCommand> existing = store.findGroupByKey(groupId.value(), valid.key().get());
             if (existing.isPresent()) {
-                return existing.get();
+                if (existing.get().name().equals(valid.name()) && existing.get().params().equals(valid.params())) {
+                    return existing.get();
+                }
+                throw new RoostException(ErrorCode.FAILED_PRECONDITION, "idempotency key '" + valid.key().get()
+                        + "' was used for group command " + existing.get().id() + " with a different name or params");
             }
         }
         List<DeviceId> members = new ArrayList<>();
@@ -167,14 +171,26 @@ public final class CommandService implements AutoCloseable {
     /** The command; when {@code wait} is positive, first waits up to that long for a final state. */
     public Command get(Caller caller, CommandId id, Duration wait) {
         caller.require(Role.VIEWER);
+        validWait(wait);
         Command command = existing(id);
         if (wait.isZero() || command.state().isFinal()) {
             return command;
         }
+        return waiters.await(id, wait, () -> existing(id)).orElseGet(() -> existing(id));
+    }
+
+    /** Sends, then waits up to {@code wait} for a final state; the wait is checked before anything is sent. */
+    public Command sendAndWait(Caller caller, DeviceId deviceId, NewCommand request, Duration wait) {
+        validWait(wait);
+        Command sent = send(caller, deviceId, request);
+        return wait.isZero() ? sent : get(caller, sent.id(), wait);
+    }
+
+    private static Duration validWait(Duration wait) {
         if (wait.isNegative() || wait.compareTo(CommandSettings.MAX_WAIT) > 0) {
             throw RoostException.invalid("wait_timeout_ms", "must be 0.." + CommandSettings.MAX_WAIT.toMillis());
         }
-        return waiters.await(id, wait, () -> existing(id)).orElseGet(() -> existing(id));
+        return wait;
     }
 
     public GroupCommand getGroup(Caller caller, long id) {

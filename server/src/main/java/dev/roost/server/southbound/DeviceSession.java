@@ -125,8 +125,10 @@ final class DeviceSession {
             }
             closeReason = reason;
             ws.close(code, reason);
-        } catch (RuntimeException e) {
-            ws.terminate();
+        } catch (RuntimeException deadPeer) {
+            // The peer is gone (e.g. its TCP connection died silently). Never terminate() here: Helidon
+            // unwinds the *calling* thread with it, and this may be another connection's thread. The
+            // dead connection's own reader ends when the socket errors or idles out.
         } finally {
             sendLock.unlock();
         }

@@ -68,6 +68,7 @@ class CommandDeliveryTest {
             assertThat(reply.data().get("state").asText()).isEqualTo("SUCCEEDED");
             assertThat(reply.data().at("/result/stdout").asText()).isEqualTo("up 3 days");
             assertThat(reply.data().get("device_status_code").asInt()).isZero();
+            assertThat(reply.data().get("timeout_ms").asLong()).isEqualTo(5000);
         }
     }
 
@@ -177,6 +178,10 @@ class CommandDeliveryTest {
         assertThat(send(server, device[0], "{\"name\":\"exec\",\"timeout_ms\":-5}").message()).startsWith("timeout_ms:");
         assertThat(send(server, device[0], "{\"name\":\"exec\",\"delivery_deadline\":\"2001-01-01T00:00:00Z\"}")
                 .message()).startsWith("delivery_deadline:");
+        assertThat(send(server, device[0], "{\"name\":\"exec\",\"wait_timeout_ms\":300001}").message())
+                .startsWith("wait_timeout_ms:");
+        assertThat(send(server, device[0], "{\"name\":\"exec\",\"wait_timeout_ms\":-1}").message())
+                .startsWith("wait_timeout_ms:");
         assertThat(send(server, "123", "{\"name\":\"exec\"}").status()).isEqualTo(404);
         assertThat(server.rest().get("/api/v1/commands?device_id=" + device[0], ADMIN_TOKEN).data()
                 .get("total_count").asLong()).isZero();

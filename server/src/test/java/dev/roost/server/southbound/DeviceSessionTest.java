@@ -163,6 +163,21 @@ class DeviceSessionTest {
     }
 
     @Test
+    void connectionDroppedWithoutCloseFrame_thenReconnect_isAdmitted() {
+        String[] device = server.registerDevice("crashed");
+        TestDevice crashed = TestDevice.connect(server.port());
+        crashed.authenticate(device[0], device[1]);
+        crashed.abort();
+        try (TestDevice again = TestDevice.connect(server.port())) {
+            JsonNode ok = again.authenticate(device[0], device[1]);
+            assertThat(ok.get("device_id").asText()).isEqualTo(device[0]);
+            again.send("ping", "{}");
+            assertThat(again.next("pong")).isNotNull();
+            Await.until("ONLINE", () -> state(device[0]).equals("ONLINE"));
+        }
+    }
+
+    @Test
     void silence_closesWithHeartbeatTimeout_andMarksOffline() {
         String[] device = server.registerDevice("silent");
         try (TestDevice link = TestDevice.connect(server.port())) {

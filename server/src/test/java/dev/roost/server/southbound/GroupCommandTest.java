@@ -55,6 +55,19 @@ class GroupCommandTest {
             });
             assertThat(server.rest().get("/api/v1/commands?group_command_id=" + groupCommand, ADMIN_TOKEN).data()
                     .get("total_count").asLong()).isEqualTo(2);
+
+            Reply keyed = server.rest().post("/api/v1/groups/" + group + "/commands", ADMIN_TOKEN,
+                    "{\"name\":\"exec\",\"params\":{\"a\":1},\"idempotency_key\":\"g-1\"}");
+            Reply replayed = server.rest().post("/api/v1/groups/" + group + "/commands", ADMIN_TOKEN,
+                    "{\"name\":\"exec\",\"params\":{\"a\":1},\"idempotency_key\":\"g-1\"}");
+            assertThat(replayed.data().get("id").asText()).isEqualTo(keyed.data().get("id").asText());
+            Reply conflicting = server.rest().post("/api/v1/groups/" + group + "/commands", ADMIN_TOKEN,
+                    "{\"name\":\"exec\",\"params\":{\"a\":2},\"idempotency_key\":\"g-1\"}");
+            assertThat(conflicting.status()).isEqualTo(409);
+            Reply waiting = server.rest().post("/api/v1/groups/" + group + "/commands", ADMIN_TOKEN,
+                    "{\"name\":\"exec\",\"wait_timeout_ms\":1000}");
+            assertThat(waiting.status()).isEqualTo(400);
+            assertThat(waiting.message()).startsWith("wait_timeout_ms:");
         }
     }
 }

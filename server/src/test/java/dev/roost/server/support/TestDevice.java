@@ -173,6 +173,11 @@ public final class TestDevice implements AutoCloseable {
         socket.sendPing(java.nio.ByteBuffer.wrap(new byte[] {1})).join();
     }
 
+    /** Drops the TCP connection without a close frame, as a crashed agent would. */
+    public void abort() {
+        socket.abort();
+    }
+
     @Override
     public void close() {
         if (!socket.isOutputClosed()) {

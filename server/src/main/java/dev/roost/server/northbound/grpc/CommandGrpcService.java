@@ -52,10 +52,8 @@ public final class CommandGrpcService extends CommandServiceGrpc.CommandServiceI
             NewCommand command = new NewCommand(request.getName(), json.object("params_json", request.getParamsJson()),
                     timeout(request.getTimeoutMs()), deadline(request.getDeliveryDeadlineMs()),
                     Optional.of(request.getIdempotencyKey()));
-            dev.roost.server.command.Command sent = commands.send(caller,
-                    DeviceId.parse("device_id", request.getDeviceId()), command);
-            Duration wait = waitFor(request.getWaitTimeoutMs());
-            return command(wait.isZero() ? sent : commands.get(caller, sent.id(), wait));
+            return command(commands.sendAndWait(caller, DeviceId.parse("device_id", request.getDeviceId()), command,
+                    waitFor(request.getWaitTimeoutMs())));
         });
     }
 

@@ -21,7 +21,7 @@ import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
 
-/** gRPC adapter of the event history. The live Watch stream arrives with the southbound channel. */
+/** gRPC adapter of the event history and the live, filtered event stream (Watch). */
 public final class EventGrpcService extends EventServiceGrpc.EventServiceImplBase {
     /** Events a watcher may fall behind by before its stream ends with RESOURCE_EXHAUSTED. */
     static final int WATCH_BUFFER = 10_000;

@@ -11,7 +11,6 @@ import dev.roost.server.common.DeviceId;
 import dev.roost.server.common.GroupId;
 import dev.roost.server.common.Ids;
 import dev.roost.server.error.RoostException;
-import dev.roost.server.security.Caller;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
@@ -79,14 +78,16 @@ public final class CommandHttpService {
 
     private void sendToDevice(ServerRequest request, ServerResponse response) {
         SendBody body = json.body(request, SendBody.class);
-        Caller caller = RestAuthFilter.caller(request);
-        Command sent = commands.send(caller, DeviceId.parse("id", Queries.path(request, "id")), body.command());
-        Duration wait = body.waitTimeout();
-        json.created(response, wait.isZero() ? sent : commands.get(caller, sent.id(), wait));
+        json.created(response, commands.sendAndWait(RestAuthFilter.caller(request),
+                DeviceId.parse("id", Queries.path(request, "id")), body.command(), body.waitTimeout()));
     }
 
     private void sendToGroup(ServerRequest request, ServerResponse response) {
         SendBody body = json.body(request, SendBody.class);
+        if (body.waitTimeoutMs() != null && body.waitTimeoutMs() != 0) {
+            throw RoostException.invalid("wait_timeout_ms", "is not supported for group commands; poll "
+                    + "GET /api/v1/group-commands/{id} or watch the commands over gRPC");
+        }
         json.created(response, commands.sendToGroup(RestAuthFilter.caller(request),
                 GroupId.parse("id", Queries.path(request, "id")), body.command()));
     }
