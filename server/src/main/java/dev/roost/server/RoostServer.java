@@ -116,8 +116,8 @@ public final class RoostServer implements AutoCloseable {
             SecretHasher hasher = new SecretHasher(settings.bcryptCost());
             EventBus bus = new EventBus();
 
-            JdbcDeviceStore deviceStore = new JdbcDeviceStore(database, json,
-                    new CountCache(Duration.ofSeconds(2), clock));
+            CountCache counts = new CountCache(Duration.ofSeconds(2), clock);
+            JdbcDeviceStore deviceStore = new JdbcDeviceStore(database, json, counts);
             long stale = deviceStore.resetPresence(clock.instant());
             if (stale > 0) {
                 LOG.log(System.Logger.Level.INFO, "Marked {0} devices OFFLINE that were ONLINE when the server last "
@@ -126,7 +126,7 @@ public final class RoostServer implements AutoCloseable {
             EventRecorder recorder = new EventRecorder(deviceStore, bus, EVENT_FLUSH_INTERVAL);
             closeables.addFirst(recorder);
             DeviceService devices = new DeviceService(deviceStore, ids, hasher, clock, bus);
-            JdbcGroupStore groupStore = new JdbcGroupStore(database);
+            JdbcGroupStore groupStore = new JdbcGroupStore(database, counts);
             GroupService groups = new GroupService(groupStore, deviceStore, ids, clock);
             JdbcAccessStore accessStore = new JdbcAccessStore(database);
             AuthFailureLimiter limiter = new AuthFailureLimiter(settings.maxAuthFailures(),

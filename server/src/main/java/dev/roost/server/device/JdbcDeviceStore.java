@@ -22,6 +22,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /** {@link DeviceStore} on the relational database. */
@@ -32,9 +37,16 @@ public final class JdbcDeviceStore implements DeviceStore {
     private static final TypeReference<List<NetworkInterface>> NICS = new TypeReference<>() { };
     private static final TypeReference<Map<String, String>> LABELS = new TypeReference<>() { };
 
+    /** Read-through cache of devices by id; above this size it starts over. */
+    private static final int MAX_CACHED = 200_000;
+
     private final Database db;
     private final ObjectMapper json;
     private final CountCache counts;
+    private final ConcurrentMap<Long, Device> byId = new ConcurrentHashMap<>();
+    /** Bumped by every write, so that a read racing a write never caches what it read before. */
+    private final AtomicLong writes = new AtomicLong();
+    private final AtomicInteger writesInFlight = new AtomicInteger();
 
     public JdbcDeviceStore(Database db, ObjectMapper json, CountCache counts) {
         this.db = db;
@@ -44,7 +56,10 @@ public final class JdbcDeviceStore implements DeviceStore {
 
     @Override
     public void insert(Device device, String secretHash, DeviceEvent registered) {
-        counts.invalidate();
+        writing(List.of(device.id()), () -> insertNew(device, secretHash, registered));
+    }
+
+    private Void insertNew(Device device, String secretHash, DeviceEvent registered) {
         try {
             db.inTransaction(tx -> {
                 tx.insert("INSERT INTO devices (id, name, device_type, hardware_serial, hardware_model, "
@@ -67,12 +82,45 @@ public final class JdbcDeviceStore implements DeviceStore {
             }
             throw e;
         }
+        return null;
     }
 
+    /** Served from memory after the first read; every write through this store evicts. */
     @Override
     public Optional<Device> find(DeviceId id) {
-        return db.client().execute().get("SELECT " + COLUMNS + " FROM devices d WHERE d.id = ?", id.value())
-                .map(this::device);
+        Device cached = byId.get(id.value());
+        if (cached != null) {
+            return Optional.of(cached);
+        }
+        long before = writesInFlight.get() == 0 ? writes.get() : -1;
+        Optional<Device> found = db.client().execute().get("SELECT " + COLUMNS + " FROM devices d WHERE d.id = ?",
+                id.value()).map(this::device);
+        if (found.isPresent() && writes.get() == before && writesInFlight.get() == 0) {
+            if (byId.size() >= MAX_CACHED) {
+                byId.clear();
+            }
+            byId.put(id.value(), found.get());
+        }
+        return found;
+    }
+
+    /**
+     * Runs a write and keeps the caches honest: totals and the written devices are forgotten, and
+     * a read that overlapped the write does not cache what it saw (see {@link #find}).
+     */
+    private <T> T writing(Collection<DeviceId> devices, Supplier<T> write) {
+        writesInFlight.incrementAndGet();
+        writes.incrementAndGet();
+        counts.invalidate();
+        devices.forEach(device -> byId.remove(device.value()));
+        try {
+            return write.get();
+        } finally {
+            devices.forEach(device -> byId.remove(device.value()));
+            counts.invalidate();
+            writes.incrementAndGet();
+            writesInFlight.decrementAndGet();
+        }
     }
 
     @Override
@@ -143,8 +191,7 @@ public final class JdbcDeviceStore implements DeviceStore {
 
     @Override
     public boolean update(Device device) {
-        counts.invalidate();
-        return db.inTransaction(tx -> {
+        return writing(List.of(device.id()), () -> db.inTransaction(tx -> {
             long changed = tx.update("UPDATE devices SET name = ?, device_type = ?, software_version = ?, "
                             + "software_updated_at = ?, description = ?, nics_json = ?, labels_json = ?, updated_at = ? "
                             + "WHERE id = ?",
@@ -157,13 +204,12 @@ public final class JdbcDeviceStore implements DeviceStore {
             tx.delete("DELETE FROM device_labels WHERE device_id = ?", device.id().value());
             insertLabels(tx, device.id(), device.labels());
             return true;
-        });
+        }));
     }
 
     @Override
     public boolean transition(DeviceId id, DeviceState expected, DeviceEvent event) {
-        counts.invalidate();
-        return db.inTransaction(tx -> {
+        return writing(List.of(id), () -> db.inTransaction(tx -> {
             long changed = tx.update("UPDATE devices SET state = ?, updated_at = ? WHERE id = ? AND state = ?",
                     event.to().name(), event.at().toEpochMilli(), id.value(), expected.name());
             if (changed == 0) {
@@ -174,20 +220,20 @@ public final class JdbcDeviceStore implements DeviceStore {
             }
             insertEvent(tx, event);
             return true;
-        });
+        }));
     }
 
     @Override
     public void updateSecretHash(DeviceId id, String secretHash, Instant at) {
-        db.client().execute().update("UPDATE devices SET secret_hash = ?, updated_at = ?, "
-                + "credential_version = credential_version + 1 WHERE id = ?", secretHash, at.toEpochMilli(), id.value());
+        writing(List.of(id), () -> db.client().execute().update("UPDATE devices SET secret_hash = ?, updated_at = ?, "
+                + "credential_version = credential_version + 1 WHERE id = ?", secretHash, at.toEpochMilli(), id.value()));
     }
 
     @Override
     public long resetPresence(Instant at) {
-        counts.invalidate();
-        return db.client().execute().update("UPDATE devices SET state = 'OFFLINE', updated_at = ? WHERE state = 'ONLINE'",
-                at.toEpochMilli());
+        byId.clear();
+        return writing(List.of(), () -> db.client().execute().update("UPDATE devices SET state = 'OFFLINE', updated_at = ? WHERE state = 'ONLINE'",
+                at.toEpochMilli()));
     }
 
     @Override
@@ -205,14 +251,13 @@ public final class JdbcDeviceStore implements DeviceStore {
 
     @Override
     public void recordEvents(List<DeviceEvent> events) {
-        counts.invalidate();
         if (events.isEmpty()) {
             return;
         }
-        db.inTransaction(tx -> {
+        writing(events.stream().map(DeviceEvent::deviceId).toList(), () -> db.inTransaction(tx -> {
             for (DeviceEvent event : events) {
                 if (DeviceEvent.CONNECTED.equals(event.type()) || DeviceEvent.DISCONNECTED.equals(event.type())) {
-                        tx.update("UPDATE devices SET state = ?, last_seen_at = ?, updated_at = ? WHERE id = ? "
+                    tx.update("UPDATE devices SET state = ?, last_seen_at = ?, updated_at = ? WHERE id = ? "
                                     + "AND state IN ('REGISTERED', 'ONLINE', 'OFFLINE')",
                             event.to().name(), event.at().toEpochMilli(), event.at().toEpochMilli(),
                             event.deviceId().value());
@@ -220,7 +265,7 @@ public final class JdbcDeviceStore implements DeviceStore {
                 insertEvent(tx, event);
             }
             return null;
-        });
+        }));
     }
 
     private static DeviceCredentials credentials(DbRow row) {

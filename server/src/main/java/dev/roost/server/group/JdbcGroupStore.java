@@ -6,6 +6,7 @@ import dev.roost.server.common.Page;
 import dev.roost.server.common.PageRequest;
 import dev.roost.server.error.ErrorCode;
 import dev.roost.server.error.RoostException;
+import dev.roost.server.storage.CountCache;
 import dev.roost.server.storage.Database;
 import dev.roost.server.storage.Rows;
 import io.helidon.dbclient.DbRow;
@@ -25,9 +26,12 @@ public final class JdbcGroupStore implements GroupStore {
             + "(SELECT COUNT(*) FROM group_members m WHERE m.group_id = g.id) AS member_count FROM device_groups g";
 
     private final Database db;
+    /** Shared with the device store: membership changes alter device listing totals. */
+    private final CountCache counts;
 
-    public JdbcGroupStore(Database db) {
+    public JdbcGroupStore(Database db, CountCache counts) {
         this.db = db;
+        this.counts = counts;
     }
 
     @Override
@@ -81,6 +85,7 @@ public final class JdbcGroupStore implements GroupStore {
 
     @Override
     public boolean delete(GroupId id) {
+        counts.invalidate();
         return db.inTransaction(tx -> {
             tx.delete("DELETE FROM group_members WHERE group_id = ?", id.value());
             return tx.delete("DELETE FROM device_groups WHERE id = ?", id.value()) > 0;
@@ -89,6 +94,7 @@ public final class JdbcGroupStore implements GroupStore {
 
     @Override
     public long addMembers(GroupId id, Collection<DeviceId> devices, Instant at) {
+        counts.invalidate();
         return db.inTransaction(tx -> {
             Set<Long> present = new HashSet<>();
             Object[] params = memberParams(id, devices);
@@ -110,6 +116,7 @@ public final class JdbcGroupStore implements GroupStore {
 
     @Override
     public long removeMembers(GroupId id, Collection<DeviceId> devices) {
+        counts.invalidate();
         return db.client().execute().delete("DELETE FROM group_members WHERE group_id = ? AND device_id IN ("
                 + Rows.placeholders(devices) + ")", memberParams(id, devices));
     }
