@@ -1,0 +1,49 @@
+package dev.roost.edge.config;
+
+import dev.roost.edge.command.SftpTarget;
+import dev.roost.edge.link.BackoffSettings;
+import dev.roost.edge.logs.LogSettings;
+import dev.roost.protocol.Messages;
+
+import java.net.InetAddress;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The agent's validated configuration (docs/edge.md lists every key).
+ *
+ * @param secret         read from {@code secret-file}; never printed
+ * @param stateDir       the dedupe journal and the applied desired state live here
+ * @param tick           resolution of heartbeat, dead-link and report timers
+ * @param reboot         the command line a confirmed reboot runs; empty = restart the agent's
+ *                       link with a new boot id instead
+ * @param commandTimeout for commands that carry no timeout
+ */
+public record AgentConfig(URI serverUrl,
+                          Optional<String> deviceId,
+                          Optional<Messages.Hardware> hardware,
+                          Path secretFile,
+                          String secret,
+                          Duration reportInterval,
+                          Path stateDir,
+                          LogSettings log,
+                          BackoffSettings backoff,
+                          Duration connectTimeout,
+                          Duration tick,
+                          Optional<InetAddress> sourceAddress,
+                          Optional<SftpTarget> sftp,
+                          Map<String, Path> scripts,
+                          Map<String, List<String>> handlers,
+                          List<String> reboot,
+                          int maxOutputBytes,
+                          Duration commandTimeout) {
+
+    @Override
+    public String toString() {
+        return "AgentConfig[" + serverUrl + ", " + deviceId.orElse("hardware") + "]";
+    }
+}

@@ -1,0 +1,59 @@
+package dev.roost.edge.link;
+
+import io.netty.channel.EventLoop;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongConsumer;
+
+/**
+ * One repeating timer per event loop that ticks every device pinned to that loop: heartbeats,
+ * dead-link checks and status intervals of thousands of devices share a few timers instead of
+ * holding one each.
+ */
+public final class Ticker {
+    private final Duration period;
+    private final Map<EventLoop, List<LongConsumer>> byLoop = new ConcurrentHashMap<>();
+
+    public Ticker(Duration period) {
+        this.period = period;
+    }
+
+    public Duration period() {
+        return period;
+    }
+
+    /** Ticks {@code target} on {@code loop} from now on, with the current epoch millis. */
+    public void register(EventLoop loop, LongConsumer target) {
+        loop.execute(() -> byLoop.computeIfAbsent(loop, this::start).add(target));
+    }
+
+    public void unregister(EventLoop loop, LongConsumer target) {
+        loop.execute(() -> {
+            List<LongConsumer> targets = byLoop.get(loop);
+            if (targets != null) {
+                targets.remove(target);
+            }
+        });
+    }
+
+    private List<LongConsumer> start(EventLoop loop) {
+        List<LongConsumer> targets = new ArrayList<>();
+        loop.scheduleAtFixedRate(() -> {
+            long now = System.currentTimeMillis();
+            for (int i = 0; i < targets.size(); i++) {
+                try {
+                    targets.get(i).accept(now);
+                } catch (RuntimeException e) {
+                    // One device's bug must not stop the timer of every other device on this loop.
+                    System.getLogger(Ticker.class.getName()).log(System.Logger.Level.WARNING, "tick failed", e);
+                }
+            }
+        }, period.toNanos(), period.toNanos(), TimeUnit.NANOSECONDS);
+        return targets;
+    }
+}
