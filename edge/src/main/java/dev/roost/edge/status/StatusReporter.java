@@ -6,7 +6,6 @@ import dev.roost.edge.link.LinkMetrics;
 import dev.roost.protocol.MergePatch;
 import dev.roost.protocol.Messages;
 import dev.roost.protocol.Pdu;
-import io.netty.channel.EventLoop;
 
 import java.time.Duration;
 import java.util.Optional;
@@ -15,15 +14,15 @@ import java.util.concurrent.Executor;
 /**
  * Reports the device's state (docs/protocol.md §4 {@code status}): a snapshot when a session starts
  * or the server asks for a resync, otherwise every interval a merge patch against the last state
- * the server acknowledged. One report is in flight at a time. Runs on the device's event loop;
- * collecting happens on {@code collector}, which may block.
+ * the server acknowledged. One report is in flight at a time. Runs on the device's event loop
+ * ({@code loop}); collecting happens on {@code collector}, which may block.
  */
 public final class StatusReporter {
     private static final System.Logger LOG = System.getLogger(StatusReporter.class.getName());
 
     private final StatusSource source;
     private final Executor collector;
-    private final EventLoop loop;
+    private final Executor loop;
     private final LinkMetrics metrics;
     private final long intervalMs;
 
@@ -38,7 +37,7 @@ public final class StatusReporter {
     private long nextReportAt;
     private ObjectNode latest;
 
-    public StatusReporter(StatusSource source, Executor collector, EventLoop loop, LinkMetrics metrics,
+    public StatusReporter(StatusSource source, Executor collector, Executor loop, LinkMetrics metrics,
                           Duration interval) {
         this.source = source;
         this.collector = collector;

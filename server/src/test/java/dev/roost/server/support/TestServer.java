@@ -56,6 +56,12 @@ public final class TestServer implements AutoCloseable {
         return new TestServer(database, false, RoostServer.start(serverConfig(), settings(database, roostOverrides)));
     }
 
+    /** Like {@link #start(TestDatabase, Map)} on a chosen port, so that clients find a restarted server. */
+    public static TestServer start(TestDatabase database, Map<String, String> roostOverrides, int port) {
+        Config config = Config.just(ConfigSources.create(Map.of("port", Integer.toString(port), "host", "127.0.0.1")));
+        return new TestServer(database, false, RoostServer.start(config, settings(database, roostOverrides)));
+    }
+
     public static ServerSettings settings(TestDatabase database, Map<String, String> roostOverrides) {
         Map<String, String> values = new java.util.HashMap<>(Map.of(
                 "db.url", database.settings().url(),

@@ -1,0 +1,176 @@
+package dev.roost.edge.agent;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.roost.edge.config.AgentConfig;
+import dev.roost.edge.sim.SyntheticStatusSource;
+import dev.roost.edge.spi.CommandHandler;
+import dev.roost.edge.spi.CommandOutcome;
+import dev.roost.edge.spi.CommandRequest;
+import dev.roost.edge.status.BootId;
+import dev.roost.edge.support.AgentFixture;
+import dev.roost.edge.support.CountingMetrics;
+import dev.roost.server.support.Await;
+import dev.roost.server.support.RestClient.Reply;
+import dev.roost.server.support.TestServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.Map;
+
+import static dev.roost.server.support.TestServer.ADMIN_TOKEN;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The real agent against the real server in one JVM: register, connect, report, commands, desired state. */
+class AgentEndToEndTest {
+    private static TestServer server;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void startServer() {
+        server = TestServer.start(Map.of("commands.sweep-interval", "PT0.1S", "status.flush-interval", "PT0.1S"));
+    }
+
+    @AfterAll
+    static void stopServer() {
+        server.close();
+    }
+
+    private EdgeAgent agent(String[] device, Map<String, String> extra, CommandHandler... handlers) {
+        AgentConfig config = AgentFixture.config(dir, server.port(), device[0], device[1], extra);
+        BootId bootId = new BootId("boot-1");
+        EdgeAgent.Builder builder = EdgeAgent.builder(config)
+                .systemStatus(new SyntheticStatusSource(1, bootId, "sim"), bootId)
+                .metrics(new CountingMetrics());
+        for (CommandHandler handler : handlers) {
+            builder.handler(handler);
+        }
+        return builder.build().start();
+    }
+
+    private static JsonNode status(String device) {
+        return server.rest().get("/api/v1/devices/" + device + "/status", ADMIN_TOKEN).data();
+    }
+
+    private static String send(String device, String body) {
+        Reply reply = server.rest().post("/api/v1/devices/" + device + "/commands", ADMIN_TOKEN, body);
+        assertThat(reply.status()).as(reply.raw()).isEqualTo(201);
+        return reply.data().get("id").asText();
+    }
+
+    private static JsonNode awaitFinal(String commandId) {
+        JsonNode[] command = new JsonNode[1];
+        Await.until("command " + commandId + " final", Duration.ofSeconds(15), () -> {
+            command[0] = server.rest().get("/api/v1/commands/" + commandId, ADMIN_TOKEN).data();
+            String state = command[0].get("state").asText();
+            return !state.equals("QUEUED") && !state.equals("SENT") && !state.equals("ACKED")
+                    && !state.equals("RUNNING");
+        });
+        return command[0];
+    }
+
+    @Test
+    void registeredAgent_connects_andReportsSnapshotThenDiffs() {
+        String[] device = server.registerDevice("e2e-report");
+        try (EdgeAgent agent = agent(device, Map.of())) {
+            Await.until("device online with a report", () -> status(device[0]).path("online").asBoolean()
+                    && status(device[0]).path("reported_version").asLong() >= 1);
+            Await.until("diffs raise the reported version", () -> status(device[0]).path("reported_version").asLong() >= 3);
+            JsonNode reported = status(device[0]).get("reported");
+            assertThat(reported.get("boot_id").asText()).isEqualTo("boot-1");
+            assertThat(reported.at("/memory/total_bytes").asLong()).isPositive();
+            assertThat(reported.get("desired_applied_version").asLong()).isZero();
+            assertThat(agent.isLive()).isTrue();
+        }
+    }
+
+    @Test
+    void commands_runAndReportResults_execGetConfigCustomAndFailures(@TempDir Path scripts) throws Exception {
+        Path hello = scripts.resolve("hello.sh");
+        Files.writeString(hello, "#!/bin/sh\necho \"hello $1\"\n");
+        Files.setPosixFilePermissions(hello, PosixFilePermissions.fromString("rwx------"));
+        String[] device = server.registerDevice("e2e-commands");
+        CommandHandler custom = new CommandHandler() {
+            @Override
+            public String name() {
+                return "blink";
+            }
+
+            @Override
+            public CommandOutcome handle(CommandRequest request) {
+                return CommandOutcome.succeeded(request.params(), "blinked");
+            }
+        };
+        CommandHandler broken = new CommandHandler() {
+            @Override
+            public String name() {
+                return "broken";
+            }
+
+            @Override
+            public CommandOutcome handle(CommandRequest request) {
+                throw new IllegalStateException("sensor missing");
+            }
+        };
+        try (EdgeAgent agent = agent(device, Map.of("scripts.hello", hello.toString()), custom, broken)) {
+            Await.until("online", agent::isLive);
+            JsonNode exec = awaitFinal(send(device[0],
+                    "{\"name\":\"exec\",\"params\":{\"script\":\"hello\",\"args\":[\"roost\"]},\"timeout_ms\":10000}"));
+            assertThat(exec.get("state").asText()).isEqualTo("SUCCEEDED");
+            assertThat(exec.at("/result/stdout").asText()).isEqualTo("hello roost\n");
+
+            JsonNode config = awaitFinal(send(device[0], "{\"name\":\"get_config\",\"timeout_ms\":10000}"));
+            assertThat(config.get("state").asText()).isEqualTo("SUCCEEDED");
+            assertThat(config.at("/result/secret").asText()).isEqualTo("***");
+            assertThat(config.toString()).doesNotContain(device[1]);
+
+            JsonNode blink = awaitFinal(send(device[0], "{\"name\":\"blink\",\"params\":{\"times\":3},\"timeout_ms\":10000}"));
+            assertThat(blink.at("/result/times").asInt()).isEqualTo(3);
+
+            JsonNode failed = awaitFinal(send(device[0], "{\"name\":\"broken\",\"timeout_ms\":10000}"));
+            assertThat(failed.get("state").asText()).isEqualTo("FAILED");
+            assertThat(failed.get("error_message").asText()).contains("sensor missing");
+
+            JsonNode notAllowed = awaitFinal(send(device[0],
+                    "{\"name\":\"exec\",\"params\":{\"script\":\"/bin/rm\"},\"timeout_ms\":10000}"));
+            assertThat(notAllowed.get("state").asText()).isEqualTo("FAILED");
+            assertThat(notAllowed.get("error_message").asText()).contains("not on the allowlist");
+        }
+    }
+
+    @Test
+    void desiredState_isAppliedAndAcknowledged() {
+        String[] device = server.registerDevice("e2e-desired");
+        try (EdgeAgent agent = agent(device, Map.of())) {
+            Await.until("online", agent::isLive);
+            Reply patched = server.rest().patch("/api/v1/devices/" + device[0] + "/desired", ADMIN_TOKEN,
+                    "{\"patch\":{\"log_level\":\"debug\",\"fan\":{\"speed\":3}}}");
+            assertThat(patched.status()).as(patched.raw()).isEqualTo(200);
+            Await.until("applied on the server", () -> server.rest().get("/api/v1/devices/" + device[0] + "/desired",
+                    ADMIN_TOKEN).data().get("applied_version").asLong() == 1);
+            assertThat(agent.desiredVersion()).isEqualTo(1);
+            assertThat(agent.desiredState().at("/fan/speed").asInt()).isEqualTo(3);
+            Await.until("reported desired_applied_version", () ->
+                    status(device[0]).at("/reported/desired_applied_version").asLong() == 1);
+        }
+    }
+
+    @Test
+    void reboot_waitsForConfirm_restartsWithANewBootId_andSucceeds() {
+        String[] device = server.registerDevice("e2e-reboot");
+        try (EdgeAgent agent = agent(device, Map.of())) {
+            Await.until("reported", () -> status(device[0]).path("reported_version").asLong() >= 1);
+            JsonNode reboot = awaitFinal(send(device[0], "{\"name\":\"reboot\",\"timeout_ms\":15000}"));
+            assertThat(reboot.get("state").asText()).as(reboot.toString()).isEqualTo("SUCCEEDED");
+            assertThat(agent.bootId()).isNotEqualTo("boot-1");
+            assertThat(reboot.at("/result/boot_id").asText()).isEqualTo(agent.bootId());
+        }
+    }
+}
