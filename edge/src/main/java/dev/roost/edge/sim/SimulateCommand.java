@@ -1,14 +1,172 @@
 package dev.roost.edge.sim;
 
+import dev.roost.edge.link.BackoffSettings;
 import picocli.CommandLine;
 
-import java.util.concurrent.Callable;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryUsage;
+import java.net.InetAddress;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
-/** Placeholder until the simulator lands. */
-@CommandLine.Command(name = "simulate", description = "Run N simulated devices against a Roost server.")
-public final class SimulateCommand implements Callable<Integer> {
+/** {@code roost-edge simulate}: N simulated devices in this process, with a summary. */
+@CommandLine.Command(name = "simulate", mixinStandardHelpOptions = true,
+        description = "Run N simulated devices against a Roost server and print what they saw.")
+public final class SimulateCommand implements java.util.concurrent.Callable<Integer> {
+    /** Held so that JUL keeps the level: per-device INFO lines would drown the summary. */
+    private static final java.util.logging.Logger EDGE_LOGS = java.util.logging.Logger.getLogger("dev.roost");
+
+    @CommandLine.Option(names = "--server-url", defaultValue = "ws://127.0.0.1:9090/ws")
+    URI serverUrl;
+
+    @CommandLine.Option(names = "--devices", defaultValue = "100", description = "how many devices to register")
+    int devices;
+
+    @CommandLine.Option(names = "--devices-file", description = "id,secret per line instead of registering")
+    Path devicesFile;
+
+    @CommandLine.Option(names = "--save-devices", description = "write the registered devices here (id,secret)")
+    Path saveDevices;
+
+    @CommandLine.Option(names = "--admin-token", defaultValue = "${env:ROOST_ADMIN_TOKEN}",
+            description = "token for POST /api/v1/devices (default: $ROOST_ADMIN_TOKEN)")
+    String adminToken;
+
+    @CommandLine.Option(names = "--api-url", description = "REST base (default: http on the server URL's host:port)")
+    URI apiUrl;
+
+    @CommandLine.Option(names = "--rate", defaultValue = "500", description = "connects per second while ramping up")
+    int rate;
+
+    @CommandLine.Option(names = "--source-addresses", defaultValue = "1",
+            description = "spread connections over 127.0.0.1 .. 127.0.0.N")
+    int sourceAddresses;
+
+    @CommandLine.Option(names = "--status-interval", defaultValue = "PT30S")
+    Duration statusInterval;
+
+    @CommandLine.Option(names = "--duration", defaultValue = "PT60S", description = "run this long after ramp-up")
+    Duration duration;
+
+    @CommandLine.Option(names = "--summary-every", defaultValue = "PT10S")
+    Duration summaryEvery;
+
+    @CommandLine.Option(names = "--io-threads", defaultValue = "0", description = "event loops (0 = CPU count)")
+    int ioThreads;
+
+    @CommandLine.Option(names = "--register-parallelism", defaultValue = "32")
+    int registerParallelism;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     @Override
-    public Integer call() {
-        return 1;
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        EDGE_LOGS.setLevel(java.util.logging.Level.WARNING);
+        List<DeviceCredential> fleetDevices = devices(out);
+        int threads = ioThreads > 0 ? ioThreads : Runtime.getRuntime().availableProcessors();
+        Fleet.Settings settings = new Fleet.Settings(serverUrl, sources(), rate, statusInterval,
+                new BackoffSettings(Duration.ofSeconds(1), 2.0, Duration.ofSeconds(30), Duration.ofMinutes(1), 0),
+                threads, Duration.ofMillis(250));
+        try (Fleet fleet = new Fleet(settings)) {
+            long started = System.nanoTime();
+            out.printf("starting %d devices at %d/s over %d source address(es), %d io threads%n",
+                    fleetDevices.size(), rate, Math.max(1, sourceAddresses), threads);
+            out.flush();
+            fleet.start(fleetDevices);
+            FleetStats stats = fleet.stats();
+            long allConnectedNanos = -1;
+            long nextSummary = System.nanoTime() + summaryEvery.toNanos();
+            long deadline = Long.MAX_VALUE;
+            CountDownLatch tick = new CountDownLatch(1);
+            while (System.nanoTime() < deadline) {
+                tick.await(100, TimeUnit.MILLISECONDS);
+                if (allConnectedNanos < 0 && stats.connectedNow() >= fleetDevices.size()) {
+                    allConnectedNanos = System.nanoTime() - started;
+                    out.printf("all %d devices connected after %.1f s%n", fleetDevices.size(),
+                            allConnectedNanos / 1e9);
+                    deadline = System.nanoTime() + duration.toNanos();
+                }
+                if (allConnectedNanos < 0 && System.nanoTime() - started > duration.toNanos() * 3
+                        + Duration.ofSeconds(fleetDevices.size() / Math.max(1, rate)).toNanos()) {
+                    out.println("not every device connected in time");
+                    deadline = System.nanoTime();
+                }
+                if (System.nanoTime() >= nextSummary) {
+                    out.println(line(stats, started));
+                    out.flush();
+                    nextSummary += summaryEvery.toNanos();
+                }
+            }
+            out.println("SUMMARY " + line(stats, started));
+            out.printf("SUMMARY connect_time_s=%.1f devices=%d%n",
+                    allConnectedNanos < 0 ? -1.0 : allConnectedNanos / 1e9, fleetDevices.size());
+            out.flush();
+            return allConnectedNanos < 0 ? 1 : 0;
+        }
+    }
+
+    private String line(FleetStats stats, long started) {
+        return String.format("t=%.0fs %s | %s", (System.nanoTime() - started) / 1e9, stats.summary(), memory());
+    }
+
+    private static String memory() {
+        MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
+        return String.format("heap_used_mb=%d heap_committed_mb=%d rss_mb=%d", heap.getUsed() >> 20,
+                heap.getCommitted() >> 20, rssKb() >> 10);
+    }
+
+    private static long rssKb() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
+                }
+            }
+        } catch (IOException | NumberFormatException ignored) {
+            // not Linux
+        }
+        return -1;
+    }
+
+    private List<DeviceCredential> devices(PrintWriter out) throws Exception {
+        if (devicesFile != null) {
+            List<DeviceCredential> read = Provisioner.read(devicesFile);
+            return read.subList(0, Math.min(read.size(), devices > 0 ? devices : read.size()));
+        }
+        if (adminToken == null || adminToken.isBlank()) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--admin-token (or ROOST_ADMIN_TOKEN) is required to register devices; or use --devices-file");
+        }
+        URI api = apiUrl != null ? apiUrl : URI.create("http://" + serverUrl.getHost() + ":"
+                + (serverUrl.getPort() > 0 ? serverUrl.getPort() : 80));
+        long started = System.nanoTime();
+        List<DeviceCredential> registered = Provisioner.register(api, adminToken, devices, "sim",
+                registerParallelism);
+        out.printf("registered %d devices in %.1f s%n", registered.size(), (System.nanoTime() - started) / 1e9);
+        if (saveDevices != null) {
+            Provisioner.write(saveDevices, registered);
+        }
+        return registered;
+    }
+
+    private List<InetAddress> sources() throws IOException {
+        List<InetAddress> sources = new ArrayList<>();
+        if (sourceAddresses <= 1) {
+            return sources;
+        }
+        for (int i = 1; i <= Math.min(254, sourceAddresses); i++) {
+            sources.add(InetAddress.getByName("127.0.0." + i));
+        }
+        return sources;
     }
 }

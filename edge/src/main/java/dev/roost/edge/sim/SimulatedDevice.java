@@ -1,0 +1,77 @@
+package dev.roost.edge.sim;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.roost.edge.agent.DesiredStateApplier;
+import dev.roost.edge.command.CommandRunner;
+import dev.roost.edge.link.ConnectionManager;
+import dev.roost.edge.link.Link;
+import dev.roost.edge.link.LinkSession;
+import dev.roost.edge.status.BootId;
+import dev.roost.edge.status.StatusReporter;
+import dev.roost.protocol.Messages;
+import dev.roost.protocol.Pdu;
+
+import java.util.Optional;
+
+/**
+ * One simulated device: real protocol, synthetic state, instant command answers. A confirmed
+ * reboot reconnects with a new boot id, like the agent's restart action. Runs entirely on its
+ * event loop; holds no thread.
+ */
+final class SimulatedDevice implements LinkSession {
+    private final StatusReporter status;
+    private final DesiredStateApplier desired = new DesiredStateApplier(Optional.empty(), state -> { });
+    private final BootId bootId;
+    private final FleetStats stats;
+    private ConnectionManager manager;
+
+    SimulatedDevice(StatusReporter status, BootId bootId, FleetStats stats) {
+        this.status = status;
+        this.bootId = bootId;
+        this.stats = stats;
+    }
+
+    void attach(ConnectionManager connectionManager) {
+        this.manager = connectionManager;
+    }
+
+    @Override
+    public void onLive(Link link, Messages.AuthOk ok) {
+        status.onLive(link);
+    }
+
+    @Override
+    public void onMessage(Link link, Pdu pdu) {
+        switch (pdu.type()) {
+            case STATUS_ACK -> status.onAck(pdu);
+            case RESYNC_REQUIRED -> status.onResync(pdu);
+            case DESIRED -> desired.apply(link, pdu.body(Messages.Desired.class));
+            case COMMAND -> {
+                Messages.Command command = pdu.body(Messages.Command.class);
+                stats.commands.incrementAndGet();
+                link.reply(pdu.id(), new Messages.CommandAck(command.commandId()));
+                if (!CommandRunner.REBOOT.equals(command.name())) {
+                    link.send(new Messages.CommandResult(command.commandId(), Messages.CommandResult.SUCCEEDED, 0,
+                            JsonNodeFactory.instance.objectNode().put("simulated", true), "simulated"));
+                }
+            }
+            case REBOOT_CONFIRM -> {
+                bootId.renew();
+                manager.reconnectNow();
+            }
+            default -> {
+                // command_cancel and error: nothing runs long enough to cancel
+            }
+        }
+    }
+
+    @Override
+    public void onDown() {
+        status.onDown();
+    }
+
+    @Override
+    public void onTick(long nowMillis) {
+        status.onTick(nowMillis);
+    }
+}
