@@ -58,7 +58,8 @@ public final class CommandRunner {
             LOG.log(System.Logger.Level.INFO, "command {0} ({1}) delivered again; not running it twice",
                     command.commandId(), command.name());
             from.reply(pduId, new Messages.CommandAck(command.commandId()));
-            if (known.get().stage() == JournalEntry.Stage.DONE) {
+            // A reboot's result is the new boot id, never a message: nothing to send again.
+            if (known.get().stage() == JournalEntry.Stage.DONE && !REBOOT.equals(known.get().name())) {
                 deliver(known.get());
             }
             return;

@@ -11,6 +11,7 @@ public final class CountingMetrics implements LinkMetrics {
     public final AtomicInteger failedAttempts = new AtomicInteger();
     public final AtomicInteger pongs = new AtomicInteger();
     public final AtomicInteger statusAcks = new AtomicInteger();
+    public final java.util.List<String> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     @Override
     public void connected(boolean reconnect) {
@@ -20,6 +21,7 @@ public final class CountingMetrics implements LinkMetrics {
     @Override
     public void attemptFailed(String why) {
         failedAttempts.incrementAndGet();
+        failures.add(why);
     }
 
     @Override

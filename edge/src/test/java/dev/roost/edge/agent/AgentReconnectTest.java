@@ -1,0 +1,105 @@
+package dev.roost.edge.agent;
+
+import dev.roost.edge.config.AgentConfig;
+import dev.roost.edge.sim.SyntheticStatusSource;
+import dev.roost.edge.status.BootId;
+import dev.roost.edge.support.AgentFixture;
+import dev.roost.edge.support.CountingMetrics;
+import dev.roost.edge.support.FreezableProxy;
+import dev.roost.server.support.Await;
+import dev.roost.server.support.TestDatabase;
+import dev.roost.server.support.TestServer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+import static dev.roost.server.support.TestServer.ADMIN_TOKEN;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The agent's reconnect loop against the real server: restarts, expired tokens, dead links. */
+class AgentReconnectTest {
+    @TempDir
+    Path dir;
+
+    private final CountingMetrics metrics = new CountingMetrics();
+
+    private EdgeAgent agent(int port, String[] device) {
+        AgentConfig config = AgentFixture.config(dir, port, device[0], device[1], Map.of());
+        BootId bootId = new BootId("boot-r");
+        return EdgeAgent.builder(config).systemStatus(new SyntheticStatusSource(2, bootId, "t"), bootId)
+                .metrics(metrics).build().start();
+    }
+
+    private static int freePort() throws Exception {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static boolean online(TestServer server, String device) {
+        return server.rest().get("/api/v1/devices/" + device + "/status", ADMIN_TOKEN).data().path("online").asBoolean();
+    }
+
+    @Test
+    void serverRestart_agentReconnectsOnItsOwn_andIsOnlineAgain() throws Exception {
+        int port = freePort();
+        try (TestDatabase database = TestDatabase.create()) {
+            TestServer first = TestServer.start(database, Map.of(), port);
+            String[] device = first.registerDevice("restart");
+            try (EdgeAgent agent = agent(port, device)) {
+                Await.until("first session", () -> metrics.connects.get() == 1);
+                first.close();
+                Await.until("link lost", () -> metrics.disconnects.get() == 1);
+                try (TestServer second = TestServer.start(database, Map.of(), port)) {
+                    Await.until("reconnected", Duration.ofSeconds(15), () -> metrics.connects.get() == 2);
+                    Await.until("online on the restarted server", () -> online(second, device[0]));
+                    assertThat(agent.isLive()).isTrue();
+                }
+            }
+        }
+    }
+
+    @Test
+    void expiredSessionToken_isRefused_andTheAgentFallsBackToItsSecret() throws Exception {
+        int port = freePort();
+        Map<String, String> shortTokens = Map.of("southbound.session-token-ttl", "PT0.2S");
+        try (TestDatabase database = TestDatabase.create()) {
+            TestServer first = TestServer.start(database, shortTokens, port);
+            String[] device = first.registerDevice("token");
+            try (EdgeAgent agent = agent(port, device)) {
+                Await.until("first session", () -> metrics.connects.get() == 1);
+                first.close();
+                Await.until("link lost", () -> metrics.disconnects.get() == 1);
+                try (TestServer second = TestServer.start(database, shortTokens, port)) {
+                    Await.until("reconnected with the secret", Duration.ofSeconds(15),
+                            () -> metrics.connects.get() == 2);
+                    assertThat(metrics.failures).contains("auth_error TOKEN_EXPIRED");
+                    assertThat(agent.isLive()).isTrue();
+                }
+            }
+        }
+    }
+
+    @Test
+    void silentServer_isDetectedAsADeadLink_afterTwoHeartbeats_andTheAgentReconnects() throws Exception {
+        try (TestServer server = TestServer.start(Map.of("southbound.heartbeat-interval", "PT0.5S"));
+             FreezableProxy proxy = new FreezableProxy(server.port())) {
+            String[] device = server.registerDevice("dead-link");
+            try (EdgeAgent agent = agent(proxy.port(), device)) {
+                Await.until("first session", () -> metrics.connects.get() == 1);
+                Await.until("heartbeats answered", () -> metrics.pongs.get() + metrics.statusAcks.get() >= 2);
+                long frozenAt = System.nanoTime();
+                proxy.freezeExisting();
+                Await.until("dead link noticed", Duration.ofSeconds(5), () -> metrics.disconnects.get() == 1);
+                assertThat(Duration.ofNanos(System.nanoTime() - frozenAt)).isGreaterThanOrEqualTo(Duration.ofMillis(500));
+                Await.until("reconnected through a fresh connection", Duration.ofSeconds(10),
+                        () -> metrics.connects.get() == 2 && agent.isLive());
+                assertThat(proxy.connections()).isGreaterThanOrEqualTo(2);
+            }
+        }
+    }
+}

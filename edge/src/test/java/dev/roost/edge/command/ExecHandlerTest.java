@@ -1,0 +1,78 @@
+package dev.roost.edge.command;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.roost.edge.spi.CommandOutcome;
+import dev.roost.edge.spi.CommandRequest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ExecHandlerTest {
+    @TempDir
+    Path dir;
+
+    private Path script(String name, String body) throws Exception {
+        Path file = dir.resolve(name);
+        Files.writeString(file, "#!/bin/sh\n" + body + "\n");
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwx------"));
+        return file;
+    }
+
+    private static CommandRequest request(ObjectNode params) {
+        return new CommandRequest("c1", "exec", params, Duration.ofSeconds(10));
+    }
+
+    @Test
+    void allowlistedScript_runsWithArgs_andReportsOutputAndExitCode() throws Exception {
+        ExecHandler exec = new ExecHandler(Map.of("greet", script("greet.sh", "echo \"hi $1\"; echo oops >&2; exit 3")),
+                new ProcessRunner(64 * 1024), Duration.ofSeconds(5));
+        ObjectNode params = JsonNodeFactory.instance.objectNode().put("script", "greet");
+        params.putArray("args").add("there");
+        CommandOutcome outcome = exec.handle(request(params));
+        assertThat(outcome.succeeded()).isFalse();
+        assertThat(outcome.code()).isEqualTo(3);
+        assertThat(outcome.result().get("stdout").asText()).isEqualTo("hi there\n");
+        assertThat(outcome.result().get("stderr").asText()).isEqualTo("oops\n");
+    }
+
+    @Test
+    void scriptNotOnTheAllowlist_isRefusedWithoutRunningAnything() throws Exception {
+        Path marker = dir.resolve("ran");
+        Path evil = script("evil.sh", "touch " + marker);
+        ExecHandler exec = new ExecHandler(Map.of(), new ProcessRunner(1024), Duration.ofSeconds(5));
+        CommandOutcome byPath = exec.handle(request(JsonNodeFactory.instance.objectNode().put("script", evil.toString())));
+        assertThat(byPath.succeeded()).isFalse();
+        assertThat(byPath.message()).contains("not on the allowlist");
+        assertThat(marker).doesNotExist();
+    }
+
+    @Test
+    void scriptPastItsTimeout_isKilled_andFails() throws Exception {
+        ExecHandler exec = new ExecHandler(Map.of("slow", script("slow.sh", "sleep 30")), new ProcessRunner(1024),
+                Duration.ofSeconds(5));
+        long started = System.nanoTime();
+        CommandOutcome outcome = exec.handle(request(JsonNodeFactory.instance.objectNode().put("script", "slow")
+                .put("timeout_ms", 200)));
+        assertThat(outcome.succeeded()).isFalse();
+        assertThat(outcome.message()).contains("timed out after 200 ms");
+        assertThat(outcome.result().get("timed_out").asBoolean()).isTrue();
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));
+    }
+
+    @Test
+    void outputBeyondTheCap_isTruncated() throws Exception {
+        ExecHandler exec = new ExecHandler(Map.of("loud", script("loud.sh", "head -c 200000 /dev/zero | tr '\\\\0' x")),
+                new ProcessRunner(64 * 1024), Duration.ofSeconds(5));
+        CommandOutcome outcome = exec.handle(request(JsonNodeFactory.instance.objectNode().put("script", "loud")));
+        assertThat(outcome.result().get("stdout").asText()).hasSize(64 * 1024);
+        assertThat(outcome.result().get("truncated").asBoolean()).isTrue();
+    }
+}

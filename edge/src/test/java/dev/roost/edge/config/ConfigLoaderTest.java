@@ -1,0 +1,85 @@
+package dev.roost.edge.config;
+
+import dev.roost.edge.agent.AgentCommand;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ConfigLoaderTest {
+    @TempDir
+    Path dir;
+
+    private Path yaml(String text) throws Exception {
+        Files.writeString(dir.resolve("secret"), "top-secret\n");
+        return Files.writeString(dir.resolve("edge.yaml"), text.replace("SECRET", dir.resolve("secret").toString()));
+    }
+
+    @Test
+    void yamlEnvironmentAndOverrides_combine_laterSourcesWin() throws Exception {
+        Path file = yaml("""
+                server-url: ws://10.0.0.1:9090/ws
+                device-id: "17"
+                secret-file: SECRET
+                report-interval: PT10S
+                backoff:
+                  base: PT2S
+                scripts:
+                  disk-report: /usr/local/bin/disk-report
+                handlers:
+                  blink: /usr/bin/blink --fast
+                sftp:
+                  host: logs.example
+                  user: edge
+                  password: pw
+                  host-key-fingerprint: SHA256:abc
+                """);
+        AgentConfig config = ConfigLoader.load(Optional.of(file),
+                Map.of("ROOST_EDGE_REPORT_INTERVAL", "PT20S", "ROOST_EDGE_BACKOFF_CAP", "PT1M"),
+                Map.of("report-interval", "PT5S"));
+        assertThat(config.serverUrl().toString()).isEqualTo("ws://10.0.0.1:9090/ws");
+        assertThat(config.secret()).isEqualTo("top-secret");
+        assertThat(config.reportInterval()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(config.backoff().base()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(config.backoff().cap()).isEqualTo(Duration.ofMinutes(1));
+        assertThat(config.scripts()).containsEntry("disk-report", Path.of("/usr/local/bin/disk-report"));
+        assertThat(config.handlers().get("blink")).containsExactly("/usr/bin/blink", "--fast");
+        assertThat(config.sftp()).get().satisfies(s -> assertThat(s.port()).isEqualTo(22));
+        assertThat(RedactedConfig.of(config).toString()).doesNotContain("top-secret").doesNotContain("\"pw\"");
+    }
+
+    @Test
+    void invalidValues_andUnknownKeys_nameTheKey() throws Exception {
+        Path file = yaml("server-url: ws://h:1/ws\ndevice-id: \"1\"\nsecret-file: SECRET\n");
+        assertThatThrownBy(() -> ConfigLoader.load(Optional.of(file), Map.of(), Map.of("report-interval", "30s")))
+                .isInstanceOf(ConfigException.class).hasMessageStartingWith("report-interval:");
+        assertThatThrownBy(() -> ConfigLoader.load(Optional.of(file), Map.of(), Map.of("backoff.bse", "PT1S")))
+                .isInstanceOf(ConfigException.class).hasMessageStartingWith("backoff.bse: unknown key");
+        assertThatThrownBy(() -> ConfigLoader.load(Optional.of(file), Map.of(), Map.of("server-url", "http://h/ws")))
+                .isInstanceOf(ConfigException.class).hasMessageStartingWith("server-url:");
+        assertThatThrownBy(() -> ConfigLoader.load(Optional.of(file), Map.of(), Map.of("sftp.host", "h")))
+                .isInstanceOf(ConfigException.class).hasMessageStartingWith("sftp.host-key-fingerprint:");
+        assertThatThrownBy(() -> ConfigLoader.load(Optional.empty(), Map.of(), Map.of("server-url", "ws://h/ws")))
+                .isInstanceOf(ConfigException.class).hasMessageStartingWith("device-id:");
+    }
+
+    @Test
+    void agentCommand_withInvalidConfig_exitsWith2_andNamesTheKey() throws Exception {
+        Path file = yaml("server-url: ws://h:1/ws\ndevice-id: \"1\"\nsecret-file: SECRET\nbackoff:\n  multiplier: 0.5\n");
+        StringWriter err = new StringWriter();
+        CommandLine commandLine = new CommandLine(new AgentCommand()).setErr(new PrintWriter(err));
+        int exit = commandLine.execute("--config", file.toString());
+        assertThat(exit).isEqualTo(2);
+        assertThat(err.toString()).contains("backoff.multiplier");
+    }
+}
