@@ -1,0 +1,57 @@
+package dev.roost.edge.sim;
+
+import dev.roost.edge.link.BackoffSettings;
+import dev.roost.server.support.Await;
+import dev.roost.server.support.TestServer;
+import org.junit.jupiter.api.Test;
+
+import java.net.InetAddress;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static dev.roost.server.support.TestServer.ADMIN_TOKEN;
+import static org.assertj.core.api.Assertions.assertThat;
+
+class FleetTest {
+    @Test
+    void smallFleet_registersOverRest_connectsFromSeveralSourceAddresses_reportsAndAnswersCommands() throws Exception {
+        try (TestServer server = TestServer.start(Map.of("southbound.heartbeat-interval", "PT0.5S",
+                "commands.sweep-interval", "PT0.1S"))) {
+            List<DeviceCredential> devices = Provisioner.register(URI.create("http://127.0.0.1:" + server.port()),
+                    ADMIN_TOKEN, 20, "fleet-test", 4);
+            List<InetAddress> sources = new ArrayList<>();
+            for (int i = 1; i <= 3; i++) {
+                sources.add(InetAddress.getByName("127.0.0." + i));
+            }
+            Fleet.Settings settings = new Fleet.Settings(URI.create("ws://127.0.0.1:" + server.port() + "/ws"), sources,
+                    200, Duration.ofMillis(300), new BackoffSettings(Duration.ofMillis(50), 2, Duration.ofSeconds(1),
+                    Duration.ofSeconds(10), 0), 2, Duration.ofMillis(50));
+            try (Fleet fleet = new Fleet(settings)) {
+                fleet.start(devices);
+                FleetStats stats = fleet.stats();
+                Await.until("all connected", () -> stats.connectedNow() == 20);
+                Await.until("pings and status round trips", () -> stats.ping.count() >= 20 && stats.status.count() >= 40);
+                String commandId = server.rest().post("/api/v1/devices/" + devices.getFirst().id() + "/commands",
+                        ADMIN_TOKEN, "{\"name\":\"exec\",\"params\":{},\"timeout_ms\":5000}").data().get("id").asText();
+                Await.until("command answered", () -> "SUCCEEDED".equals(server.rest()
+                        .get("/api/v1/commands/" + commandId, ADMIN_TOKEN).data().get("state").asText()));
+                assertThat(stats.failedAttempts.get()).isZero();
+                assertThat(stats.summary()).contains("connected=20");
+            }
+        }
+    }
+
+    @Test
+    void latencyRecorder_percentilesAreWithinABucket() {
+        LatencyRecorder recorder = new LatencyRecorder();
+        for (int ms = 1; ms <= 100; ms++) {
+            recorder.record(Duration.ofMillis(ms).toNanos());
+        }
+        assertThat(recorder.count()).isEqualTo(100);
+        assertThat(recorder.percentileMicros(50)).isBetween(50_000L, 53_500L);
+        assertThat(recorder.percentileMicros(99)).isBetween(99_000L, 106_000L);
+    }
+}
