@@ -1,0 +1,63 @@
+package dev.roost.edge.logs;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.logging.ConsoleHandler;
+import java.util.logging.Formatter;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+
+/**
+ * The agent's one logging setup: {@code System.Logger} over JUL, to rotating files and the
+ * console. Libraries that log through SLF4J (OSHI, sshj) reach JUL via slf4j-jdk14.
+ */
+public final class AgentLogging {
+    private AgentLogging() {
+    }
+
+    /** Replaces the root logger's handlers; returns the file handler for {@code upload_log}. */
+    public static RotatingLogFiles install(LogSettings settings) throws IOException {
+        Formatter formatter = new LineFormatter();
+        RotatingLogFiles files = new RotatingLogFiles(settings, formatter, Clock.systemUTC());
+        Logger root = Logger.getLogger("");
+        for (Handler handler : root.getHandlers()) {
+            root.removeHandler(handler);
+        }
+        Handler console = new ConsoleHandler();
+        console.setFormatter(formatter);
+        root.addHandler(console);
+        root.addHandler(files);
+        root.setLevel(Level.INFO);
+        Logger.getLogger("dev.roost").setLevel(Level.parse(settings.level().toUpperCase()));
+        return files;
+    }
+
+    /** One line per record: time, level, logger, message, stack trace. */
+    static final class LineFormatter extends Formatter {
+        @Override
+        public String format(LogRecord record) {
+            StringBuilder line = new StringBuilder(160)
+                    .append(Instant.ofEpochMilli(record.getMillis())).append(' ')
+                    .append(record.getLevel().getName()).append(' ')
+                    .append(shortName(record.getLoggerName())).append(": ")
+                    .append(formatMessage(record)).append(System.lineSeparator());
+            if (record.getThrown() != null) {
+                java.io.StringWriter trace = new java.io.StringWriter();
+                record.getThrown().printStackTrace(new java.io.PrintWriter(trace));
+                line.append(trace);
+            }
+            return line.toString();
+        }
+
+        private static String shortName(String name) {
+            if (name == null) {
+                return "";
+            }
+            int dot = name.lastIndexOf('.');
+            return dot < 0 ? name : name.substring(dot + 1);
+        }
+    }
+}
