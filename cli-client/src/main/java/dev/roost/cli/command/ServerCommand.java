@@ -1,0 +1,58 @@
+package dev.roost.cli.command;
+
+import dev.roost.cli.ExitCodes;
+import dev.roost.cli.connect.Connection;
+import dev.roost.proto.v1.AccessServiceGrpc;
+import dev.roost.proto.v1.WhoAmIRequest;
+import dev.roost.proto.v1.WhoAmIResponse;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse;
+import io.grpc.health.v1.HealthGrpc;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code roost server ...}: the server itself (grpc.health.v1, WhoAmI). */
+@Command(name = "server", mixinStandardHelpOptions = true, description = "Check the server and your access to it.",
+        footer = {"", "Example: roost server health --server roost.example:9090"})
+final class ServerCommand {
+    @ParentCommand
+    RoostCommand root;
+
+    @Command(name = "health", mixinStandardHelpOptions = true,
+            description = {"Ask the standard gRPC health service (no token needed).",
+                    "Exit status 0 when SERVING, 4 otherwise or when the server cannot be reached."},
+            footer = {"", "Example: roost server health && echo up"})
+    int health(@Option(names = "--service", paramLabel = "NAME", defaultValue = "",
+            description = "One service, e.g. roost.v1.DeviceService (default: the whole server).") String service) {
+        HealthCheckResponse response;
+        try (Connection connection = root.connect()) {
+            response = connection.stub(HealthGrpc::newBlockingStub)
+                    .check(HealthCheckRequest.newBuilder().setService(service).build());
+            root.output().done(connection.target().server() + ": " + response.getStatus(),
+                    new Health(connection.target().server().toString(), response.getStatus().name()));
+        }
+        return response.getStatus() == HealthCheckResponse.ServingStatus.SERVING ? ExitCodes.OK : ExitCodes.UNAVAILABLE;
+    }
+
+    /** The JSON/YAML answer of a health check. */
+    record Health(String server, String status) {
+    }
+
+    @Command(name = "whoami", mixinStandardHelpOptions = true, description = "Who the token belongs to, and its role.",
+            footer = {"", "Example: roost server whoami --context prod"})
+    int whoami() {
+        try (Connection connection = root.connect()) {
+            WhoAmIResponse response = connection.stub(AccessServiceGrpc::newBlockingStub)
+                    .whoAmI(WhoAmIRequest.getDefaultInstance());
+            Identity identity = new Identity(response.getPrincipal(), response.getRole().name(),
+                    response.getTokenId().isEmpty() ? null : response.getTokenId());
+            root.output().done(identity.principal() + " (" + identity.role() + ")", identity);
+        }
+        return 0;
+    }
+
+    /** The JSON/YAML answer of whoami. */
+    record Identity(String principal, String role, String tokenId) {
+    }
+}

@@ -1,0 +1,108 @@
+package dev.roost.cli.output;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.StringJoiner;
+
+/** Plain-text rendering of view trees: aligned columns for lists, "key: value" lines for one item. */
+final class Table {
+    private static final String NONE = "-";
+    private static final int INLINE_LIMIT = 100;
+
+    private Table() {
+    }
+
+    static List<String> rows(List<JsonNode> items, List<Column> columns) {
+        List<String[]> cells = new ArrayList<>();
+        cells.add(columns.stream().map(Column::header).toArray(String[]::new));
+        for (JsonNode item : items) {
+            cells.add(columns.stream().map(column -> cell(field(item, column.field()))).toArray(String[]::new));
+        }
+        return align(cells);
+    }
+
+    /** One line per item without header, for streams. */
+    static String line(JsonNode item, List<Column> columns) {
+        StringJoiner line = new StringJoiner("  ");
+        columns.forEach(column -> line.add(cell(field(item, column.field()))));
+        return line.toString();
+    }
+
+    static List<String> keyValues(JsonNode item) {
+        int width = 0;
+        for (Iterator<String> names = item.fieldNames(); names.hasNext(); ) {
+            width = Math.max(width, names.next().length());
+        }
+        List<String> lines = new ArrayList<>();
+        for (Iterator<Map.Entry<String, JsonNode>> fields = item.fields(); fields.hasNext(); ) {
+            Map.Entry<String, JsonNode> field = fields.next();
+            String label = (field.getKey() + ":").concat(" ".repeat(width - field.getKey().length() + 1));
+            JsonNode value = field.getValue();
+            String inline = cell(value);
+            if (value.isContainerNode() && !value.isEmpty() && inline.length() > INLINE_LIMIT) {
+                lines.add(field.getKey() + ":");
+                value.toPrettyString().lines().forEach(line -> lines.add("  " + line));
+            } else {
+                lines.add(label + inline);
+            }
+        }
+        return lines;
+    }
+
+    private static JsonNode field(JsonNode item, String path) {
+        return item.at("/" + path.replace('.', '/'));
+    }
+
+    /** A value as one cell: text as is, maps of scalars as k=v pairs, lists of scalars comma-separated. */
+    static String cell(JsonNode value) {
+        if (value == null || value.isMissingNode() || value.isNull()) {
+            return NONE;
+        }
+        if (value.isValueNode()) {
+            String text = value.asText();
+            return text.isEmpty() ? NONE : text;
+        }
+        if (value.isEmpty()) {
+            return NONE;
+        }
+        boolean scalars = true;
+        for (JsonNode element : value) {
+            scalars &= element.isValueNode();
+        }
+        if (!scalars) {
+            return value.toString();
+        }
+        StringJoiner joined = new StringJoiner(",");
+        if (value.isObject()) {
+            value.fields().forEachRemaining(entry -> joined.add(entry.getKey() + "=" + entry.getValue().asText()));
+        } else {
+            value.forEach(element -> joined.add(element.asText()));
+        }
+        return joined.toString();
+    }
+
+    private static List<String> align(List<String[]> cells) {
+        int[] widths = new int[cells.getFirst().length];
+        for (String[] row : cells) {
+            for (int i = 0; i < row.length; i++) {
+                widths[i] = Math.max(widths[i], row[i].length());
+            }
+        }
+        List<String> lines = new ArrayList<>();
+        for (String[] row : cells) {
+            StringBuilder line = new StringBuilder();
+            for (int i = 0; i < row.length; i++) {
+                line.append(row[i]);
+                if (i < row.length - 1) {
+                    line.append(" ".repeat(widths[i] - row[i].length() + 2));
+                }
+            }
+            lines.add(line.toString());
+        }
+        return lines;
+    }
+}
