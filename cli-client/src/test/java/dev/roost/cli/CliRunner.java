@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -86,8 +87,22 @@ public final class CliRunner {
     }
 
     public Result runWithStdin(String stdin, String... args) {
+        return runWithStdin(stdin, new StringWriter(), new StringWriter(), args);
+    }
+
+    /** An invocation running in the background, for streams: its output so far, Ctrl-C, its result. */
+    public record Running(StringWriter out, CompletableFuture<Result> result) {
+        public String outputSoFar() {
+            return out.toString();
+        }
+    }
+
+    public Running start(String... args) {
         StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
+        return new Running(out, CompletableFuture.supplyAsync(() -> runWithStdin("", out, new StringWriter(), args)));
+    }
+
+    private Result runWithStdin(String stdin, StringWriter out, StringWriter err, String... args) {
         Environment env = new Environment(new PrintWriter(out, true), new PrintWriter(err, true),
                 Map.copyOf(variables), home, new BufferedReader(new StringReader(stdin)),
                 prompt -> Optional.empty(), this::onInterrupt);
