@@ -49,8 +49,12 @@ final class Failures {
                 || error instanceof io.grpc.StatusException) {
             Metadata trailers = Status.trailersFromThrowable(error);
             String type = trailers == null ? null : trailers.get(ERROR_TYPE);
+            // Login sends no token on purpose; elsewhere a missing token is the likely cause.
+            String hint = status.getCode() == Status.Code.UNAUTHENTICATED && !hasToken()
+                    && !"login".equals(command.getCommandName())
+                    ? " - no token was given: use --token, ROOST_TOKEN or 'roost login'" : "";
             err.println("Error: " + describe(status, type != null) + " ("
-                    + (type != null ? type : status.getCode().name()) + ")");
+                    + (type != null ? type : status.getCode().name()) + ")" + hint);
             err.flush();
             return ExitCodes.of(status.getCode());
         }
@@ -78,8 +82,6 @@ final class Failures {
                     + (status.getCause() != null && status.getCause().getMessage() != null
                     ? firstLine(status.getCause().getMessage()) : description);
             case DEADLINE_EXCEEDED -> "no answer from " + server + " in time (raise --timeout)";
-            case UNAUTHENTICATED -> (description == null ? "not authenticated" : description) + (hasToken() ? ""
-                    : "; no token was given (--token, ROOST_TOKEN, or 'roost login')");
             case UNIMPLEMENTED -> "the server at " + server + " does not offer this operation"
                     + (description == null ? "" : ": " + description);
             default -> description != null ? description : status.getCode().name();
