@@ -23,10 +23,16 @@ public final class Main {
         }
         PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, System.out.charset()));
         PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, System.err.charset()));
-        Environment env = new Environment(out, err, System.getenv(), Path.of(System.getProperty("user.home")),
+        Environment env = new Environment(out, err, System.getenv(), home(),
                 new BufferedReader(new InputStreamReader(System.in, Charset.defaultCharset())),
                 Main::readPassword, Main::onInterrupt);
         System.exit(Cli.run(env, args));
+    }
+
+    /** $HOME as the shell sees it (Java's user.home ignores it), else user.home. */
+    private static Path home() {
+        String home = System.getenv("HOME");
+        return Path.of(home == null || home.isBlank() ? System.getProperty("user.home") : home);
     }
 
     private static Optional<char[]> readPassword(String prompt) {

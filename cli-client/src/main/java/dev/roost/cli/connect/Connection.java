@@ -62,7 +62,7 @@ public final class Connection implements AutoCloseable {
             try {
                 tls.trustManager(target.caCert().get().toFile());
             } catch (IOException e) {
-                throw new CliException(ExitCodes.USAGE, "cannot read the CA certificate " + target.caCert().get()
+                throw new CliException(ExitCodes.FAILED, "cannot read the CA certificate " + target.caCert().get()
                         + ": " + e.getMessage());
             }
         }
