@@ -66,14 +66,17 @@ class AgentReconnectTest {
     @Test
     void expiredSessionToken_isRefused_andTheAgentFallsBackToItsSecret() throws Exception {
         int port = freePort();
-        Map<String, String> shortTokens = Map.of("southbound.session-token-ttl", "PT0.2S");
+        Map<String, String> shortTokens = Map.of("southbound.session-token-ttl", "PT0.5S");
         try (TestDatabase database = TestDatabase.create()) {
             TestServer first = TestServer.start(database, shortTokens, port);
             String[] device = first.registerDevice("token");
             try (EdgeAgent agent = agent(port, device)) {
                 Await.until("first session", () -> metrics.connects.get() == 1);
+                long tokenExpiresBy = System.currentTimeMillis() + 500;
                 first.close();
                 Await.until("link lost", () -> metrics.disconnects.get() == 1);
+                // The restarted server must see an expired token, however fast it restarts.
+                Await.until("the session token expired", () -> System.currentTimeMillis() > tokenExpiresBy + 100);
                 try (TestServer second = TestServer.start(database, shortTokens, port)) {
                     Await.until("reconnected with the secret", Duration.ofSeconds(15),
                             () -> metrics.connects.get() == 2);

@@ -40,6 +40,8 @@ public final class DeviceChannel {
     private final DesiredStateService desired;
     private final CommandService commands;
     private final Clock clock;
+    /** Set at shutdown: connections that arrive while the listener still runs are turned away. */
+    private volatile boolean stopping;
 
     public DeviceChannel(SouthboundSettings settings, PduCodec codec, SessionRegistry registry,
                          DeviceAuthenticator authenticator, EventRecorder recorder, StatusService status,
@@ -61,6 +63,9 @@ public final class DeviceChannel {
     DeviceSession open(WsSession ws) {
         DeviceSession session = new DeviceSession(ws, codec, registry.nextEpoch(), clock.millis(), settings.rateBurst());
         registry.opened(session);
+        if (stopping) {
+            close(session, 1001, "server shutdown");
+        }
         return session;
     }
 
@@ -156,6 +161,10 @@ public final class DeviceChannel {
     }
 
     private void authenticate(DeviceSession session, Pdu pdu) {
+        if (stopping) {
+            close(session, 1001, "server shutdown");
+            return;
+        }
         Messages.Auth auth = pdu.body(Messages.Auth.class);
         DeviceAuthenticator.Outcome outcome = authenticator.authenticate(auth);
         if (outcome instanceof DeviceAuthenticator.Refused refused) {
@@ -247,6 +256,7 @@ public final class DeviceChannel {
 
     /** Closes every session for a server shutdown. */
     void shutdown() {
+        stopping = true;
         for (DeviceSession session : registry.openSessions()) {
             close(session, 1001, "server shutdown");
         }
