@@ -148,6 +148,7 @@ public final class RoostServer implements AutoCloseable {
                     new AuthFailureLimiter(settings.maxAuthFailures(), settings.authFailureWindow(), clock), clock);
             Southbound southbound = new Southbound(new DeviceChannel(settings.southbound(), new PduCodec(), sessions,
                     deviceAuthenticator, recorder, status, desired, commands, bus, ids, clock), settings.southbound());
+            closeables.addFirst(southbound);
 
             RestJson restJson = new RestJson(json, settings.maxBodyBytes());
             JsonCodec grpcJson = new JsonCodec(json);
@@ -192,7 +193,8 @@ public final class RoostServer implements AutoCloseable {
                     .addRouting(southbound.routing());
             settings.tls().ifPresent(files -> builder.tls(tls(files)));
             WebServer webServer = builder.build();
-            // Devices first (they are told "server shutdown"), then the listener, then the flushes.
+            // Devices first (told "server shutdown"), then watchers, then the listener, then the flushes.
+            closeables.remove(southbound);
             closeables.addFirst(webServer::stop);
             closeables.addFirst(bus::closeSubscriptions);
             closeables.addFirst(southbound);

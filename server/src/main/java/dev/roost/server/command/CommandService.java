@@ -35,6 +35,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
@@ -50,6 +51,7 @@ public final class CommandService implements AutoCloseable {
     private static final Pattern NAME = Pattern.compile("^[a-z][a-z0-9_.-]{0,63}$");
     private static final int MAX_PARAMS_CHARS = 16 * 1024;
     private static final int LOCK_STRIPES = 1024;
+    private static final int ASYNC_DELIVERIES = 32;
 
     private final CommandStore store;
     private final DeviceStore devices;
@@ -61,6 +63,7 @@ public final class CommandService implements AutoCloseable {
     private final CommandSettings settings;
     private final Function<DeviceId, Optional<String>> bootIds;
     private final CommandWaiters waiters = new CommandWaiters();
+    private final Semaphore asyncDeliveries = new Semaphore(ASYNC_DELIVERIES);
     private final ReentrantLock[] deliveryLocks = new ReentrantLock[LOCK_STRIPES];
     /** Run deadlines of SENT and ACKED commands, by command id. */
     private final ConcurrentMap<Long, Instant> runDeadlines = new ConcurrentHashMap<>();
@@ -119,7 +122,7 @@ public final class CommandService implements AutoCloseable {
         }
         recordTransition(command, CommandState.QUEUED, caller.name(), "queued");
         if (link.isOnline(deviceId)) {
-            deliverPending(deviceId);
+            deliverPending(deviceId, false);
         }
         return store.find(command.id()).orElse(command);
     }
@@ -162,7 +165,7 @@ public final class CommandService implements AutoCloseable {
         for (Command command : commands) {
             recordTransition(command, CommandState.QUEUED, caller.name(), "queued");
             if (link.isOnline(command.deviceId())) {
-                Thread.ofVirtual().start(() -> deliverPending(command.deviceId()));
+                deliverPendingAsync(command.deviceId(), false);
             }
         }
         return store.findGroup(groupCommandId).orElse(group);
@@ -212,11 +215,15 @@ public final class CommandService implements AutoCloseable {
             throw new RoostException(ErrorCode.FAILED_PRECONDITION, "command " + id + " is " + command.state()
                     + "; only QUEUED or SENT commands can be cancelled");
         }
-        if (!finish(command, CommandState.CANCELLABLE, CommandState.CANCELLED, Optional.empty(), 0,
-                why.isEmpty() ? "cancelled" : why, caller.name())) {
-            throw new RoostException(ErrorCode.FAILED_PRECONDITION, "command " + id + " changed state meanwhile");
-        }
-        if (command.state() == CommandState.SENT) {
+        String message = why.isEmpty() ? "cancelled" : why;
+        // Two conditional steps: a delivery racing this cancel either lost (QUEUED) or the device
+        // is told (SENT) - never neither.
+        if (!finish(command, EnumSet.of(CommandState.QUEUED), CommandState.CANCELLED, Optional.empty(), 0, message,
+                caller.name())) {
+            if (!finish(command, EnumSet.of(CommandState.SENT), CommandState.CANCELLED, Optional.empty(), 0, message,
+                    caller.name())) {
+                throw new RoostException(ErrorCode.FAILED_PRECONDITION, "command " + id + " changed state meanwhile");
+            }
             link.send(command.deviceId(), new Messages.CommandCancel(id.toString()));
         }
         return existing(id);
@@ -230,11 +237,18 @@ public final class CommandService implements AutoCloseable {
     }
 
     /**
-     * Sends the device's undelivered commands in order, as long as fewer than the in-flight limit
-     * run. SENT commands that were never acknowledged (the link dropped) are sent again; the agent
-     * drops duplicates by command id.
+     * After a device (re)connected: delivers its queued commands and sends again the ones SENT
+     * but never acknowledged (the link dropped); the agent drops duplicates by command id.
      */
-    public void deliverPending(DeviceId device) {
+    public void deliverAfterReconnect(DeviceId device) {
+        deliverPendingAsync(device, true);
+    }
+
+    /**
+     * Sends the device's queued commands in order, as long as fewer than the in-flight limit run;
+     * with {@code resendUnacked}, SENT commands that were never acknowledged go out again first.
+     */
+    private void deliverPending(DeviceId device, boolean resendUnacked) {
         ReentrantLock lock = deliveryLocks[Math.floorMod(Long.hashCode(device.value()), LOCK_STRIPES)];
         lock.lock();
         try {
@@ -242,6 +256,9 @@ public final class CommandService implements AutoCloseable {
             List<Command> undelivered = store.undelivered(device, settings.maxInFlightPerDevice());
             for (Command command : undelivered) {
                 boolean resend = command.state() == CommandState.SENT;
+                if (resend && !resendUnacked) {
+                    continue;
+                }
                 if (!resend && running >= settings.maxInFlightPerDevice()) {
                     return;
                 }
@@ -308,7 +325,7 @@ public final class CommandService implements AutoCloseable {
         JsonNode payload = result.result() == null ? JsonNodeFactory.instance.objectNode() : result.result();
         finish(command.get(), CommandState.RUNNING, result.succeeded() ? CommandState.SUCCEEDED : CommandState.FAILED,
                 Optional.of(payload), result.code(), result.message() == null ? "" : result.message(), "device");
-        deliverPendingAsync(device);
+        deliverPendingAsync(device, false);
         return true;
     }
 
@@ -406,10 +423,18 @@ public final class CommandService implements AutoCloseable {
                 DeviceState.ONLINE, DeviceState.ONLINE, reason, detail.toString()));
     }
 
-    private void deliverPendingAsync(DeviceId device) {
+    /** Delivery off the caller's thread; at most {@link #ASYNC_DELIVERIES} at once share the pool. */
+    private void deliverPendingAsync(DeviceId device, boolean resendUnacked) {
         Thread.ofVirtual().start(() -> {
             try {
-                deliverPending(device);
+                asyncDeliveries.acquire();
+                try {
+                    deliverPending(device, resendUnacked);
+                } finally {
+                    asyncDeliveries.release();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             } catch (RuntimeException e) {
                 LOG.log(System.Logger.Level.WARNING, "delivery to device " + device + " failed", e);
             }
@@ -467,7 +492,7 @@ public final class CommandService implements AutoCloseable {
                 store.find(new CommandId(entry.getKey())).ifPresentOrElse(command -> {
                     if (finish(command, CommandState.RUNNING, CommandState.TIMED_OUT, Optional.empty(), 0,
                             "no result within " + command.timeout().toMillis() + " ms", "system")) {
-                        deliverPendingAsync(command.deviceId());
+                        deliverPendingAsync(command.deviceId(), false);
                     } else {
                         runDeadlines.remove(entry.getKey());
                     }

@@ -39,11 +39,16 @@ public final class JdbcDeviceStore implements DeviceStore {
 
     /** Read-through cache of devices by id; above this size it starts over. */
     private static final int MAX_CACHED = 200_000;
+    /** Bounds how long a change made by another server process on the same database goes unseen. */
+    private static final long CACHE_TTL_MILLIS = 5_000;
 
     private final Database db;
     private final ObjectMapper json;
     private final CountCache counts;
-    private final ConcurrentMap<Long, Device> byId = new ConcurrentHashMap<>();
+    private final ConcurrentMap<Long, CachedDevice> byId = new ConcurrentHashMap<>();
+
+    private record CachedDevice(Device device, long loadedAtMillis) {
+    }
     /** Bumped by every write, so that a read racing a write never caches what it read before. */
     private final AtomicLong writes = new AtomicLong();
     private final AtomicInteger writesInFlight = new AtomicInteger();
@@ -88,9 +93,9 @@ public final class JdbcDeviceStore implements DeviceStore {
     /** Served from memory after the first read; every write through this store evicts. */
     @Override
     public Optional<Device> find(DeviceId id) {
-        Device cached = byId.get(id.value());
-        if (cached != null) {
-            return Optional.of(cached);
+        CachedDevice cached = byId.get(id.value());
+        if (cached != null && System.currentTimeMillis() - cached.loadedAtMillis() < CACHE_TTL_MILLIS) {
+            return Optional.of(cached.device());
         }
         long before = writesInFlight.get() == 0 ? writes.get() : -1;
         Optional<Device> found = db.client().execute().get("SELECT " + COLUMNS + " FROM devices d WHERE d.id = ?",
@@ -99,7 +104,7 @@ public final class JdbcDeviceStore implements DeviceStore {
             if (byId.size() >= MAX_CACHED) {
                 byId.clear();
             }
-            byId.put(id.value(), found.get());
+            byId.put(id.value(), new CachedDevice(found.get(), System.currentTimeMillis()));
         }
         return found;
     }

@@ -10,6 +10,7 @@ import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Publishes frequent device events (connects, disconnects, command transitions) at once and writes
@@ -23,6 +24,7 @@ public final class EventRecorder implements AutoCloseable {
     private final DeviceStore store;
     private final EventBus bus;
     private final ConcurrentLinkedDeque<DeviceEvent> pending = new ConcurrentLinkedDeque<>();
+    private final ReentrantLock flushLock = new ReentrantLock();
     private final ScheduledExecutorService flusher = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("roost-event-flush").daemon().factory());
 
@@ -39,7 +41,16 @@ public final class EventRecorder implements AutoCloseable {
     }
 
     /** Writes everything recorded so far. */
-    public synchronized void flush() {
+    public void flush() {
+        flushLock.lock();
+        try {
+            flushPending();
+        } finally {
+            flushLock.unlock();
+        }
+    }
+
+    private void flushPending() {
         while (!pending.isEmpty()) {
             List<DeviceEvent> batch = new ArrayList<>();
             DeviceEvent next;

@@ -12,6 +12,7 @@ import java.util.HexFormat;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Turns a presented bearer token into a {@link Caller}. A token's first use costs one bcrypt
@@ -29,6 +30,7 @@ public final class Authenticator {
     private final Duration cacheTtl;
     private final Clock clock;
     private final ConcurrentMap<String, Cached> cache = new ConcurrentHashMap<>();
+    private final AtomicLong forgets = new AtomicLong();
 
     private record Cached(Caller caller, Instant validUntil) {
     }
@@ -60,6 +62,7 @@ public final class Authenticator {
         if (cached != null && now.isBefore(cached.validUntil())) {
             return cached.caller();
         }
+        long generation = forgets.get();
         Optional<Cached> verified = verify(bearer.get(), digest, now);
         if (verified.isEmpty()) {
             cache.remove(digest);
@@ -69,17 +72,22 @@ public final class Authenticator {
         if (cache.size() >= MAX_CACHED) {
             cache.clear();
         }
-        cache.put(digest, verified.get());
+        // A revocation during the verify must not be undone by caching what the verify read.
+        if (forgets.get() == generation) {
+            cache.put(digest, verified.get());
+        }
         return verified.get().caller();
     }
 
     /** Forgets cached verifications of one token. */
     public void forgetToken(long tokenId) {
+        forgets.incrementAndGet();
         cache.values().removeIf(c -> c.caller().tokenId() == tokenId);
     }
 
     /** Forgets cached verifications of every token of one user. */
     public void forgetUser(long userId) {
+        forgets.incrementAndGet();
         cache.values().removeIf(c -> c.caller().userId() == userId);
     }
 

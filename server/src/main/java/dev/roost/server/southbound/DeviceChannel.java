@@ -15,12 +15,17 @@ import dev.roost.server.device.DeviceState;
 import dev.roost.server.event.EventBus;
 import dev.roost.server.event.EventRecorder;
 import dev.roost.server.security.Sources;
+import dev.roost.server.status.DesiredState;
 import dev.roost.server.status.DesiredStateService;
 import dev.roost.server.status.StatusService;
 import io.helidon.websocket.WsSession;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 
 /**
  * The protocol logic of the device channel: authentication, dispatch of uplink messages, rate and
@@ -40,6 +45,9 @@ public final class DeviceChannel {
     private final DesiredStateService desired;
     private final CommandService commands;
     private final Clock clock;
+    /** Devices disabled or decommissioned lately, for connections that authenticated meanwhile. */
+    private final ConcurrentMap<Long, Long> refusedDevices = new ConcurrentHashMap<>();
+    private static final Duration REFUSAL_MEMORY = Duration.ofMinutes(1);
     /** Set at shutdown: connections that arrive while the listener still runs are turned away. */
     private volatile boolean stopping;
 
@@ -86,7 +94,7 @@ public final class DeviceChannel {
             return;
         }
         if (!session.tryAcquire(settings.ratePerSecond(), settings.rateBurst())) {
-            if (session.rateViolations() > SouthboundSettings.MAX_RATE_VIOLATIONS) {
+            if (session.rateViolations() >= SouthboundSettings.MAX_RATE_VIOLATIONS) {
                 close(session, 4029, "rate limit exceeded");
             } else {
                 session.send(new Messages.Error(ErrorCode.RATE_LIMITED.name(), "message dropped: above "
@@ -181,7 +189,20 @@ public final class DeviceChannel {
         DeviceAuthenticator.Accepted accepted = (DeviceAuthenticator.Accepted) outcome;
         DeviceId device = accepted.device().id();
         session.authenticated(device);
-        registry.bind(session).ifPresent(previous -> {
+        Optional<DeviceSession> replaced = registry.bind(session);
+        // bind and ended() each check the other's mark, so a session that ended while bcrypt ran
+        // (auth timeout, shutdown) is never left bound as live.
+        if (session.isEnded()) {
+            registry.closed(session);
+            return;
+        }
+        // A disable that committed after the credentials were read was published before this bind.
+        Long refusedAt = refusedDevices.get(device.value());
+        if (refusedAt != null && clock.millis() - refusedAt < REFUSAL_MEMORY.toMillis()) {
+            close(session, 4003, "auth failed: DEVICE_DISABLED");
+            return;
+        }
+        replaced.ifPresent(previous -> {
             close(previous, 4004, "replaced");
             // The device stays ONLINE through its new connection; the log still shows the old one ending.
             recorder.record(new DeviceEvent(ids.nextId(), device, clock.instant(), DeviceEvent.DISCONNECTED, "device",
@@ -198,12 +219,13 @@ public final class DeviceChannel {
         Instant now = clock.instant();
         Instant tokenExpiry = now.plus(settings.sessionTokenTtl());
         int queued = commands.pendingCount(device);
+        DesiredState wanted = desired.current(device);
         session.reply(pdu.id(), new Messages.AuthOk(device.toString(), now.toEpochMilli(),
                 settings.heartbeatInterval().toMillis(), authenticator.issueToken(accepted.device(), tokenExpiry),
-                tokenExpiry.toEpochMilli(), status.reportedVersion(device), desired.version(device), queued));
-        desired.onConnected(device);
+                tokenExpiry.toEpochMilli(), status.reportedVersion(device), wanted.version(), queued));
+        desired.pushIfBehind(wanted);
         if (queued > 0) {
-            Thread.ofVirtual().name("roost-deliver-" + device).start(() -> commands.deliverPending(device));
+            commands.deliverAfterReconnect(device);
         }
     }
 
@@ -249,9 +271,14 @@ public final class DeviceChannel {
         }
     }
 
-    /** Closing writes a frame, which can block on a stuck peer: never on the sweep's thread. */
+    /**
+     * Closing writes a frame, which can block on a stuck peer: never on the sweep's thread, and
+     * only one closing thread per session however often the sweep finds it.
+     */
     private void closeAsync(DeviceSession session, int code, String reason) {
-        Thread.ofVirtual().start(() -> close(session, code, reason));
+        if (session.startClosing()) {
+            Thread.ofVirtual().start(() -> close(session, code, reason));
+        }
     }
 
     /** Closes every session for a server shutdown. */
@@ -263,10 +290,19 @@ public final class DeviceChannel {
     }
 
     private void closeRefusedDevices(DeviceEvent event) {
-        if (DeviceEvent.LIFECYCLE.equals(event.type())
-                && (event.to() == DeviceState.DISABLED || event.to() == DeviceState.DECOMMISSIONED)) {
+        if (!DeviceEvent.LIFECYCLE.equals(event.type())) {
+            return;
+        }
+        if (event.to() == DeviceState.DISABLED || event.to() == DeviceState.DECOMMISSIONED) {
+            refusedDevices.put(event.deviceId().value(), clock.millis());
             registry.liveSession(event.deviceId()).ifPresent(session -> closeAsync(session, 4003,
                     "auth failed: " + (event.to() == DeviceState.DISABLED ? "DEVICE_DISABLED" : "DEVICE_DECOMMISSIONED")));
+        } else {
+            refusedDevices.remove(event.deviceId().value());
+        }
+        if (refusedDevices.size() > 10_000) {
+            long now = clock.millis();
+            refusedDevices.values().removeIf(at -> now - at >= REFUSAL_MEMORY.toMillis());
         }
     }
 

@@ -22,6 +22,7 @@ final class DeviceSession {
     private final long openedAtMillis;
     private final ReentrantLock sendLock = new ReentrantLock();
     private final AtomicBoolean ended = new AtomicBoolean();
+    private final AtomicBoolean closing = new AtomicBoolean();
     private final AtomicLong nextId = new AtomicLong();
 
     private volatile DeviceId deviceId;
@@ -48,6 +49,15 @@ final class DeviceSession {
     /** True the first time only: the end of a session is recorded once. */
     boolean markEnded() {
         return ended.compareAndSet(false, true);
+    }
+
+    boolean isEnded() {
+        return ended.get();
+    }
+
+    /** True for the first caller only: one closing thread per session. */
+    boolean startClosing() {
+        return closing.compareAndSet(false, true);
     }
 
     String remote() {

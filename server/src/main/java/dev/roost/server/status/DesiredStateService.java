@@ -76,14 +76,17 @@ public final class DesiredStateService {
                 + " is changing concurrently; retry");
     }
 
-    public long version(DeviceId device) {
-        return store.find(device).map(DesiredState::version).orElse(0L);
+    /** The desired state as stored (version 0 and an empty document when never set). */
+    public DesiredState current(DeviceId device) {
+        return store.find(device).orElseGet(() -> new DesiredState(device, 0, JsonNodeFactory.instance.objectNode(),
+                0, JsonNodeFactory.instance.objectNode(), Optional.empty()));
     }
 
-    /** A device (re)connected: sends the full document when it has not applied the current version. */
-    public void onConnected(DeviceId device) {
-        store.find(device).filter(state -> state.version() > state.appliedVersion())
-                .ifPresent(state -> sendFull(state));
+    /** After a (re)connect: sends the full document when the device has not applied this version. */
+    public void pushIfBehind(DesiredState state) {
+        if (state.version() > state.appliedVersion()) {
+            sendFull(state);
+        }
     }
 
     /** The device reports what it applied; a device behind the current version gets the full document. */
@@ -103,11 +106,6 @@ public final class DesiredStateService {
 
     private void sendFull(DesiredState state) {
         link.send(state.deviceId(), new Messages.Desired(state.version(), Messages.Desired.FULL, 0, state.desired()));
-    }
-
-    private DesiredState current(DeviceId device) {
-        return store.find(device).orElseGet(() -> new DesiredState(device, 0, JsonNodeFactory.instance.objectNode(),
-                0, JsonNodeFactory.instance.objectNode(), Optional.empty()));
     }
 
     private void requireDevice(DeviceId device) {

@@ -34,6 +34,7 @@ import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Reported status: applies snapshots and diffs to the latest state held in memory, and persists it
@@ -59,6 +60,7 @@ public final class StatusService implements AutoCloseable {
     private final ScheduledExecutorService flusher = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("roost-status-flush").daemon().factory());
     private volatile long lastFlushLagMillis;
+    private final ReentrantLock flushLock = new ReentrantLock();
 
     public StatusService(StatusStore store, DeviceStore devices, DeviceLink link, EventBus events, Snowflake ids,
                          Clock clock, StatusSettings settings, ObjectMapper json) {
@@ -97,7 +99,8 @@ public final class StatusService implements AutoCloseable {
             if (!stored) {
                 continue;
             }
-            dirty.put(device.value(), next);
+            // Two sessions of one device can report at once (during a replacement): keep the newest.
+            dirty.merge(device.value(), next, (a, b) -> a.version() >= b.version() ? a : b);
             sampleIfDue(device, next);
             events.publish(new DeviceEvent(ids.nextId(), device, now, "status", "device", DeviceState.ONLINE,
                     DeviceState.ONLINE, status.mode(), JsonNodeFactory.instance.objectNode()
@@ -131,7 +134,11 @@ public final class StatusService implements AutoCloseable {
         if (devices.find(device).isEmpty()) {
             throw RoostException.notFound("device", device);
         }
-        flush();
+        try {
+            flush();
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "status flush before a history read failed", e);
+        }
         return store.history(device, since, until, page).map(sample -> new DeviceStatus(device, false,
                 sample.reported().version(), parse(sample.reported().json()), Optional.of(sample.reported().at())));
     }
@@ -142,7 +149,16 @@ public final class StatusService implements AutoCloseable {
     }
 
     /** Writes every pending report now. */
-    public synchronized void flush() {
+    public void flush() {
+        flushLock.lock();
+        try {
+            flushPending();
+        } finally {
+            flushLock.unlock();
+        }
+    }
+
+    private void flushPending() {
         List<Map.Entry<DeviceId, Reported>> batch = new ArrayList<>();
         long oldest = Long.MAX_VALUE;
         for (Long device : dirty.keySet()) {
@@ -157,15 +173,18 @@ public final class StatusService implements AutoCloseable {
         while ((sample = samples.poll()) != null) {
             history.add(sample);
         }
+        int from = 0;
         try {
-            for (int from = 0; from < Math.max(batch.size(), history.size()); from += MAX_BATCH) {
+            for (; from < Math.max(batch.size(), history.size()); from += MAX_BATCH) {
                 store.write(batch.subList(Math.min(from, batch.size()), Math.min(from + MAX_BATCH, batch.size())),
                         history.subList(Math.min(from, history.size()), Math.min(from + MAX_BATCH, history.size())));
             }
         } catch (RuntimeException e) {
-            // Nothing is lost: what was not written goes back, unless a newer report replaced it.
-            batch.forEach(entry -> dirty.putIfAbsent(entry.getKey().value(), entry.getValue()));
-            samples.addAll(history);
+            // Nothing is lost and nothing written twice: the chunks from the failed one on go back,
+            // unless a newer report replaced them meanwhile.
+            batch.subList(Math.min(from, batch.size()), batch.size()).forEach(entry -> dirty.merge(
+                    entry.getKey().value(), entry.getValue(), (a, b) -> a.version() >= b.version() ? a : b));
+            samples.addAll(history.subList(Math.min(from, history.size()), history.size()));
             throw e;
         }
         if (oldest != Long.MAX_VALUE) {

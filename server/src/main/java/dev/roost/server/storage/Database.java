@@ -60,6 +60,7 @@ public final class Database implements AutoCloseable {
         try {
             return dataSource.getConnection();
         } catch (SQLException e) {
+            LOG.log(System.Logger.Level.WARNING, "no database connection: " + e.getMessage());
             throw new RoostException(ErrorCode.UNAVAILABLE, "database unavailable");
         }
     }

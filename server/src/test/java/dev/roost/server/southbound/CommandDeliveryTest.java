@@ -111,6 +111,27 @@ class CommandDeliveryTest {
     }
 
     @Test
+    void unacknowledgedCommands_areResentOnlyAfterAReconnect() {
+        String[] device = server.registerDevice("cmd-resend");
+        String first;
+        try (TestDevice link = TestDevice.connect(server.port())) {
+            link.authenticate(device[0], device[1]);
+            first = send(server, device[0], "{\"name\":\"exec\",\"params\":{\"n\":1}}").data().get("id").asText();
+            assertThat(link.next("command").at("/body/command_id").asText()).isEqualTo(first);
+            String second = send(server, device[0], "{\"name\":\"exec\",\"params\":{\"n\":2}}").data().get("id")
+                    .asText();
+            assertThat(link.next("command").at("/body/command_id").asText()).isEqualTo(second);
+            link.send("ping", "{}");
+            link.next("pong");
+            assertThat(link.skippedTypes()).doesNotContain("command");
+        }
+        try (TestDevice link = TestDevice.connect(server.port())) {
+            assertThat(link.authenticate(device[0], device[1]).get("queued_commands").asInt()).isEqualTo(2);
+            assertThat(link.next("command").at("/body/command_id").asText()).isEqualTo(first);
+        }
+    }
+
+    @Test
     void noResultInTime_isTimedOut() {
         String[] device = server.registerDevice("cmd-timeout");
         try (TestDevice link = TestDevice.connect(server.port())) {

@@ -51,7 +51,14 @@ final class WatchStreams {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } catch (RuntimeException e) {
-                // The client went away or the stream broke; nothing left to tell it.
+                // The mapper failed (e.g. the database) or the client went away: end the stream with
+                // a status rather than leave the client waiting; a cancelled call ignores it.
+                try {
+                    observer.onError(Status.UNAVAILABLE.withDescription("watch stream failed; watch again")
+                            .asRuntimeException());
+                } catch (RuntimeException alreadyClosed) {
+                    // Nothing left to tell.
+                }
             } finally {
                 subscription.close();
             }
