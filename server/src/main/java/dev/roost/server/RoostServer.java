@@ -1,6 +1,12 @@
 package dev.roost.server;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.roost.proto.v1.AccessProto;
+import dev.roost.proto.v1.CommandProto;
+import dev.roost.proto.v1.DeviceProto;
+import dev.roost.proto.v1.EventProto;
+import dev.roost.proto.v1.GroupProto;
+import dev.roost.proto.v1.StatusProto;
 import dev.roost.protocol.PduCodec;
 import dev.roost.server.command.CommandService;
 import dev.roost.server.command.JdbcCommandStore;
@@ -183,12 +189,14 @@ public final class RoostServer implements AutoCloseable {
                     })
                     .addRouting(GrpcRouting.builder()
                             .intercept(new GrpcErrorInterceptor(), new GrpcAuthInterceptor(authenticator))
-                            .service(new DeviceGrpcService(devices))
-                            .service(new GroupGrpcService(groups))
-                            .service(new AccessGrpcService(access))
-                            .service(new EventGrpcService(devices, groups, bus))
-                            .service(new StatusGrpcService(status, desired, groups, bus, grpcJson))
-                            .service(new CommandGrpcService(commands, bus, grpcJson))
+                            // With their file descriptors, so that reflection can describe them.
+                            .service(DeviceProto.getDescriptor(), new DeviceGrpcService(devices))
+                            .service(GroupProto.getDescriptor(), new GroupGrpcService(groups))
+                            .service(AccessProto.getDescriptor(), new AccessGrpcService(access))
+                            .service(EventProto.getDescriptor(), new EventGrpcService(devices, groups, bus))
+                            .service(StatusProto.getDescriptor(), new StatusGrpcService(status, desired, groups, bus,
+                                    grpcJson))
+                            .service(CommandProto.getDescriptor(), new CommandGrpcService(commands, bus, grpcJson))
                             .service(grpcHealth.getHealthService()))
                     .addRouting(southbound.routing());
             settings.tls().ifPresent(files -> builder.tls(tls(files)));

@@ -80,6 +80,34 @@ class ObservabilityTest {
         requests.onNext(ServerReflectionRequest.newBuilder().setListServices("*").build());
         List<String> names = services.get(10, TimeUnit.SECONDS);
         requests.onCompleted();
-        assertThat(names).contains("roost.v1.DeviceService", "roost.v1.GroupService", "roost.v1.AccessService");
+        assertThat(names).contains("roost.v1.DeviceService", "roost.v1.GroupService", "roost.v1.AccessService",
+                "roost.v1.CommandService", "roost.v1.StatusService", "roost.v1.EventService");
+    }
+
+    @Test
+    void grpcReflection_describesRoostServices() throws Exception {
+        CompletableFuture<ServerReflectionResponse> answer = new CompletableFuture<>();
+        StreamObserver<ServerReflectionRequest> requests = ServerReflectionGrpc.newStub(server.channel())
+                .withDeadlineAfter(10, TimeUnit.SECONDS)
+                .serverReflectionInfo(new StreamObserver<>() {
+                    @Override
+                    public void onNext(ServerReflectionResponse response) {
+                        answer.complete(response);
+                    }
+
+                    @Override
+                    public void onError(Throwable t) {
+                        answer.completeExceptionally(t);
+                    }
+
+                    @Override
+                    public void onCompleted() {
+                    }
+                });
+        requests.onNext(ServerReflectionRequest.newBuilder().setFileContainingSymbol("roost.v1.DeviceService").build());
+        ServerReflectionResponse response = answer.get(10, TimeUnit.SECONDS);
+        requests.onCompleted();
+        assertThat(response.hasFileDescriptorResponse()).as(response.toString()).isTrue();
+        assertThat(response.getFileDescriptorResponse().getFileDescriptorProtoCount()).isPositive();
     }
 }
