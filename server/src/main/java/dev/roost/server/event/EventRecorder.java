@@ -10,6 +10,8 @@ import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -20,11 +22,15 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class EventRecorder implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(EventRecorder.class.getName());
     private static final int MAX_BATCH = 1000;
+    /** While the database is down, at most this many events wait; the oldest go first beyond it. */
+    private static final int MAX_PENDING = 1_000_000;
 
     private final DeviceStore store;
     private final EventBus bus;
     private final ConcurrentLinkedDeque<DeviceEvent> pending = new ConcurrentLinkedDeque<>();
     private final ReentrantLock flushLock = new ReentrantLock();
+    private final AtomicInteger pendingCount = new AtomicInteger();
+    private final AtomicLong dropped = new AtomicLong();
     private final ScheduledExecutorService flusher = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("roost-event-flush").daemon().factory());
 
@@ -37,6 +43,13 @@ public final class EventRecorder implements AutoCloseable {
 
     public void record(DeviceEvent event) {
         pending.add(event);
+        if (pendingCount.incrementAndGet() > MAX_PENDING && pending.pollFirst() != null) {
+            pendingCount.decrementAndGet();
+            if (dropped.getAndIncrement() % 10_000 == 0) {
+                LOG.log(System.Logger.Level.WARNING, "device log writes are failing; dropped {0} oldest events so far",
+                        String.valueOf(dropped.get()));
+            }
+        }
         bus.publish(event);
     }
 
@@ -56,6 +69,7 @@ public final class EventRecorder implements AutoCloseable {
             DeviceEvent next;
             while (batch.size() < MAX_BATCH && (next = pending.pollFirst()) != null) {
                 batch.add(next);
+                pendingCount.decrementAndGet();
             }
             try {
                 store.recordEvents(batch);
@@ -63,6 +77,7 @@ public final class EventRecorder implements AutoCloseable {
                 // Keep the order: put the batch back in front of what arrived meanwhile.
                 for (int i = batch.size() - 1; i >= 0; i--) {
                     pending.addFirst(batch.get(i));
+                    pendingCount.incrementAndGet();
                 }
                 throw e;
             }

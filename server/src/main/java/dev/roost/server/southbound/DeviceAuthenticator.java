@@ -26,6 +26,8 @@ public final class DeviceAuthenticator {
     private final SessionTokens tokens;
     private final AuthFailureLimiter limiter;
     private final Clock clock;
+    /** Verified when the claimed device does not exist, so that timing does not tell which ids exist. */
+    private final String decoyHash;
 
     public DeviceAuthenticator(DeviceStore devices, SecretHasher hasher, SessionTokens tokens,
                                AuthFailureLimiter limiter, Clock clock) {
@@ -34,6 +36,7 @@ public final class DeviceAuthenticator {
         this.tokens = tokens;
         this.limiter = limiter;
         this.clock = clock;
+        this.decoyHash = hasher.hash(hasher.newSecret(24));
     }
 
     /** The outcome of one authentication. */
@@ -66,7 +69,8 @@ public final class DeviceAuthenticator {
                     Duration.ofMinutes(1));
         }
         Optional<DeviceCredentials> found = lookup(auth);
-        if (found.isEmpty() || !hasher.matches(auth.secret(), found.get().secretHash())) {
+        boolean matches = hasher.matches(auth.secret(), found.map(DeviceCredentials::secretHash).orElse(decoyHash));
+        if (found.isEmpty() || !matches) {
             limiter.recordFailure(identity);
             return new Refused(Messages.AuthError.INVALID_CREDENTIALS, "unknown device or wrong secret",
                     Duration.ZERO, found);

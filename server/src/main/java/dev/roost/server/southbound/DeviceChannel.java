@@ -20,6 +20,7 @@ import dev.roost.server.status.DesiredStateService;
 import dev.roost.server.status.StatusService;
 import io.helidon.websocket.WsSession;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -89,7 +90,9 @@ public final class DeviceChannel {
         if (text == null) {
             return;
         }
-        if (text.length() > settings.maxFrameBytes()) {
+        // A UTF-8 byte count is needed only where characters alone could not decide it.
+        if (text.length() > settings.maxFrameBytes() || (text.length() * 3L > settings.maxFrameBytes()
+                && text.getBytes(StandardCharsets.UTF_8).length > settings.maxFrameBytes())) {
             close(session, 1009, "frame too large");
             return;
         }

@@ -72,6 +72,7 @@ public final class StatusService implements AutoCloseable {
         this.clock = clock;
         this.settings = settings;
         this.json = json;
+        events.listen(this::forgetDecommissioned);
         long interval = settings.flushInterval().toMillis();
         flusher.scheduleWithFixedDelay(this::flushQuietly, interval, interval, TimeUnit.MILLISECONDS);
         flusher.scheduleWithFixedDelay(this::pruneQuietly, 0, 1, TimeUnit.HOURS);
@@ -106,6 +107,13 @@ public final class StatusService implements AutoCloseable {
                     DeviceState.ONLINE, status.mode(), JsonNodeFactory.instance.objectNode()
                     .put("version", next.version()).put("boot_id", next.bootId()).toString()));
             return new Messages.StatusAck(next.version());
+        }
+    }
+
+    private void forgetDecommissioned(DeviceEvent event) {
+        if (DeviceEvent.LIFECYCLE.equals(event.type()) && event.to() == DeviceState.DECOMMISSIONED) {
+            latest.remove(event.deviceId().value());
+            lastSampleMillis.remove(event.deviceId().value());
         }
     }
 
