@@ -1,5 +1,7 @@
 package dev.roost.server.error;
 
+import java.util.Optional;
+
 /**
  * A failure the caller should see: its code picks the gRPC and HTTP status, its message is shown
  * as is, so it must never hold secrets or internals.
@@ -14,6 +16,19 @@ public class RoostException extends RuntimeException {
 
     public ErrorCode code() {
         return code;
+    }
+
+    /**
+     * The RoostException that caused {@code failure}, looking through wrappers (DbClient wraps what
+     * the connection pool throws); empty when the failure is unexpected.
+     */
+    public static Optional<RoostException> causeOf(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof RoostException roost) {
+                return Optional.of(roost);
+            }
+        }
+        return Optional.empty();
     }
 
     public static RoostException invalid(String field, String problem) {

@@ -18,9 +18,10 @@ final class GrpcErrors {
     static void close(ServerCall<?, ?> call, Throwable failure) {
         ErrorCode code;
         String message;
-        if (failure instanceof RoostException roost) {
-            code = roost.code();
-            message = roost.getMessage();
+        var roost = RoostException.causeOf(failure);
+        if (roost.isPresent()) {
+            code = roost.get().code();
+            message = roost.get().getMessage();
         } else {
             code = ErrorCode.INTERNAL;
             message = "internal error";

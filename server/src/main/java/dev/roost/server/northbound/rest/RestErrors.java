@@ -39,6 +39,11 @@ public final class RestErrors {
             }
         });
         routing.error(Exception.class, (request, response, e) -> {
+            var roost = RoostException.causeOf(e);
+            if (roost.isPresent()) {
+                json.fail(response, roost.get().code(), roost.get().getMessage());
+                return;
+            }
             LOG.log(System.Logger.Level.ERROR, "REST " + request.prologue().method().text() + " "
                     + request.path().path() + " failed", e);
             json.fail(response, ErrorCode.INTERNAL, "internal error");
