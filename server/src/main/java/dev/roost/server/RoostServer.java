@@ -71,6 +71,9 @@ import io.helidon.webserver.observe.ObserveFeature;
 import io.helidon.webserver.observe.health.HealthObserver;
 import io.helidon.webserver.observe.metrics.MetricsObserver;
 
+import com.sun.management.UnixOperatingSystemMXBean;
+
+import java.lang.management.ManagementFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -85,6 +88,8 @@ import java.util.Optional;
 public final class RoostServer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(RoostServer.class.getName());
     private static final Duration EVENT_FLUSH_INTERVAL = Duration.ofMillis(200);
+    /** Files left for the database pool, jars, logs and JFR when sizing the connection limit. */
+    private static final int FILES_KEPT_FREE = 512;
 
     private final WebServer webServer;
     private final HealthStatusManager grpcHealth;
@@ -200,6 +205,7 @@ public final class RoostServer implements AutoCloseable {
                             .service(grpcHealth.getHealthService()))
                     .addRouting(southbound.routing());
             settings.tls().ifPresent(files -> builder.tls(tls(files)));
+            connectionLimit(serverConfig).ifPresent(builder::maxTcpConnections);
             WebServer webServer = builder.build();
             // Devices first (told "server shutdown"), then watchers, then the listener, then the flushes.
             closeables.remove(southbound);
@@ -223,6 +229,26 @@ public final class RoostServer implements AutoCloseable {
             closeAll(closeables);
             throw e;
         }
+    }
+
+    /**
+     * Unless {@code server.max-tcp-connections} is set: stay below the process's open-file limit.
+     * Accepting past it fails with EMFILE, which stops Helidon's listener for good; refusing the
+     * surplus connection instead lets devices back off and retry.
+     */
+    private static Optional<Integer> connectionLimit(Config serverConfig) {
+        if (serverConfig.get("max-tcp-connections").exists()) {
+            return Optional.empty();
+        }
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof UnixOperatingSystemMXBean unix) {
+            long limit = unix.getMaxFileDescriptorCount() - FILES_KEPT_FREE;
+            if (limit > 0 && limit < Integer.MAX_VALUE) {
+                LOG.log(System.Logger.Level.INFO, "Accepting at most {0} connections (open-file limit {1})",
+                        String.valueOf(limit), String.valueOf(unix.getMaxFileDescriptorCount()));
+                return Optional.of((int) limit);
+            }
+        }
+        return Optional.empty();
     }
 
     private static Tls tls(ServerSettings.TlsFiles files) {
