@@ -1,0 +1,214 @@
+#!/usr/bin/env bash
+# Scenarios 1 (hold) and 2 (reconnect storm) of docs/benchmarks.md in one command: a server on a
+# fresh MariaDB database, simulator processes (9,500 devices each by default, since one process
+# holds < 20,000 descriptors) spread over 127.0.0.x, a hold with heartbeats every 30 s and status
+# diffs every 60 s, then kill -9 of the simulators, a few commands queued to the offline devices,
+# a restart of the simulators from their saved device files and a JFR CPU profile of the storm.
+# Raw results and PNG plots go to bench/results/fleet-<UTC time>/.
+#
+#   bench/run-fleet.sh [--sims 2] [--devices-per-sim 9500] [--hold-seconds 600] [--rate 200]
+#                      [--storm-rate 5000] [--source-addresses 8] [--port 9290] [--no-storm]
+#
+# The server runs with ROOST_BCRYPT_COST=4: the device secrets are hashed at registration at cost 4
+# and verified at that cost on every secret authentication (connect after a restart).
+# MariaDB at 127.0.0.1:3306 (root, no password); the database roost_fleet is dropped and created.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+sims=2 per_sim=9500 hold=600 rate=200 storm_rate=5000 sources=8 port=9290 storm=1 commands=10
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --sims) sims=$2; shift 2 ;;
+    --devices-per-sim) per_sim=$2; shift 2 ;;
+    --hold-seconds) hold=$2; shift 2 ;;
+    --rate) rate=$2; shift 2 ;;
+    --storm-rate) storm_rate=$2; shift 2 ;;
+    --source-addresses) sources=$2; shift 2 ;;
+    --port) port=$2; shift 2 ;;
+    --commands) commands=$2; shift 2 ;;
+    --no-storm) storm=0; shift ;;
+    -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
+  esac
+done
+
+JAVA_HOME=${JAVA_HOME:-$(./dev mvn -v 2>/dev/null | sed -e 's/\x1b\[[0-9;]*m//g' \
+  | sed -n -e 's/.*runtime: \(.*\)$/\1/p' -e 's/^Java home: \(.*\)$/\1/p' | head -n 1)}
+JAVA="$JAVA_HOME/bin/java"; JCMD="$JAVA_HOME/bin/jcmd"
+JAVA_OPTS=(--sun-misc-unsafe-memory-access=allow --enable-native-access=ALL-UNNAMED)
+[ -x "$JAVA" ] || { echo "no JDK 21+ found (see ./dev)" >&2; exit 1; }
+for jar in server/target/roost-server.jar edge/target/roost-edge.jar; do
+  [ -f "$jar" ] || { echo "$jar missing: run ./dev build" >&2; exit 1; }
+done
+
+out=bench/results/fleet-$(date -u +%Y%m%d-%H%M%S)
+mkdir -p "$out/logs"
+events="$out/events.csv"
+echo "epoch_s,event,value" >"$events"
+ev() { echo "$(date +%s.%N | cut -c1-14),$1,${2:-}" >>"$events"; echo "== $(date -u +%T) $1 ${2:-} (load $(cut -d' ' -f1-3 /proc/loadavg))" >&2; }
+
+token=bench-admin-token-0123456789abcdef
+mysql_cmd=${BENCH_MYSQL:-mysql -h127.0.0.1 -P3306 -uroot}
+$mysql_cmd -e 'DROP DATABASE IF EXISTS roost_fleet; CREATE DATABASE roost_fleet'
+
+{
+  echo "date_utc=$(date -u +%FT%TZ)"
+  echo "nproc=$(nproc)"
+  echo "cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
+  echo "mem_total_kb=$(awk '/MemTotal/ {print $2}' /proc/meminfo)"
+  echo "kernel=$(uname -r)"
+  echo "java=$("$JAVA" -version 2>&1 | head -n 1)"
+  echo "mariadb=$($mysql_cmd -N -e 'select version()')"
+  echo "args=sims=$sims per_sim=$per_sim hold=$hold rate=$rate storm_rate=$storm_rate sources=$sources"
+  echo "git=$(git rev-parse --short HEAD)"
+} >"$out/machine.txt"
+
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done
+}
+trap cleanup EXIT
+
+echo "== starting the server on :$port (MariaDB roost_fleet, bcrypt cost 4)" >&2
+ROOST_DB_URL=jdbc:mariadb://127.0.0.1:3306/roost_fleet ROOST_DB_USERNAME=root ROOST_DB_PASSWORD= \
+ROOST_BCRYPT_COST=4 ROOST_ADMIN_TOKEN=$token SERVER_PORT=$port \
+ROOST_SOUTHBOUND_HEARTBEAT_dash_INTERVAL=PT30S \
+  "$JAVA" "${JAVA_OPTS[@]}" -Xlog:gc:file="$out/logs/server-gc.log" ${SERVER_JAVA_OPTS:-} \
+  -jar server/target/roost-server.jar >"$out/logs/server.log" 2>&1 &
+server_pid=$!; pids+=("$server_pid")
+for _ in $(seq 1 240); do
+  curl -sf "http://127.0.0.1:$port/observe/health" >/dev/null 2>&1 && break
+  kill -0 "$server_pid" 2>/dev/null || { echo "the server exited; see $out/logs/server.log" >&2; exit 1; }
+  sleep 0.5
+done
+ev server_up "$server_pid"
+
+# Timeline sampler: server RSS, CPU ticks, threads, fds, established device sockets, MariaDB CPU.
+db_pid=$(pidof mariadbd || pidof mysqld || echo 0); db_pid=${db_pid%% *}
+hz=$(getconf CLK_TCK)
+(
+  echo "epoch_s,server_rss_kb,server_cpu_ticks,server_threads,server_fds,established,db_cpu_ticks,load1,hz"
+  while kill -0 "$server_pid" 2>/dev/null; do
+    rss=$(awk '/VmRSS/ {print $2}' /proc/$server_pid/status 2>/dev/null || echo 0)
+    thr=$(awk '/Threads/ {print $2}' /proc/$server_pid/status 2>/dev/null || echo 0)
+    cpu=$(awk '{print $14+$15}' /proc/$server_pid/stat 2>/dev/null || echo 0)
+    dbc=$(awk '{print $14+$15}' /proc/$db_pid/stat 2>/dev/null || echo 0)
+    fds=$(ls /proc/$server_pid/fd 2>/dev/null | wc -l)
+    est=$(ss -Htn state established "( sport = :$port )" 2>/dev/null | wc -l)
+    echo "$(date +%s.%N | cut -c1-14),$rss,$cpu,$thr,$fds,$est,$dbc,$(cut -d' ' -f1 /proc/loadavg),$hz"
+    sleep 1
+  done
+) >"$out/timeline.csv" &
+sampler_pid=$!; pids+=("$sampler_pid")
+
+heap_snapshot() { # name: full GC, then heap used (KiB) and RSS (KiB) into memory.csv
+  "$JCMD" "$server_pid" GC.run >/dev/null
+  sleep 2
+  "$JCMD" "$server_pid" GC.heap_info >"$out/logs/heap-$1.txt"
+  local used rss
+  used=$(grep -o 'used [0-9]*K' "$out/logs/heap-$1.txt" | head -n 1 | tr -dc 0-9)
+  rss=$(awk '/VmRSS/ {print $2}' /proc/$server_pid/status)
+  echo "$1,$(date +%s),$used,$rss,$(ss -Htn state established "( sport = :$port )" | wc -l)" >>"$out/memory.csv"
+}
+echo "phase,epoch_s,heap_used_kb,rss_kb,established" >"$out/memory.csv"
+
+sim() { # name, websocket url, args...
+  local name=$1 url=$2; shift 2
+  "$JAVA" "${JAVA_OPTS[@]}" -Xmx1g ${SIM_JAVA_OPTS:-} -jar edge/target/roost-edge.jar simulate \
+    --server-url "$url" --api-url "http://127.0.0.1:$port" "$@" >"$out/logs/$name.log" 2>&1 &
+  echo $!
+}
+wait_for() { # log pattern timeout_s
+  for _ in $(seq 1 $(( $3 * 5 ))); do grep -q "$2" "$1" 2>/dev/null && return 0; sleep 0.2; done
+  return 1
+}
+
+# 1. Provision: register the devices over REST and save them, without connecting (the WebSocket
+#    URL points at a closed port); the process is stopped once the file is written.
+ev provision_start
+reg=()
+for i in $(seq 1 "$sims"); do
+  reg+=("$(sim "register-$i" ws://127.0.0.1:1/ws --admin-token "$token" --devices "$per_sim" \
+    --save-devices "$out/devices-$i.csv" --duration PT1S --rate 1)")
+done
+for i in $(seq 1 "$sims"); do
+  wait_for "$out/logs/register-$i.log" "starting $per_sim devices" 900 || { echo "registration $i failed" >&2; exit 1; }
+  kill -9 "${reg[$((i-1))]}" 2>/dev/null || true
+done
+ev provision_done "$(grep -h 'registered' "$out"/logs/register-*.log | tr '\n' ' ')"
+sleep 5
+heap_snapshot before_connect
+
+# 2. Ramp and hold.
+ev ramp_start
+simpids=()
+for i in $(seq 1 "$sims"); do
+  p=$(sim "hold-$i" "ws://127.0.0.1:$port/ws" --devices-file "$out/devices-$i.csv" --devices "$per_sim" --rate "$rate" \
+    --source-addresses "$sources" --status-interval PT60S --duration PT10H --summary-every PT10S)
+  simpids+=("$p"); pids+=("$p")
+done
+for i in $(seq 1 "$sims"); do
+  wait_for "$out/logs/hold-$i.log" "all $per_sim devices connected" 900 || { echo "sim $i did not connect everyone" >&2; exit 1; }
+done
+ev ramp_done "$(grep -h 'devices connected after' "$out"/logs/hold-*.log | tr '\n' ' ')"
+ev hold_start
+sleep "$hold"
+ev hold_end
+heap_snapshot after_hold
+"$JCMD" "$server_pid" GC.class_histogram >"$out/logs/class-histogram-held.txt"
+"$JCMD" "$server_pid" Thread.print >"$out/logs/threads-held.txt"
+for i in $(seq 1 "$sims"); do tail -n 1 "$out/logs/hold-$i.log" >"$out/logs/hold-$i.last"; done
+
+if [ "$storm" = 1 ]; then
+  # 3. Storm: kill -9 every simulator; queue commands to devices while they are offline.
+  ev kill_sims
+  for p in "${simpids[@]}"; do kill -9 "$p" 2>/dev/null || true; done
+  for _ in $(seq 1 120); do
+    [ "$(ss -Htn state established "( sport = :$port )" | wc -l)" -le 5 ] && break; sleep 0.5
+  done
+  ev offline "$(ss -Htn state established "( sport = :$port )" | wc -l)"
+  : >"$out/commands.txt"
+  for dev in $(shuf -n "$commands" --random-source=<(yes) <(cut -d, -f1 "$out"/devices-*.csv)); do
+    curl -sf -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
+      -d '{"name":"bench.noop","params":{"storm":true},"timeout_ms":60000}' \
+      "http://127.0.0.1:$port/api/v1/devices/$dev/commands" \
+      | python3 -c 'import json,sys; d=json.load(sys.stdin)["data"]; print(d["id"], d["device_id"], d["state"])' \
+      >>"$out/commands.txt"
+  done
+  ev commands_queued "$(wc -l <"$out/commands.txt")"
+  "$JCMD" "$server_pid" JFR.start name=storm settings=profile filename="$PWD/$out/storm.jfr" >/dev/null
+  ev storm_start
+  simpids=()
+  for i in $(seq 1 "$sims"); do
+    p=$(sim "storm-$i" "ws://127.0.0.1:$port/ws" --devices-file "$out/devices-$i.csv" --devices "$per_sim" --rate "$storm_rate" \
+      --source-addresses "$sources" --status-interval PT60S --duration PT60S --summary-every PT1S)
+    simpids+=("$p"); pids+=("$p")
+  done
+  for i in $(seq 1 "$sims"); do
+    wait_for "$out/logs/storm-$i.log" "all $per_sim devices connected" 300 || echo "storm sim $i did not finish" >&2
+  done
+  ev storm_done "$(grep -h 'devices connected after' "$out"/logs/storm-*.log | tr '\n' ' ')"
+  sleep 10
+  "$JCMD" "$server_pid" JFR.stop name=storm >/dev/null
+  ev jfr_stopped
+  : >"$out/commands-after.txt"
+  while read -r id dev state; do
+    curl -sf -H "Authorization: Bearer $token" "http://127.0.0.1:$port/api/v1/commands/$id?wait_timeout_ms=30000" \
+      | python3 -c 'import json,sys; d=json.load(sys.stdin)["data"]; print(d["id"], d["device_id"], d["state"])' \
+      >>"$out/commands-after.txt" || echo "$id $dev UNKNOWN" >>"$out/commands-after.txt"
+  done <"$out/commands.txt"
+  ev commands_checked "$(awk '{print $3}' "$out/commands-after.txt" | sort | uniq -c | tr '\n' ' ')"
+  for p in "${simpids[@]}"; do while kill -0 "$p" 2>/dev/null; do sleep 1; done; done
+  ev storm_sims_exited
+fi
+
+$mysql_cmd -N -e "select count(*), timestampdiff(second, min(reported_at), now()), timestampdiff(second, max(reported_at), now()) from roost_fleet.device_status" >"$out/device_status.txt" 2>&1 || true
+kill "$server_pid"; wait "$server_pid" 2>/dev/null || true
+ev server_stopped
+kill "$sampler_pid" 2>/dev/null || true
+if [ -f "$out/storm.jfr" ]; then
+  "$JAVA_HOME/bin/jfr" view --width 160 hot-methods "$out/storm.jfr" >"$out/storm-hot-methods.txt" 2>&1 || true
+  "$JAVA_HOME/bin/jfr" summary "$out/storm.jfr" >"$out/storm-jfr-summary.txt" 2>&1 || true
+fi
+/usr/bin/python3 bench/plot_fleet.py "$out" || echo "plotting failed" >&2
+echo "== results in $out" >&2
