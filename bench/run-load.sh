@@ -1,0 +1,120 @@
+#!/usr/bin/env bash
+# Scenarios 3 (commands under load) and 4 (status ingest) of docs/benchmarks.md in one command.
+# Reuses the devices of a bench/run-fleet.sh run (its devices-*.csv files and the MariaDB
+# database roost_fleet, kept as that run left it): starts a server, brings the simulators back
+# (from the saved files, no registration), then
+#   3. roost-bench commands: SendCommand at --command-rate/s to random online devices, each call
+#      waiting for the final state (round trip server -> device -> server), for --command-seconds;
+#   4. status ingest: the simulators restarted with shorter status intervals (--status-intervals),
+#      sampling persisted device_status rows per second and the age of the newest row (flush lag).
+# Raw results and PNG plots go to bench/results/load-<UTC time>/.
+#
+#   bench/run-load.sh --fleet bench/results/fleet-<time> [--command-rate 1000] [--command-seconds 60]
+#                     [--status-intervals "10 5 2"] [--step-seconds 60] [--port 9290] [--no-ingest]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+fleet="" command_rate=1000 command_seconds=60 intervals="10 5 2" step=60 port=9290 ingest=1 sources=8
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --fleet) fleet=$2; shift 2 ;;
+    --command-rate) command_rate=$2; shift 2 ;;
+    --command-seconds) command_seconds=$2; shift 2 ;;
+    --status-intervals) intervals=$2; shift 2 ;;
+    --step-seconds) step=$2; shift 2 ;;
+    --port) port=$2; shift 2 ;;
+    --no-ingest) ingest=0; shift ;;
+    -h|--help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
+  esac
+done
+[ -n "$fleet" ] && ls "$fleet"/devices-*.csv >/dev/null || { echo "--fleet must name a run-fleet.sh folder with devices-*.csv" >&2; exit 2; }
+
+JAVA_HOME=${JAVA_HOME:-$(./dev mvn -v 2>/dev/null | sed -e 's/\x1b\[[0-9;]*m//g' \
+  | sed -n -e 's/.*runtime: \(.*\)$/\1/p' -e 's/^Java home: \(.*\)$/\1/p' | head -n 1)}
+JAVA="$JAVA_HOME/bin/java"
+JAVA_OPTS=(--sun-misc-unsafe-memory-access=allow --enable-native-access=ALL-UNNAMED)
+token=bench-admin-token-0123456789abcdef
+mysql_cmd=${BENCH_MYSQL:-mysql -h127.0.0.1 -P3306 -uroot}
+
+out=bench/results/load-$(date -u +%Y%m%d-%H%M%S)
+mkdir -p "$out/logs"
+echo "epoch_s,event,value" >"$out/events.csv"
+ev() { echo "$(date +%s.%N | cut -c1-14),$1,${2:-}" >>"$out/events.csv"; echo "== $(date -u +%T) $1 ${2:-} (load $(cut -d' ' -f1-3 /proc/loadavg))" >&2; }
+{
+  echo "date_utc=$(date -u +%FT%TZ)"; echo "nproc=$(nproc)"
+  echo "cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
+  echo "mem_total_kb=$(awk '/MemTotal/ {print $2}' /proc/meminfo)"
+  echo "java=$("$JAVA" -version 2>&1 | head -n 1)"; echo "fleet=$fleet"
+  echo "args=command_rate=$command_rate command_seconds=$command_seconds intervals=$intervals step=$step"
+  echo "git=$(git rev-parse --short HEAD)"
+} >"$out/machine.txt"
+
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done; }
+trap cleanup EXIT
+
+ROOST_DB_URL=jdbc:mariadb://127.0.0.1:3306/roost_fleet ROOST_DB_USERNAME=root ROOST_DB_PASSWORD= \
+ROOST_BCRYPT_COST=4 ROOST_ADMIN_TOKEN=$token SERVER_PORT=$port ROOST_SOUTHBOUND_HEARTBEAT_dash_INTERVAL=PT30S \
+  "$JAVA" "${JAVA_OPTS[@]}" ${SERVER_JAVA_OPTS:-} -jar server/target/roost-server.jar >"$out/logs/server.log" 2>&1 &
+server_pid=$!; pids+=("$server_pid")
+for _ in $(seq 1 240); do
+  curl -sf "http://127.0.0.1:$port/observe/health" >/dev/null 2>&1 && break; sleep 0.5
+done
+ev server_up "$server_pid"
+db_pid=$(pidof mariadbd || pidof mysqld || echo 0); db_pid=${db_pid%% *}
+hz=$(getconf CLK_TCK)
+(
+  echo "epoch_s,server_rss_kb,server_cpu_ticks,db_cpu_ticks,established,status_rows_last_2s,newest_row_age_ms,load1,hz"
+  while kill -0 "$server_pid" 2>/dev/null; do
+    now_ms=$(date +%s%3N)
+    rows=$($mysql_cmd -N -e "select count(*), coalesce($now_ms - max(reported_at), -1) from roost_fleet.device_status where reported_at > $now_ms - 2000" 2>/dev/null | tr '\t' ',')
+    echo "$(date +%s.%N | cut -c1-14),$(awk '/VmRSS/ {print $2}' /proc/$server_pid/status),$(awk '{print $14+$15}' /proc/$server_pid/stat),$(awk '{print $14+$15}' /proc/$db_pid/stat),$(ss -Htn state established "( sport = :$port )" | wc -l),${rows:-0,-1},$(cut -d' ' -f1 /proc/loadavg),$hz"
+    sleep 1
+  done
+) >"$out/timeline.csv" &
+pids+=("$!")
+
+simpids=()
+start_sims() { # tag status_interval
+  simpids=()
+  local i=0 f
+  for f in "$fleet"/devices-*.csv; do
+    i=$((i + 1))
+    "$JAVA" "${JAVA_OPTS[@]}" -Xmx1g -jar edge/target/roost-edge.jar simulate --server-url "ws://127.0.0.1:$port/ws" \
+      --devices-file "$f" --devices 0 --rate 5000 --source-addresses "$sources" --status-interval "$2" \
+      --duration PT10H --summary-every PT5S >"$out/logs/sim-$1-$i.log" 2>&1 &
+    simpids+=("$!"); pids+=("$!")
+  done
+  for i in $(seq 1 ${#simpids[@]}); do
+    for _ in $(seq 1 600); do grep -q 'devices connected after' "$out/logs/sim-$1-$i.log" && break; sleep 0.5; done
+  done
+  ev "connected_$1" "$(grep -h 'devices connected after' "$out"/logs/sim-"$1"-*.log | tr '\n' ' ')"
+}
+stop_sims() { for p in "${simpids[@]}"; do kill -9 "$p" 2>/dev/null || true; done; sleep 3; }
+
+start_sims commands PT60S
+sleep 10
+ev commands_start
+ROOST_ADMIN_TOKEN=$token "$JAVA" "${JAVA_OPTS[@]}" -jar bench/target/roost-bench.jar commands --target "127.0.0.1:$port" \
+  --devices-file "$(ls "$fleet"/devices-*.csv | paste -sd,)" --rate "$command_rate" --duration "${command_seconds}s" \
+  --warmup 10s --out "$out/commands" | tee "$out/logs/commands.log"
+ev commands_end
+# Nothing lost: every command the server knows of reached a final state.
+$mysql_cmd -N -e "select state, count(*) from roost_fleet.commands where name='bench.noop' group by state" >"$out/commands/db-states.txt"
+ev commands_db "$(tr '\t\n' ': ' <"$out/commands/db-states.txt")"
+stop_sims
+
+if [ "$ingest" = 1 ]; then
+  for s in $intervals; do
+    start_sims "status$s" "PT${s}S"
+    ev "ingest_start_$s"
+    sleep "$step"
+    ev "ingest_end_$s"
+    stop_sims
+  done
+fi
+kill "$server_pid"; wait "$server_pid" 2>/dev/null || true
+ev server_stopped
+/usr/bin/python3 bench/plot_load.py "$out" || echo "plotting failed" >&2
+echo "== results in $out" >&2
