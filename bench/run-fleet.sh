@@ -139,7 +139,8 @@ ev provision_done "$(grep -h 'registered' "$out"/logs/register-*.log | tr '\n' '
 sleep 5
 heap_snapshot before_connect
 
-# 2. Ramp and hold.
+# 2. Ramp and hold (a JFR CPU profile covers the first 60 s of the ramp).
+"$JCMD" "$server_pid" JFR.start name=ramp settings=profile duration=60s filename="$PWD/$out/ramp.jfr" >/dev/null
 ev ramp_start
 simpids=()
 for i in $(seq 1 "$sims"); do
@@ -148,7 +149,7 @@ for i in $(seq 1 "$sims"); do
   simpids+=("$p"); pids+=("$p")
 done
 for i in $(seq 1 "$sims"); do
-  wait_for "$out/logs/hold-$i.log" "all $per_sim devices connected" 900 || { echo "sim $i did not connect everyone" >&2; exit 1; }
+  wait_for "$out/logs/hold-$i.log" "all $per_sim devices connected" 900 || { ev ramp_failed "$(grep -c 'server socket is terminating' "$out/logs/server.log") listener deaths"; exit 1; }
 done
 ev ramp_done "$(grep -h 'devices connected after' "$out"/logs/hold-*.log | tr '\n' ' ')"
 ev hold_start
@@ -185,7 +186,12 @@ if [ "$storm" = 1 ]; then
     simpids+=("$p"); pids+=("$p")
   done
   for i in $(seq 1 "$sims"); do
-    wait_for "$out/logs/storm-$i.log" "all $per_sim devices connected" 300 || echo "storm sim $i did not finish" >&2
+    for _ in $(seq 1 900); do
+      grep -q "all $per_sim devices connected" "$out/logs/storm-$i.log" && break
+      # Helidon stops listening for good when accept() fails with EMFILE; no point in waiting then
+      grep -q 'server socket is terminating' "$out/logs/server.log" && { ev listener_died; break 2; }
+      sleep 0.2
+    done
   done
   ev storm_done "$(grep -h 'devices connected after' "$out"/logs/storm-*.log | tr '\n' ' ')"
   sleep 10
@@ -206,8 +212,11 @@ $mysql_cmd -N -e "select count(*), timestampdiff(second, min(reported_at), now()
 kill "$server_pid"; wait "$server_pid" 2>/dev/null || true
 ev server_stopped
 kill "$sampler_pid" 2>/dev/null || true
+for f in ramp storm; do
+  [ -f "$out/$f.jfr" ] && "$JAVA_HOME/bin/jfr" view --width 160 hot-methods "$out/$f.jfr" >"$out/$f-hot-methods.txt" 2>&1 || true
+  [ -f "$out/$f.jfr" ] && /usr/bin/python3 bench/jfr_summary.py "$out/$f.jfr" "$out/$f-profile.csv" "$JAVA_HOME/bin/jfr" >/dev/null || true
+done
 if [ -f "$out/storm.jfr" ]; then
-  "$JAVA_HOME/bin/jfr" view --width 160 hot-methods "$out/storm.jfr" >"$out/storm-hot-methods.txt" 2>&1 || true
   "$JAVA_HOME/bin/jfr" summary "$out/storm.jfr" >"$out/storm-jfr-summary.txt" 2>&1 || true
 fi
 /usr/bin/python3 bench/plot_fleet.py "$out" || echo "plotting failed" >&2
