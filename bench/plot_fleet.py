@@ -146,6 +146,15 @@ def main(folder):
     ts = [r["epoch_s"] - t0 for r in timeline]
     fig, ax = plt.subplots(3, 1, figsize=(11, 10), sharex=True)
     ax[0].plot(ts, [r["established"] for r in timeline], label="established device sockets (ss)")
+    if sims:
+        base = events["ramp_start"][0] - t0
+        rows = list(zip(*sims.values()))
+        ax[0].plot([base + r[0]["t"] for r in rows], [sum(x["connected"] for x in r) for r in rows],
+                   label="authenticated (simulators)", ls="--")
+    for name, rows in storm.items():
+        base = events["storm_start"][0] - t0
+        ax[0].plot([base + r["t"] for r in rows], [r["connected"] for r in rows], label=name + " authenticated", lw=0.8)
+    ax[0].legend(loc="center left", fontsize=7)
     ax[0].set_ylabel("sessions")
     ax0b = ax[0].twinx()
     ax0b.plot(ts, [r["server_rss_kb"] / 1024 for r in timeline], color="tab:red", label="server RSS MiB")
