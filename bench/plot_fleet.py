@@ -112,7 +112,7 @@ def main(folder):
             "last": {k: rows[-1][k] for k in KEYS} if rows else None}
     if "storm_start" in events:
         start = events["storm_start"][0]
-        summary["storm"] = {"all_readmitted_s": max((s["connect_time_s"] or 1e9) for s in summary["storm_sims"].values())}
+        summary["storm"] = {"all_readmitted_s": (None if any(s["connect_time_s"] is None for s in summary["storm_sims"].values()) else max(s["connect_time_s"] for s in summary["storm_sims"].values()))}
         total = sum(1 for _ in open(os.path.join(folder, "memory.csv"))) and int(memory["after_hold"]["established"])
         for r in timeline:
             if r["epoch_s"] >= start and r["established"] >= total:

@@ -219,5 +219,12 @@ done
 if [ -f "$out/storm.jfr" ]; then
   "$JAVA_HOME/bin/jfr" summary "$out/storm.jfr" >"$out/storm-jfr-summary.txt" 2>&1 || true
 fi
+# Logs (*.log) stay local; small extracts are kept beside the results.
+for f in "$out"/logs/hold-*.log "$out"/logs/storm-*.log; do
+  [ -f "$f" ] && grep -E '^(t=|SUMMARY|all |starting)' "$f" | cut -c1-400 >"$out/$(basename "${f%.log}")-summaries.txt"
+done
+{ echo "# counts over the whole server log"
+  grep -v flyway "$out/logs/server.log" | grep -o 'SEVERE [a-zA-Z.]* [a-z ]*\|WARNING [a-zA-Z.]* [a-z ]*\|RoostException: [a-z ]*\|Closed by interrupt\|Too many open files' | sort | uniq -c | sort -rn
+} >"$out/server-log-excerpt.txt" || true
 /usr/bin/python3 bench/plot_fleet.py "$out" || echo "plotting failed" >&2
 echo "== results in $out" >&2

@@ -10,14 +10,15 @@
 # Raw results and PNG plots go to bench/results/load-<UTC time>/.
 #
 #   bench/run-load.sh --fleet bench/results/fleet-<time> [--command-rate 1000] [--command-seconds 60]
-#                     [--status-intervals "10 5 2"] [--step-seconds 60] [--port 9290] [--no-ingest]
+#                     [--sim-rate 75] [--status-intervals "10 5 2"] [--step-seconds 60] [--port 9290] [--no-ingest]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-fleet="" command_rate=1000 command_seconds=60 intervals="10 5 2" step=60 port=9290 ingest=1 sources=8
+fleet="" sim_rate=75 command_rate=1000 command_seconds=60 intervals="10 5 2" step=60 port=9290 ingest=1 sources=8
 while [ $# -gt 0 ]; do
   case "$1" in
     --fleet) fleet=$2; shift 2 ;;
+    --sim-rate) sim_rate=$2; shift 2 ;;
     --command-rate) command_rate=$2; shift 2 ;;
     --command-seconds) command_seconds=$2; shift 2 ;;
     --status-intervals) intervals=$2; shift 2 ;;
@@ -76,24 +77,32 @@ hz=$(getconf CLK_TCK)
 pids+=("$!")
 
 simpids=()
-start_sims() { # tag status_interval
+start_sims() { # tag status_interval rate [files...]
+  local tag=$1 interval=$2 rate=$3; shift 3
   simpids=()
   local i=0 f
-  for f in "$fleet"/devices-*.csv; do
+  for f in "$@"; do
     i=$((i + 1))
     "$JAVA" "${JAVA_OPTS[@]}" -Xmx1g -jar edge/target/roost-edge.jar simulate --server-url "ws://127.0.0.1:$port/ws" \
-      --devices-file "$f" --devices 0 --rate 5000 --source-addresses "$sources" --status-interval "$2" \
-      --duration PT10H --summary-every PT5S >"$out/logs/sim-$1-$i.log" 2>&1 &
+      --devices-file "$f" --devices 0 --rate "$3" --source-addresses "$sources" --status-interval "$interval" \
+      --duration PT10H --summary-every PT5S >"$out/logs/sim-$tag-$i.log" 2>&1 &
     simpids+=("$!"); pids+=("$!")
   done
   for i in $(seq 1 ${#simpids[@]}); do
-    for _ in $(seq 1 600); do grep -q 'devices connected after' "$out/logs/sim-$1-$i.log" && break; sleep 0.5; done
+    for _ in $(seq 1 1200); do
+      grep -q 'devices connected after' "$out/logs/sim-$tag-$i.log" && break
+      grep -q 'server socket is terminating' "$out/logs/server.log" && { ev listener_died; exit 1; }
+      sleep 0.5
+    done
   done
-  ev "connected_$1" "$(grep -h 'devices connected after' "$out"/logs/sim-"$1"-*.log | tr '\n' ' ')"
+  ev "connected_$tag" "$(grep -h 'devices connected after' "$out"/logs/sim-"$tag"-*.log | tr '\n' ' ')"
 }
 stop_sims() { for p in "${simpids[@]}"; do kill -9 "$p" 2>/dev/null || true; done; sleep 3; }
+# The commands phase leaves the whole fleet online; each ingest step restarts only the first
+# simulator with a shorter status interval (the others keep reporting every 60 s).
 
-start_sims commands PT60S
+start_sims commands PT60S "$sim_rate" "$fleet"/devices-*.csv
+all_sims=("${simpids[@]}")
 sleep 10
 ev commands_start
 ROOST_ADMIN_TOKEN=$token "$JAVA" "${JAVA_OPTS[@]}" -jar bench/target/roost-bench.jar commands --target "127.0.0.1:$port" \
@@ -103,18 +112,21 @@ ev commands_end
 # Nothing lost: every command the server knows of reached a final state.
 $mysql_cmd -N -e "select state, count(*) from roost_fleet.commands where name='bench.noop' group by state" >"$out/commands/db-states.txt"
 ev commands_db "$(tr '\t\n' ': ' <"$out/commands/db-states.txt")"
-stop_sims
 
 if [ "$ingest" = 1 ]; then
+  first=$(ls "$fleet"/devices-*.csv | head -n 1)
+  kill -9 "${all_sims[0]}" 2>/dev/null || true; sleep 3
   for s in $intervals; do
-    start_sims "status$s" "PT${s}S"
+    start_sims "status$s" "PT${s}S" "$sim_rate" "$first"
     ev "ingest_start_$s"
     sleep "$step"
     ev "ingest_end_$s"
     stop_sims
   done
 fi
+for p in "${all_sims[@]}"; do kill -9 "$p" 2>/dev/null || true; done
 kill "$server_pid"; wait "$server_pid" 2>/dev/null || true
 ev server_stopped
+for f in "$out"/logs/sim-*.log; do grep -E '^(t=|SUMMARY|all |starting)' "$f" | cut -c1-400 >"$out/$(basename "${f%.log}")-summaries.txt"; done
 /usr/bin/python3 bench/plot_load.py "$out" || echo "plotting failed" >&2
 echo "== results in $out" >&2
