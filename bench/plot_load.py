@@ -57,7 +57,6 @@ def main(folder):
         lags = sorted(r["newest_row_age_ms"] for r in w if r["newest_row_age_ms"] >= 0)
         ingest.append({
             "status_interval_s": s,
-            "offered_per_s": round(max(r["established"] for r in w) / s, 1),
             "persisted_rows_per_s": round(sum(r["status_rows_last_2s"] for r in w) / len(w) / 2, 1),
             "newest_row_age_ms_p50": lags[len(lags) // 2] if lags else None,
             "newest_row_age_ms_max": lags[-1] if lags else None,

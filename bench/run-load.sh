@@ -84,7 +84,7 @@ start_sims() { # tag status_interval rate [files...]
   for f in "$@"; do
     i=$((i + 1))
     "$JAVA" "${JAVA_OPTS[@]}" -Xmx1g -jar edge/target/roost-edge.jar simulate --server-url "ws://127.0.0.1:$port/ws" \
-      --devices-file "$f" --devices 0 --rate "$3" --source-addresses "$sources" --status-interval "$interval" \
+      --devices-file "$f" --devices 0 --rate "$rate" --source-addresses "$sources" --status-interval "$interval" \
       --duration PT10H --summary-every PT5S >"$out/logs/sim-$tag-$i.log" 2>&1 &
     simpids+=("$!"); pids+=("$!")
   done
