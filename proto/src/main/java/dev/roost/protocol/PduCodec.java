@@ -1,7 +1,9 @@
 package dev.roost.protocol;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -22,7 +24,10 @@ public final class PduCodec {
     private static final Set<String> ENVELOPE_FIELDS = Set.of("type", "id", "reply_to", "ts", "body");
     private static final int MAX_ID_LENGTH = 64;
 
-    private final ObjectMapper mapper = JsonMapper.builder()
+    // A shared buffer pool: Jackson's default keeps one per thread, and every device connection
+    // has its own virtual thread (19,000 recyclers measured in a 19,000-session heap).
+    private final ObjectMapper mapper = JsonMapper.builder(JsonFactory.builder()
+                    .recyclerPool(JsonRecyclerPools.sharedLockFreePool()).build())
             .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
             .serializationInclusion(JsonInclude.Include.NON_NULL)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)

@@ -51,6 +51,10 @@ class CommandRunnerTest {
         before.onLive(first);
         before.onCommand(first, "s-1", command("c1", "count", 5000));
         Await.until("result sent", () -> first.sent(Messages.CommandResult.class).size() == 1);
+        // The journal marks the result delivered just after sending it; restart only then, or the
+        // restarted agent rightly sends it again as an offline result too.
+        Await.until("result marked delivered in the journal",
+                () -> CommandJournal.open(file, 16, codec).undelivered().isEmpty());
 
         RecordingLink second = new RecordingLink();
         CommandRunner after = runner(CommandJournal.open(file, 16, codec), () -> { });

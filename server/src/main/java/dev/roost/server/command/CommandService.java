@@ -69,6 +69,9 @@ public final class CommandService implements AutoCloseable {
     private final ConcurrentMap<Long, Instant> runDeadlines = new ConcurrentHashMap<>();
     /** Devices with an acknowledged reboot waiting for evidence; the value says whether they reconnected. */
     private final ConcurrentMap<Long, Boolean> rebooting = new ConcurrentHashMap<>();
+    /** With the default 500 ms sweep: every 5 s. */
+    private static final int QUEUED_CHECK_EVERY_SWEEPS = 10;
+    private long sweeps;
     private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("roost-command-sweep").daemon().factory());
 
@@ -501,6 +504,15 @@ public final class CommandService implements AutoCloseable {
         }
         for (Command overdue : store.overdueQueued(now, 1000)) {
             expire(overdue);
+        }
+        if (++sweeps % QUEUED_CHECK_EVERY_SWEEPS == 0) {
+            // A send whose immediate delivery failed (busy pool, link flapping) is not left to the
+            // next reconnect: queued commands of online devices are picked up here.
+            for (DeviceId device : store.devicesWithQueued(1000)) {
+                if (link.isOnline(device)) {
+                    deliverPendingAsync(device, false);
+                }
+            }
         }
     }
 

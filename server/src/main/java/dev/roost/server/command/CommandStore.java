@@ -39,6 +39,9 @@ public interface CommandStore {
     /** Every SENT or ACKED command (to rebuild the timeout index at start). */
     List<Command> running();
 
+    /** Devices that have QUEUED commands, at most {@code limit}. */
+    List<DeviceId> devicesWithQueued(int limit);
+
     /** Queued commands whose delivery deadline passed. */
     List<Command> overdueQueued(Instant now, int limit);
 

@@ -180,6 +180,14 @@ public final class JdbcCommandStore implements CommandStore {
     }
 
     @Override
+    public List<DeviceId> devicesWithQueued(int limit) {
+        try (Stream<DbRow> rows = db.client().execute().query("SELECT DISTINCT device_id FROM commands "
+                + "WHERE state = 'QUEUED' LIMIT ?", limit)) {
+            return rows.map(row -> new DeviceId(Rows.longOf(row, "device_id"))).toList();
+        }
+    }
+
+    @Override
     public List<Command> overdueQueued(Instant now, int limit) {
         try (Stream<DbRow> rows = db.client().execute().query("SELECT " + COLUMNS + " FROM commands "
                 + "WHERE state = 'QUEUED' AND delivery_deadline < ? ORDER BY id LIMIT ?", now.toEpochMilli(), limit)) {

@@ -1,6 +1,8 @@
 package dev.roost.server.common;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
@@ -26,7 +28,9 @@ public final class Json {
         ids.addSerializer(DeviceId.class, ToStringSerializer.instance);
         ids.addSerializer(GroupId.class, ToStringSerializer.instance);
         ids.addSerializer(dev.roost.server.command.CommandId.class, ToStringSerializer.instance);
-        JsonMapper mapper = JsonMapper.builder()
+        // A shared buffer pool rather than one per (virtual) thread.
+        JsonMapper mapper = JsonMapper.builder(JsonFactory.builder()
+                        .recyclerPool(JsonRecyclerPools.sharedLockFreePool()).build())
                 .addModule(new Jdk8Module())
                 .addModule(new JavaTimeModule())
                 .addModule(ids)

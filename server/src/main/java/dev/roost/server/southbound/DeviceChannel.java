@@ -12,6 +12,7 @@ import dev.roost.server.common.DeviceId;
 import dev.roost.server.common.Snowflake;
 import dev.roost.server.device.DeviceEvent;
 import dev.roost.server.device.DeviceState;
+import dev.roost.server.error.RoostException;
 import dev.roost.server.event.EventBus;
 import dev.roost.server.event.EventRecorder;
 import dev.roost.server.security.Sources;
@@ -27,6 +28,9 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The protocol logic of the device channel: authentication, dispatch of uplink messages, rate and
@@ -49,6 +53,10 @@ public final class DeviceChannel {
     /** Devices disabled or decommissioned lately, for connections that authenticated meanwhile. */
     private final ConcurrentMap<Long, Long> refusedDevices = new ConcurrentHashMap<>();
     private static final Duration REFUSAL_MEMORY = Duration.ofMinutes(1);
+    /** Concurrent logins (bcrypt and database work); a login waits at most LOGIN_WAIT for a slot. */
+    private final Semaphore loginSlots = new Semaphore(64);
+    private static final Duration LOGIN_WAIT = Duration.ofSeconds(2);
+    private static final Duration LOGIN_RETRY_AFTER = Duration.ofSeconds(5);
     /** Set at shutdown: connections that arrive while the listener still runs are turned away. */
     private volatile boolean stopping;
 
@@ -117,8 +125,13 @@ public final class DeviceChannel {
         } catch (ProtocolException e) {
             protocolError(session, e.withMessageId(pdu.id()));
         } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.ERROR, "failed to handle " + pdu.type().wireName() + " from device "
-                    + session.deviceId(), e);
+            if (RoostException.causeOf(e).isPresent()) {
+                LOG.log(System.Logger.Level.WARNING, "could not handle {0}: {1}", pdu.type().wireName(),
+                        RoostException.causeOf(e).get().getMessage());
+            } else {
+                LOG.log(System.Logger.Level.ERROR, "failed to handle " + pdu.type().wireName() + " from device "
+                        + session.deviceId(), e);
+            }
             session.reply(pdu.id(), new Messages.Error(ErrorCode.INTERNAL.name(), "the server failed to handle "
                     + "this message; retry later"));
         }
@@ -166,6 +179,15 @@ public final class DeviceChannel {
         }
     }
 
+    private static boolean tryAcquire(Semaphore slots) {
+        try {
+            return slots.tryAcquire(LOGIN_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
     private static ProtocolException unknownCommand(String commandId) {
         return new ProtocolException(ErrorCode.UNKNOWN_COMMAND, "no running command " + commandId
                 + " for this device");
@@ -177,7 +199,22 @@ public final class DeviceChannel {
             return;
         }
         Messages.Auth auth = pdu.body(Messages.Auth.class);
-        DeviceAuthenticator.Outcome outcome = authenticator.authenticate(auth);
+        // Logins are bounded: in a storm the surplus is told to come back later instead of
+        // queueing on bcrypt and the connection pool until its sockets exhaust the open files.
+        if (!tryAcquire(loginSlots)) {
+            long retryAfter = LOGIN_RETRY_AFTER.toMillis() + ThreadLocalRandom.current().nextLong(
+                    LOGIN_RETRY_AFTER.toMillis());
+            session.reply(pdu.id(), new Messages.AuthError(Messages.AuthError.RATE_LIMITED,
+                    "the server is admitting other devices; retry later", retryAfter));
+            close(session, 4003, "auth failed: " + Messages.AuthError.RATE_LIMITED);
+            return;
+        }
+        DeviceAuthenticator.Outcome outcome;
+        try {
+            outcome = authenticator.authenticate(auth);
+        } finally {
+            loginSlots.release();
+        }
         if (outcome instanceof DeviceAuthenticator.Refused refused) {
             session.reply(pdu.id(), new Messages.AuthError(refused.code(), refused.message(),
                     refused.retryAfter().toMillis()));
