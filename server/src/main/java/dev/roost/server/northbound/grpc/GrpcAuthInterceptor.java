@@ -65,8 +65,7 @@ public final class GrpcAuthInterceptor implements ServerInterceptor {
         try {
             caller = authenticator.authenticate(bearer(headers), source());
         } catch (RoostException e) {
-            GrpcErrors.close(call, e);
-            return new ServerCall.Listener<>() { };
+            return GrpcErrors.closeWhenRequestRead(call, e);
         }
         return Contexts.interceptCall(Context.current().withValue(CALLER, caller), call, headers, next);
     }

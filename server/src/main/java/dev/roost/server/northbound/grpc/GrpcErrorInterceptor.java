@@ -19,8 +19,7 @@ public final class GrpcErrorInterceptor implements ServerInterceptor {
         try {
             delegate = next.startCall(call, headers);
         } catch (RuntimeException e) {
-            GrpcErrors.close(call, e);
-            return new ServerCall.Listener<>() { };
+            return GrpcErrors.closeWhenRequestRead(call, e);
         }
         return new ForwardingServerCallListener.SimpleForwardingServerCallListener<>(delegate) {
             @Override

@@ -15,6 +15,25 @@ final class GrpcErrors {
     private GrpcErrors() {
     }
 
+    /**
+     * Fails a call refused before its handler ran. The status goes out once the client finished
+     * sending: closing while the request is still arriving lets Helidon reset the stream, and the
+     * client may then see INTERNAL instead of the real status.
+     */
+    static <Q> ServerCall.Listener<Q> closeWhenRequestRead(ServerCall<Q, ?> call, Throwable failure) {
+        return new ServerCall.Listener<>() {
+            private boolean closed;
+
+            @Override
+            public void onHalfClose() {
+                if (!closed) {
+                    closed = true;
+                    close(call, failure);
+                }
+            }
+        };
+    }
+
     static void close(ServerCall<?, ?> call, Throwable failure) {
         ErrorCode code;
         String message;
