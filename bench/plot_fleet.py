@@ -92,7 +92,7 @@ def main(folder):
             "sim_reports": events["ramp_done"][1],
         }
     sims = {}
-    for path in sorted(glob.glob(os.path.join(folder, "logs", "hold-*.log"))):
+    for path in sorted(glob.glob(os.path.join(folder, "diagnostics", "hold-*.log"))):
         rows = sim_lines(path)
         if rows:
             last = rows[-1]
@@ -100,7 +100,7 @@ def main(folder):
             sims[name] = rows
             summary.setdefault("hold_sims", {})[name] = {k: last[k] for k in KEYS}
     storm = {}
-    for path in sorted(glob.glob(os.path.join(folder, "logs", "storm-*.log"))):
+    for path in sorted(glob.glob(os.path.join(folder, "diagnostics", "storm-*.log"))):
         rows = sim_lines(path)
         name = os.path.basename(path)[:-4]
         storm[name] = rows

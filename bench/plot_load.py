@@ -64,7 +64,7 @@ def main(folder):
             "db_cores_avg": round(sum(r["db_cores"] for r in w) / len(w), 3),
             "load1_max": max(r["load1"] for r in w),
         })
-        log = os.path.join(folder, "logs", "sim-status%d-1.log" % s)
+        log = os.path.join(folder, "diagnostics", "sim-status%d-1.log" % s)
         if os.path.exists(log):
             lines = [x for x in open(log) if "status->ack" in x]
             if lines:

@@ -42,7 +42,7 @@ for jar in server/target/roost-server.jar edge/target/roost-edge.jar; do
 done
 
 out=bench/results/fleet-$(date -u +%Y%m%d-%H%M%S)
-mkdir -p "$out/logs"
+mkdir -p "$out/diagnostics"
 events="$out/events.csv"
 echo "epoch_s,event,value" >"$events"
 ev() { echo "$(date +%s.%N | cut -c1-14),$1,${2:-}" >>"$events"; echo "== $(date -u +%T) $1 ${2:-} (load $(cut -d' ' -f1-3 /proc/loadavg))" >&2; }
@@ -73,12 +73,12 @@ echo "== starting the server on :$port (MariaDB roost_fleet, bcrypt cost 4)" >&2
 ROOST_DB_URL=jdbc:mariadb://127.0.0.1:3306/roost_fleet ROOST_DB_USERNAME=root ROOST_DB_PASSWORD= \
 ROOST_BCRYPT_COST=4 ROOST_ADMIN_TOKEN=$token SERVER_PORT=$port \
 ROOST_SOUTHBOUND_HEARTBEAT_dash_INTERVAL=PT30S \
-  "$JAVA" "${JAVA_OPTS[@]}" -Xlog:gc:file="$out/logs/server-gc.log" ${SERVER_JAVA_OPTS:-} \
-  -jar server/target/roost-server.jar >"$out/logs/server.log" 2>&1 &
+  "$JAVA" "${JAVA_OPTS[@]}" -Xlog:gc:file="$out/diagnostics/server-gc.log" ${SERVER_JAVA_OPTS:-} \
+  -jar server/target/roost-server.jar >"$out/diagnostics/server.log" 2>&1 &
 server_pid=$!; pids+=("$server_pid")
 for _ in $(seq 1 240); do
   curl -sf "http://127.0.0.1:$port/observe/health" >/dev/null 2>&1 && break
-  kill -0 "$server_pid" 2>/dev/null || { echo "the server exited; see $out/logs/server.log" >&2; exit 1; }
+  kill -0 "$server_pid" 2>/dev/null || { echo "the server exited; see $out/diagnostics/server.log" >&2; exit 1; }
   sleep 0.5
 done
 ev server_up "$server_pid"
@@ -104,9 +104,9 @@ sampler_pid=$!; pids+=("$sampler_pid")
 heap_snapshot() { # name: full GC, then heap used (KiB) and RSS (KiB) into memory.csv
   "$JCMD" "$server_pid" GC.run >/dev/null
   sleep 2
-  "$JCMD" "$server_pid" GC.heap_info >"$out/logs/heap-$1.txt"
+  "$JCMD" "$server_pid" GC.heap_info >"$out/diagnostics/heap-$1.txt"
   local used rss
-  used=$(grep -o 'used [0-9]*K' "$out/logs/heap-$1.txt" | head -n 1 | tr -dc 0-9)
+  used=$(grep -o 'used [0-9]*K' "$out/diagnostics/heap-$1.txt" | head -n 1 | tr -dc 0-9)
   rss=$(awk '/VmRSS/ {print $2}' /proc/$server_pid/status)
   echo "$1,$(date +%s),$used,$rss,$(ss -Htn state established "( sport = :$port )" | wc -l)" >>"$out/memory.csv"
 }
@@ -115,7 +115,7 @@ echo "phase,epoch_s,heap_used_kb,rss_kb,established" >"$out/memory.csv"
 sim() { # name, websocket url, args...
   local name=$1 url=$2; shift 2
   "$JAVA" "${JAVA_OPTS[@]}" -Xmx1g ${SIM_JAVA_OPTS:-} -jar edge/target/roost-edge.jar simulate \
-    --server-url "$url" --api-url "http://127.0.0.1:$port" "$@" >"$out/logs/$name.log" 2>&1 &
+    --server-url "$url" --api-url "http://127.0.0.1:$port" "$@" >"$out/diagnostics/$name.log" 2>&1 &
   echo $!
 }
 wait_for() { # log pattern timeout_s
@@ -132,10 +132,10 @@ for i in $(seq 1 "$sims"); do
     --save-devices "$out/devices-$i.csv" --duration PT1S --rate 1)")
 done
 for i in $(seq 1 "$sims"); do
-  wait_for "$out/logs/register-$i.log" "starting $per_sim devices" 900 || { echo "registration $i failed" >&2; exit 1; }
+  wait_for "$out/diagnostics/register-$i.log" "starting $per_sim devices" 900 || { echo "registration $i failed" >&2; exit 1; }
   kill -9 "${reg[$((i-1))]}" 2>/dev/null || true
 done
-ev provision_done "$(grep -h 'registered' "$out"/logs/register-*.log | tr '\n' ' ')"
+ev provision_done "$(grep -h 'registered' "$out"/diagnostics/register-*.log | tr '\n' ' ')"
 sleep 5
 heap_snapshot before_connect
 
@@ -149,16 +149,16 @@ for i in $(seq 1 "$sims"); do
   simpids+=("$p"); pids+=("$p")
 done
 for i in $(seq 1 "$sims"); do
-  wait_for "$out/logs/hold-$i.log" "all $per_sim devices connected" 900 || { ev ramp_failed "$(grep -c 'server socket is terminating' "$out/logs/server.log") listener deaths"; exit 1; }
+  wait_for "$out/diagnostics/hold-$i.log" "all $per_sim devices connected" 900 || { ev ramp_failed "$(grep -c 'server socket is terminating' "$out/diagnostics/server.log") listener deaths"; exit 1; }
 done
-ev ramp_done "$(grep -h 'devices connected after' "$out"/logs/hold-*.log | tr '\n' ' ')"
+ev ramp_done "$(grep -h 'devices connected after' "$out"/diagnostics/hold-*.log | tr '\n' ' ')"
 ev hold_start
 sleep "$hold"
 ev hold_end
 heap_snapshot after_hold
-"$JCMD" "$server_pid" GC.class_histogram >"$out/logs/class-histogram-held.txt"
-"$JCMD" "$server_pid" Thread.print >"$out/logs/threads-held.txt"
-for i in $(seq 1 "$sims"); do tail -n 1 "$out/logs/hold-$i.log" >"$out/logs/hold-$i.last"; done
+"$JCMD" "$server_pid" GC.class_histogram >"$out/diagnostics/class-histogram-held.txt"
+"$JCMD" "$server_pid" Thread.print >"$out/diagnostics/threads-held.txt"
+for i in $(seq 1 "$sims"); do tail -n 1 "$out/diagnostics/hold-$i.log" >"$out/diagnostics/hold-$i.last"; done
 
 if [ "$storm" = 1 ]; then
   # 3. Storm: kill -9 every simulator; queue commands to devices while they are offline.
@@ -187,13 +187,13 @@ if [ "$storm" = 1 ]; then
   done
   for i in $(seq 1 "$sims"); do
     for _ in $(seq 1 900); do
-      grep -q "all $per_sim devices connected" "$out/logs/storm-$i.log" && break
+      grep -q "all $per_sim devices connected" "$out/diagnostics/storm-$i.log" && break
       # Helidon stops listening for good when accept() fails with EMFILE; no point in waiting then
-      grep -q 'server socket is terminating' "$out/logs/server.log" && { ev listener_died; break 2; }
+      grep -q 'server socket is terminating' "$out/diagnostics/server.log" && { ev listener_died; break 2; }
       sleep 0.2
     done
   done
-  ev storm_done "$(grep -h 'devices connected after' "$out"/logs/storm-*.log | tr '\n' ' ')"
+  ev storm_done "$(grep -h 'devices connected after' "$out"/diagnostics/storm-*.log | tr '\n' ' ')"
   sleep 10
   "$JCMD" "$server_pid" JFR.stop name=storm >/dev/null
   ev jfr_stopped
@@ -220,11 +220,11 @@ if [ -f "$out/storm.jfr" ]; then
   "$JAVA_HOME/bin/jfr" summary "$out/storm.jfr" >"$out/storm-jfr-summary.txt" 2>&1 || true
 fi
 # Logs (*.log) stay local; small extracts are kept beside the results.
-for f in "$out"/logs/hold-*.log "$out"/logs/storm-*.log; do
+for f in "$out"/diagnostics/hold-*.log "$out"/diagnostics/storm-*.log; do
   [ -f "$f" ] && grep -E '^(t=|SUMMARY|all |starting)' "$f" | cut -c1-400 >"$out/$(basename "${f%.log}")-summaries.txt"
 done
 { echo "# counts over the whole server log"
-  grep -v flyway "$out/logs/server.log" | grep -o 'SEVERE [a-zA-Z.]* [a-z ]*\|WARNING [a-zA-Z.]* [a-z ]*\|RoostException: [a-z ]*\|Closed by interrupt\|Too many open files' | sort | uniq -c | sort -rn
+  grep -v flyway "$out/diagnostics/server.log" | grep -o 'SEVERE [a-zA-Z.]* [a-z ]*\|WARNING [a-zA-Z.]* [a-z ]*\|RoostException: [a-z ]*\|Closed by interrupt\|Too many open files' | sort | uniq -c | sort -rn
 } >"$out/server-log-excerpt.txt" || true
 /usr/bin/python3 bench/plot_fleet.py "$out" || echo "plotting failed" >&2
 echo "== results in $out" >&2

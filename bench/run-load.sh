@@ -39,7 +39,7 @@ token=bench-admin-token-0123456789abcdef
 mysql_cmd=${BENCH_MYSQL:-mysql -h127.0.0.1 -P3306 -uroot}
 
 out=bench/results/load-$(date -u +%Y%m%d-%H%M%S)
-mkdir -p "$out/logs"
+mkdir -p "$out/diagnostics"
 echo "epoch_s,event,value" >"$out/events.csv"
 ev() { echo "$(date +%s.%N | cut -c1-14),$1,${2:-}" >>"$out/events.csv"; echo "== $(date -u +%T) $1 ${2:-} (load $(cut -d' ' -f1-3 /proc/loadavg))" >&2; }
 {
@@ -57,7 +57,7 @@ trap cleanup EXIT
 
 ROOST_DB_URL=jdbc:mariadb://127.0.0.1:3306/roost_fleet ROOST_DB_USERNAME=root ROOST_DB_PASSWORD= \
 ROOST_BCRYPT_COST=4 ROOST_ADMIN_TOKEN=$token SERVER_PORT=$port ROOST_SOUTHBOUND_HEARTBEAT_dash_INTERVAL=PT30S \
-  "$JAVA" "${JAVA_OPTS[@]}" ${SERVER_JAVA_OPTS:-} -jar server/target/roost-server.jar >"$out/logs/server.log" 2>&1 &
+  "$JAVA" "${JAVA_OPTS[@]}" ${SERVER_JAVA_OPTS:-} -jar server/target/roost-server.jar >"$out/diagnostics/server.log" 2>&1 &
 server_pid=$!; pids+=("$server_pid")
 for _ in $(seq 1 240); do
   curl -sf "http://127.0.0.1:$port/observe/health" >/dev/null 2>&1 && break; sleep 0.5
@@ -85,17 +85,17 @@ start_sims() { # tag status_interval rate [files...]
     i=$((i + 1))
     "$JAVA" "${JAVA_OPTS[@]}" -Xmx1g -jar edge/target/roost-edge.jar simulate --server-url "ws://127.0.0.1:$port/ws" \
       --devices-file "$f" --devices 0 --rate "$rate" --source-addresses "$sources" --status-interval "$interval" \
-      --duration PT10H --summary-every PT5S >"$out/logs/sim-$tag-$i.log" 2>&1 &
+      --duration PT10H --summary-every PT5S >"$out/diagnostics/sim-$tag-$i.log" 2>&1 &
     simpids+=("$!"); pids+=("$!")
   done
   for i in $(seq 1 ${#simpids[@]}); do
     for _ in $(seq 1 1200); do
-      grep -q 'devices connected after' "$out/logs/sim-$tag-$i.log" && break
-      grep -q 'server socket is terminating' "$out/logs/server.log" && { ev listener_died; exit 1; }
+      grep -q 'devices connected after' "$out/diagnostics/sim-$tag-$i.log" && break
+      grep -q 'server socket is terminating' "$out/diagnostics/server.log" && { ev listener_died; exit 1; }
       sleep 0.5
     done
   done
-  ev "connected_$tag" "$(grep -h 'devices connected after' "$out"/logs/sim-"$tag"-*.log | tr '\n' ' ')"
+  ev "connected_$tag" "$(grep -h 'devices connected after' "$out"/diagnostics/sim-"$tag"-*.log | tr '\n' ' ')"
 }
 stop_sims() { for p in "${simpids[@]}"; do kill -9 "$p" 2>/dev/null || true; done; sleep 3; }
 # The commands phase leaves the whole fleet online; each ingest step restarts only the first
@@ -107,7 +107,7 @@ sleep 10
 ev commands_start
 ROOST_ADMIN_TOKEN=$token "$JAVA" "${JAVA_OPTS[@]}" -jar bench/target/roost-bench.jar commands --target "127.0.0.1:$port" \
   --devices-file "$(ls "$fleet"/devices-*.csv | paste -sd,)" --rate "$command_rate" --duration "${command_seconds}s" \
-  --warmup 10s --out "$out/commands" | tee "$out/logs/commands.log"
+  --warmup 10s --out "$out/commands" | tee "$out/diagnostics/commands.log"
 ev commands_end
 # Nothing lost: every command the server knows of reached a final state.
 $mysql_cmd -N -e "select state, count(*) from roost_fleet.commands where name='bench.noop' group by state" >"$out/commands/db-states.txt"
@@ -127,6 +127,6 @@ fi
 for p in "${all_sims[@]}"; do kill -9 "$p" 2>/dev/null || true; done
 kill "$server_pid"; wait "$server_pid" 2>/dev/null || true
 ev server_stopped
-for f in "$out"/logs/sim-*.log; do grep -E '^(t=|SUMMARY|all |starting)' "$f" | cut -c1-400 >"$out/$(basename "${f%.log}")-summaries.txt"; done
+for f in "$out"/diagnostics/sim-*.log; do grep -E '^(t=|SUMMARY|all |starting)' "$f" | cut -c1-400 >"$out/$(basename "${f%.log}")-summaries.txt"; done
 /usr/bin/python3 bench/plot_load.py "$out" || echo "plotting failed" >&2
 echo "== results in $out" >&2

@@ -3,8 +3,8 @@ package dev.roost.edge.agent;
 import dev.roost.edge.config.AgentConfig;
 import dev.roost.edge.config.ConfigException;
 import dev.roost.edge.config.ConfigLoader;
-import dev.roost.edge.logs.AgentLogging;
-import dev.roost.edge.logs.RotatingLogFiles;
+import dev.roost.edge.logging.AgentLogging;
+import dev.roost.edge.logging.RotatingLogFiles;
 import picocli.CommandLine;
 
 import java.nio.file.Path;

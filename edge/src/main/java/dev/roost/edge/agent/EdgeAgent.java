@@ -19,7 +19,7 @@ import dev.roost.edge.link.LinkMetrics;
 import dev.roost.edge.link.LinkSettings;
 import dev.roost.edge.link.Ticker;
 import dev.roost.edge.link.WsTransport;
-import dev.roost.edge.logs.RotatingLogFiles;
+import dev.roost.edge.logging.RotatingLogFiles;
 import dev.roost.edge.spi.CommandHandler;
 import dev.roost.edge.status.BootId;
 import dev.roost.edge.status.OshiStatusSource;

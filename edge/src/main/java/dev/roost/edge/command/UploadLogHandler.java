@@ -2,7 +2,7 @@ package dev.roost.edge.command;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.roost.edge.logs.RotatingLogFiles;
+import dev.roost.edge.logging.RotatingLogFiles;
 import dev.roost.edge.spi.CommandHandler;
 import dev.roost.edge.spi.CommandOutcome;
 import dev.roost.edge.spi.CommandRequest;

@@ -2,7 +2,7 @@ package dev.roost.edge.config;
 
 import dev.roost.edge.command.SftpTarget;
 import dev.roost.edge.link.BackoffSettings;
-import dev.roost.edge.logs.LogSettings;
+import dev.roost.edge.logging.LogSettings;
 import dev.roost.protocol.Messages;
 
 import java.net.InetAddress;

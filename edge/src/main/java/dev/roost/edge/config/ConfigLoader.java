@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.roost.edge.command.SftpTarget;
 import dev.roost.edge.link.BackoffSettings;
-import dev.roost.edge.logs.LogSettings;
+import dev.roost.edge.logging.LogSettings;
 import dev.roost.protocol.Messages;
 
 import java.io.IOException;

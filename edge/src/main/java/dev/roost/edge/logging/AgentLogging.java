@@ -1,4 +1,4 @@
-package dev.roost.edge.logs;
+package dev.roost.edge.logging;
 
 import java.io.IOException;
 import java.time.Clock;
