@@ -37,15 +37,6 @@ class CommandCommandTest {
         return CliRunner.against(home, server.port(), ADMIN_TOKEN);
     }
 
-    /** The device acknowledges the command and reports a result. */
-    private static void answer(TestDevice link, JsonNode command, String status, String resultJson) {
-        String id = command.at("/body/command_id").asText();
-        link.sendRaw("{\"type\":\"command_ack\",\"id\":\"a-" + id + "\",\"reply_to\":\"" + command.get("id").asText()
-                + "\",\"body\":{\"command_id\":\"" + id + "\"}}");
-        link.send("command_result", "{\"command_id\":\"" + id + "\",\"status\":\"" + status + "\",\"code\":"
-                + ("succeeded".equals(status) ? 0 : 3) + ",\"result\":" + resultJson + ",\"message\":\"done\"}");
-    }
-
     @Test
     void sendWait_returnsTheDevicesResult_exit0() {
         String[] device = server.registerDevice("cli-cmd");
@@ -58,7 +49,7 @@ class CommandCommandTest {
             JsonNode command = link.next("command");
             assertThat(command.at("/body/name").asText()).isEqualTo("exec");
             assertThat(command.at("/body/params/script").asText()).isEqualTo("uptime");
-            answer(link, command, "succeeded", "{\"exit_code\":0,\"stdout\":\"up 3 days\"}");
+            link.answer(command, "succeeded", "{\"exit_code\":0,\"stdout\":\"up 3 days\"}");
 
             Result result = sending.join();
             assertThat(result.exitCode()).as(result.toString()).isZero();
@@ -77,7 +68,7 @@ class CommandCommandTest {
             link.authenticate(device[0], device[1]);
             CompletableFuture<Result> sending = CompletableFuture.supplyAsync(() ->
                     cli().run("command", "send", device[0], "get_config", "--wait"));
-            answer(link, link.next("command"), "failed", "{\"error\":\"denied\"}");
+            link.answer(link.next("command"), "failed", "{\"error\":\"denied\"}");
 
             Result result = sending.join();
             assertThat(result.exitCode()).as(result.toString()).isEqualTo(ExitCodes.FAILED);
@@ -138,7 +129,7 @@ class CommandCommandTest {
             String id = cli().run("command", "send", device[0], "get_config", "-o", "json").json().get("id").asText();
             CompletableFuture<Result> waiting = CompletableFuture.supplyAsync(() ->
                     cli().run("command", "get", id, "--wait", "-o", "json"));
-            answer(link, link.next("command"), "succeeded", "{\"ok\":true}");
+            link.answer(link.next("command"), "succeeded", "{\"ok\":true}");
 
             Result result = waiting.join();
             assertThat(result.exitCode()).as(result.toString()).isZero();

@@ -3,40 +3,17 @@ package dev.roost.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.roost.cli.CliRunner.Result;
 import dev.roost.server.support.TestServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.UUID;
 
-import static dev.roost.server.support.TestServer.ADMIN_TOKEN;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@code roost device ...} against a real server. */
-class DeviceCommandTest {
-    private static TestServer server;
-
-    @TempDir
-    Path home;
-
-    @BeforeAll
-    static void start() {
-        server = TestServer.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
-
-    private CliRunner cli() {
-        return CliRunner.against(home, server.port(), ADMIN_TOKEN);
-    }
-
+class DeviceCommandTest extends ServerBackedTest {
     private String register(String name, String... extra) {
         String[] args = new String[] {"device", "register", name, "--serial", UUID.randomUUID().toString(),
                 "--model", "RX-100", "-o", "json"};

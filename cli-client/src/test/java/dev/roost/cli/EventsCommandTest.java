@@ -3,38 +3,15 @@ package dev.roost.cli;
 import dev.roost.cli.CliRunner.Result;
 import dev.roost.server.support.Await;
 import dev.roost.server.support.TestServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
-import static dev.roost.server.support.TestServer.ADMIN_TOKEN;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@code roost events ...}: history and the live stream, stopped by Ctrl-C or --for. */
-class EventsCommandTest {
-    private static TestServer server;
-
-    @TempDir
-    Path home;
-
-    @BeforeAll
-    static void start() {
-        server = TestServer.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
-
-    private CliRunner cli() {
-        return CliRunner.against(home, server.port(), ADMIN_TOKEN);
-    }
-
+class EventsCommandTest extends ServerBackedTest {
     @Test
     void watch_printsLiveEvents_untilCtrlC_thenExits0() throws Exception {
         String device = server.registerDevice("watched")[0];

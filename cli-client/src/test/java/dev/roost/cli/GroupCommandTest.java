@@ -3,38 +3,14 @@ package dev.roost.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.roost.cli.CliRunner.Result;
 import dev.roost.server.support.TestServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.util.UUID;
 
-import static dev.roost.server.support.TestServer.ADMIN_TOKEN;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@code roost group ...} against a real server. */
-class GroupCommandTest {
-    private static TestServer server;
-
-    @TempDir
-    Path home;
-
-    @BeforeAll
-    static void start() {
-        server = TestServer.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
-
-    private CliRunner cli() {
-        return CliRunner.against(home, server.port(), ADMIN_TOKEN);
-    }
-
+class GroupCommandTest extends ServerBackedTest {
     private static String unique(String prefix) {
         return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
     }

@@ -43,14 +43,6 @@ class CommandDeliveryTest {
         return on.rest().get("/api/v1/commands/" + commandId, ADMIN_TOKEN).data().get("state").asText();
     }
 
-    private static void answer(TestDevice link, JsonNode command, String status, String result) {
-        String id = command.at("/body/command_id").asText();
-        link.sendRaw("{\"type\":\"command_ack\",\"id\":\"a-" + id + "\",\"reply_to\":\"" + command.get("id").asText()
-                + "\",\"body\":{\"command_id\":\"" + id + "\"}}");
-        link.send("command_result", "{\"command_id\":\"" + id + "\",\"status\":\"" + status + "\",\"code\":"
-                + ("succeeded".equals(status) ? 0 : 3) + ",\"result\":" + result + ",\"message\":\"done\"}");
-    }
-
     @Test
     void commandToAnOnlineDevice_runsToSucceeded_andAWaitingCallerGetsTheResult() {
         String[] device = server.registerDevice("cmd-online");
@@ -62,7 +54,7 @@ class CommandDeliveryTest {
             assertThat(command.at("/body/name").asText()).isEqualTo("exec");
             assertThat(command.at("/body/params/script").asText()).isEqualTo("uptime");
             assertThat(command.at("/body/timeout_ms").asLong()).isEqualTo(5000);
-            answer(link, command, "succeeded", "{\"exit_code\":0,\"stdout\":\"up 3 days\"}");
+            link.answer(command, "succeeded", "{\"exit_code\":0,\"stdout\":\"up 3 days\"}");
             Reply reply = waiting.join();
             assertThat(reply.status()).as(reply.raw()).isEqualTo(201);
             assertThat(reply.data().get("state").asText()).isEqualTo("SUCCEEDED");
@@ -78,7 +70,7 @@ class CommandDeliveryTest {
         try (TestDevice link = TestDevice.connect(server.port())) {
             link.authenticate(device[0], device[1]);
             String id = send(server, device[0], "{\"name\":\"get_config\"}").data().get("id").asText();
-            answer(link, link.next("command"), "failed", "{\"error\":\"denied\"}");
+            link.answer(link.next("command"), "failed", "{\"error\":\"denied\"}");
             Await.until("FAILED", () -> state(server, id).equals("FAILED"));
             JsonNode command = server.rest().get("/api/v1/commands/" + id, ADMIN_TOKEN).data();
             assertThat(command.get("device_status_code").asInt()).isEqualTo(3);
@@ -101,7 +93,7 @@ class CommandDeliveryTest {
             for (int i = 0; i < 3; i++) {
                 JsonNode command = link.next("command");
                 delivered.add(command.at("/body/command_id").asText());
-                answer(link, command, "succeeded", "{}");
+                link.answer(command, "succeeded", "{}");
             }
             assertThat(delivered).containsExactlyElementsOf(ids);
             for (String id : ids) {
@@ -243,7 +235,7 @@ class CommandDeliveryTest {
                     "{\"device_id\":\"" + device[0] + "\",\"order\":\"upload_log\",\"params\":{\"path\":\"/logs\"}}"));
             JsonNode command = link.next("command");
             assertThat(command.at("/body/name").asText()).isEqualTo("upload_log");
-            answer(link, command, "succeeded", "{\"uploaded\":2}");
+            link.answer(command, "succeeded", "{\"uploaded\":2}");
             Reply reply = order.join();
             assertThat(reply.body().get("status").asText()).isEqualTo("success");
             assertThat(reply.data().at("/result/uploaded").asInt()).isEqualTo(2);

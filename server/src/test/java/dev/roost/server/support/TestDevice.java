@@ -147,6 +147,18 @@ public final class TestDevice implements AutoCloseable {
         }
     }
 
+    /**
+     * Acknowledges a received {@code command} message and reports its result: code 0 for
+     * "succeeded", 3 otherwise, message "done".
+     */
+    public void answer(JsonNode command, String status, String resultJson) {
+        String id = command.at("/body/command_id").asText();
+        sendRaw("{\"type\":\"command_ack\",\"id\":\"a-" + id + "\",\"reply_to\":\"" + command.get("id").asText()
+                + "\",\"body\":{\"command_id\":\"" + id + "\"}}");
+        send("command_result", "{\"command_id\":\"" + id + "\",\"status\":\"" + status + "\",\"code\":"
+                + ("succeeded".equals(status) ? 0 : 3) + ",\"result\":" + resultJson + ",\"message\":\"done\"}");
+    }
+
     /** Types of the messages {@link #next} passed over so far. */
     public List<String> skippedTypes() {
         return skipped.stream().map(m -> m.path("type").asText()).toList();
