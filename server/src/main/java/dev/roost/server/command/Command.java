@@ -50,4 +50,19 @@ public record Command(CommandId id,
     public boolean isReboot() {
         return REBOOT.equals(name);
     }
+
+    /** This command delivered at {@code at}, running until {@code deadline}. */
+    Command sent(Instant deadline, String bootId, Instant at) {
+        return new Command(id, deviceId, name, params, CommandState.SENT, result, deviceStatusCode, errorMessage,
+                idempotencyKey, groupCommandId, createdAt, at, timeout, deliveryDeadline, Optional.of(deadline), bootId);
+    }
+
+    /** This command in {@code to}, as {@link CommandStore#transition} stores it. */
+    Command moved(CommandState to, Instant at, Optional<JsonNode> outcome, int code, String message) {
+        return new Command(id, deviceId, name, params, to, outcome.orElse(result),
+                outcome.isPresent() ? code : deviceStatusCode,
+                outcome.isPresent() || !message.isEmpty() ? message : errorMessage, idempotencyKey, groupCommandId,
+                createdAt, at, timeout, deliveryDeadline, to == CommandState.QUEUED ? Optional.empty() : runDeadline,
+                bootIdBefore);
+    }
 }

@@ -64,9 +64,15 @@ public final class CommandService implements AutoCloseable {
     private final Function<DeviceId, Optional<String>> bootIds;
     private final CommandWaiters waiters = new CommandWaiters();
     private final Semaphore asyncDeliveries = new Semaphore(ASYNC_DELIVERIES);
+    private final Semaphore sends;
     private final ReentrantLock[] deliveryLocks = new ReentrantLock[LOCK_STRIPES];
-    /** Run deadlines of SENT and ACKED commands, by command id. */
-    private final ConcurrentMap<Long, Instant> runDeadlines = new ConcurrentHashMap<>();
+    /**
+     * SENT and ACKED commands by id, as stored: acks, results and timeouts need no read, and their
+     * run deadlines drive the sweep.
+     */
+    private final ConcurrentMap<Long, Command> running = new ConcurrentHashMap<>();
+    /** Devices whose last delivery pass left commands QUEUED (in-flight limit): a finish delivers the next. */
+    private final Set<Long> backlogged = ConcurrentHashMap.newKeySet();
     /** Devices with an acknowledged reboot waiting for evidence; the value says whether they reconnected. */
     private final ConcurrentMap<Long, Boolean> rebooting = new ConcurrentHashMap<>();
     /** With the default 500 ms sweep: every 5 s. */
@@ -87,13 +93,14 @@ public final class CommandService implements AutoCloseable {
         this.clock = clock;
         this.settings = settings;
         this.bootIds = bootIds;
+        this.sends = new Semaphore(settings.maxConcurrentSends());
         for (int i = 0; i < LOCK_STRIPES; i++) {
             deliveryLocks[i] = new ReentrantLock();
         }
-        for (Command running : store.running()) {
-            running.runDeadline().ifPresent(deadline -> runDeadlines.put(running.id().value(), deadline));
-            if (running.isReboot() && running.state() == CommandState.ACKED) {
-                rebooting.put(running.deviceId().value(), false);
+        for (Command command : store.running()) {
+            running.put(command.id().value(), command);
+            if (command.isReboot() && command.state() == CommandState.ACKED) {
+                rebooting.put(command.deviceId().value(), false);
             }
         }
         bus.listen(this::onDeviceEvent);
@@ -103,31 +110,96 @@ public final class CommandService implements AutoCloseable {
 
     // ---- northbound use cases ----
 
+    /**
+     * Stores the command and, when the device is online and has room, delivers it at once: one read
+     * and one insert in the common case. At most {@code max-concurrent-sends} sends are stored at
+     * once; beyond that the caller is refused at once (RATE_LIMITED) rather than queued on the pool.
+     */
     public Command send(Caller caller, DeviceId deviceId, NewCommand request) {
         caller.require(Role.OPERATOR);
         Validated valid = validate(request);
-        Device device = devices.find(deviceId).orElseThrow(() -> RoostException.notFound("device", deviceId));
-        requireCommandable(device);
-        if (valid.key().isPresent()) {
-            Optional<Command> existing = store.findByKey(deviceId, valid.key().get());
-            if (existing.isPresent()) {
-                return sameOrConflict(existing.get(), valid);
-            }
+        if (!sends.tryAcquire()) {
+            throw new RoostException(ErrorCode.RATE_LIMITED, "too many commands being sent at once ("
+                    + settings.maxConcurrentSends() + "); retry shortly");
         }
-        Command command = newCommand(deviceId, valid, 0);
+        try {
+            Device device = devices.find(deviceId).orElseThrow(() -> RoostException.notFound("device", deviceId));
+            requireCommandable(device);
+            if (valid.key().isPresent()) {
+                Optional<Command> existing = store.findByKey(deviceId, valid.key().get());
+                if (existing.isPresent()) {
+                    return sameOrConflict(existing.get(), valid);
+                }
+            }
+            Command command = newCommand(deviceId, valid, 0);
+            return link.isOnline(deviceId) ? storeAndDeliver(command, valid, caller.name())
+                    : storeQueued(command, valid, caller.name());
+        } finally {
+            sends.release();
+        }
+    }
+
+    private Command storeQueued(Command command, Validated valid, String actor) {
+        Optional<Command> existing = insert(command, valid);
+        if (existing.isPresent()) {
+            return existing.get();
+        }
+        recordTransition(command, CommandState.QUEUED, actor, "queued");
+        return command;
+    }
+
+    /** In the device's delivery order: sent at once when nothing waits before it and a slot is free. */
+    private Command storeAndDeliver(Command command, Validated valid, String actor) {
+        DeviceId device = command.deviceId();
+        ReentrantLock lock = deliveryLock(device);
+        lock.lock();
+        try {
+            List<Command> active = store.active(device, activeReadLimit());
+            long runningNow = active.stream().filter(c -> CommandState.RUNNING.contains(c.state())).count();
+            boolean queuedBefore = active.stream().anyMatch(c -> c.state() == CommandState.QUEUED);
+            if (runningNow >= settings.maxInFlightPerDevice() || active.size() >= activeReadLimit()) {
+                Command queued = storeQueued(command, valid, actor);
+                backlogged.add(device.value());
+                return queued;
+            }
+            if (queuedBefore) {
+                // Older commands wait (a delivery failed or a reconnect pass runs): keep the order.
+                Command queued = storeQueued(command, valid, actor);
+                deliverPending(device, false);
+                return store.find(queued.id()).orElse(queued);
+            }
+            Instant now = clock.instant();
+            Command sent = command.sent(now.plus(command.timeout()),
+                    command.isReboot() ? bootIds.apply(device).orElse("") : "", now);
+            Optional<Command> existing = insert(sent, valid);
+            if (existing.isPresent()) {
+                return existing.get();
+            }
+            recordTransition(sent, CommandState.QUEUED, actor, "queued");
+            recordTransition(sent, CommandState.SENT, "system", "sent");
+            running.put(sent.id().value(), sent);
+            if (!link.send(device, wire(sent))) {
+                backToQueue(sent);
+                return sent.moved(CommandState.QUEUED, clock.instant(), Optional.empty(), 0, "");
+            }
+            return sent;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Inserts; on a taken idempotency key returns the command stored under it (or fails on a conflict). */
+    private Optional<Command> insert(Command command, Validated valid) {
         try {
             store.insert(command);
+            return Optional.empty();
         } catch (RoostException e) {
             if (e.code() == ErrorCode.ALREADY_EXISTS && valid.key().isPresent()) {
-                return sameOrConflict(store.findByKey(deviceId, valid.key().get()).orElseThrow(() -> e), valid);
+                return Optional.of(sameOrConflict(store.findByKey(command.deviceId(), valid.key().get())
+                        .orElseThrow(() -> e), valid));
             }
             throw e;
         }
-        recordTransition(command, CommandState.QUEUED, caller.name(), "queued");
-        if (link.isOnline(deviceId)) {
-            deliverPending(deviceId, false);
-        }
-        return store.find(command.id()).orElse(command);
     }
 
     /** Sends to every member of the group: one command each, plus the aggregate handle. */
@@ -182,14 +254,24 @@ public final class CommandService implements AutoCloseable {
         if (wait.isZero() || command.state().isFinal()) {
             return command;
         }
-        return waiters.await(id, wait, () -> existing(id)).orElseGet(() -> existing(id));
+        return waitFor(command, wait);
     }
 
     /** Sends, then waits up to {@code wait} for a final state; the wait is checked before anything is sent. */
     public Command sendAndWait(Caller caller, DeviceId deviceId, NewCommand request, Duration wait) {
         validWait(wait);
         Command sent = send(caller, deviceId, request);
-        return wait.isZero() ? sent : get(caller, sent.id(), wait);
+        return wait.isZero() || sent.state().isFinal() ? sent : waitFor(sent, wait);
+    }
+
+    /** While the command is still in the running index its finish will wake the waiter: no read needed. */
+    private Command waitFor(Command command, Duration wait) {
+        CommandId id = command.id();
+        java.util.function.Supplier<Command> current = () -> {
+            Command live = running.get(id.value());
+            return live != null ? live : existing(id);
+        };
+        return waiters.await(id, wait, current).orElseGet(() -> existing(id));
     }
 
     private static Duration validWait(Duration wait) {
@@ -252,47 +334,71 @@ public final class CommandService implements AutoCloseable {
      * with {@code resendUnacked}, SENT commands that were never acknowledged go out again first.
      */
     private void deliverPending(DeviceId device, boolean resendUnacked) {
-        ReentrantLock lock = deliveryLocks[Math.floorMod(Long.hashCode(device.value()), LOCK_STRIPES)];
+        ReentrantLock lock = deliveryLock(device);
         lock.lock();
         try {
-            int running = store.countRunning(device);
-            List<Command> undelivered = store.undelivered(device, settings.maxInFlightPerDevice());
-            for (Command command : undelivered) {
+            List<Command> active = store.active(device, activeReadLimit());
+            int runningNow = (int) active.stream().filter(c -> CommandState.RUNNING.contains(c.state())).count();
+            boolean more = active.size() >= activeReadLimit();
+            for (Command command : active) {
                 boolean resend = command.state() == CommandState.SENT;
-                if (resend && !resendUnacked) {
+                if (command.state() == CommandState.ACKED || (resend && !resendUnacked)) {
                     continue;
                 }
-                if (!resend && running >= settings.maxInFlightPerDevice()) {
-                    return;
+                if (!resend && runningNow >= settings.maxInFlightPerDevice()) {
+                    more = true;
+                    break;
                 }
                 Instant now = clock.instant();
                 if (command.deliveryDeadline().isBefore(now) && !resend) {
                     expire(command);
                     continue;
                 }
-                Instant deadline = now.plus(command.timeout());
-                String bootId = command.isReboot() ? bootIds.apply(device).orElse("") : "";
-                if (!store.markSent(command.id(), deadline, bootId, now)) {
+                Command sent = command.sent(now.plus(command.timeout()),
+                        command.isReboot() ? bootIds.apply(device).orElse("") : "", now);
+                if (!store.markSent(command.id(), sent.runDeadline().orElseThrow(), sent.bootIdBefore(), now)) {
                     continue;
                 }
-                runDeadlines.put(command.id().value(), deadline);
+                running.put(command.id().value(), sent);
                 if (!resend) {
-                    running++;
+                    runningNow++;
                     recordTransition(command, CommandState.SENT, "system", "sent");
                 }
-                boolean sent = link.send(device, new Messages.Command(command.id().toString(), command.name(),
-                        command.params(), command.timeout().toMillis()));
-                if (!sent) {
-                    // The device went away meanwhile: back in the queue, in its place.
-                    runDeadlines.remove(command.id().value());
-                    store.transition(command.id(), EnumSet.of(CommandState.SENT), CommandState.QUEUED, clock.instant(),
-                            Optional.empty(), 0, "");
-                    return;
+                if (!link.send(device, wire(sent))) {
+                    backToQueue(sent);
+                    more = true;
+                    break;
                 }
+            }
+            if (more) {
+                backlogged.add(device.value());
+            } else {
+                backlogged.remove(device.value());
             }
         } finally {
             lock.unlock();
         }
+    }
+
+    /** The device went away during a delivery: the command goes back in the queue, in its place. */
+    private void backToQueue(Command sent) {
+        running.remove(sent.id().value());
+        store.transition(sent.id(), EnumSet.of(CommandState.SENT), CommandState.QUEUED, clock.instant(),
+                Optional.empty(), 0, "");
+    }
+
+    private static Messages.Command wire(Command command) {
+        return new Messages.Command(command.id().toString(), command.name(), command.params(),
+                command.timeout().toMillis());
+    }
+
+    /** Enough rows to see every running command and the next deliverable ones. */
+    private int activeReadLimit() {
+        return 2 * settings.maxInFlightPerDevice() + 1;
+    }
+
+    private ReentrantLock deliveryLock(DeviceId device) {
+        return deliveryLocks[Math.floorMod(Long.hashCode(device.value()), LOCK_STRIPES)];
     }
 
     /** The device accepted a command; false when it has no such running command. */
@@ -304,8 +410,11 @@ public final class CommandService implements AutoCloseable {
         if (command.get().state() == CommandState.ACKED) {
             return true;
         }
-        if (store.transition(command.get().id(), EnumSet.of(CommandState.SENT), CommandState.ACKED, clock.instant(),
+        Instant now = clock.instant();
+        if (store.transition(command.get().id(), EnumSet.of(CommandState.SENT), CommandState.ACKED, now,
                 Optional.empty(), 0, "")) {
+            running.computeIfPresent(command.get().id().value(),
+                    (id, sent) -> sent.moved(CommandState.ACKED, now, Optional.empty(), 0, ""));
             recordTransition(command.get(), CommandState.ACKED, "device", "acknowledged");
             if (command.get().isReboot()) {
                 rebooting.put(device.value(), false);
@@ -328,7 +437,9 @@ public final class CommandService implements AutoCloseable {
         JsonNode payload = result.result() == null ? JsonNodeFactory.instance.objectNode() : result.result();
         finish(command.get(), CommandState.RUNNING, result.succeeded() ? CommandState.SUCCEEDED : CommandState.FAILED,
                 Optional.of(payload), result.code(), result.message() == null ? "" : result.message(), "device");
-        deliverPendingAsync(device, false);
+        if (backlogged.contains(device.value())) {
+            deliverPendingAsync(device, false);
+        }
         return true;
     }
 
@@ -391,21 +502,23 @@ public final class CommandService implements AutoCloseable {
         } catch (NumberFormatException e) {
             return Optional.empty();
         }
-        return store.find(new CommandId(id))
-                .filter(c -> c.deviceId().equals(device) && CommandState.RUNNING.contains(c.state()));
+        Command live = running.get(id);
+        Optional<Command> command = live != null ? Optional.of(live) : store.find(new CommandId(id));
+        return command.filter(c -> c.deviceId().equals(device) && CommandState.RUNNING.contains(c.state()));
     }
 
     private boolean finish(Command command, Set<CommandState> from, CommandState to, Optional<JsonNode> result,
                            int code, String message, String actor) {
-        if (!store.transition(command.id(), from, to, clock.instant(), result, code, message)) {
+        Instant now = clock.instant();
+        if (!store.transition(command.id(), from, to, now, result, code, message)) {
             return false;
         }
-        runDeadlines.remove(command.id().value());
+        running.remove(command.id().value());
         if (command.isReboot()) {
             rebooting.remove(command.deviceId().value());
         }
         recordTransition(command, to, actor, message);
-        store.find(command.id()).ifPresent(waiters::finished);
+        waiters.finished(command.moved(to, now, result, code, message));
         return true;
     }
 
@@ -490,16 +603,14 @@ public final class CommandService implements AutoCloseable {
     /** Times out running commands past their deadline and expires undelivered ones. */
     void sweep() {
         Instant now = clock.instant();
-        for (var entry : runDeadlines.entrySet()) {
-            if (entry.getValue().isBefore(now)) {
-                store.find(new CommandId(entry.getKey())).ifPresentOrElse(command -> {
-                    if (finish(command, CommandState.RUNNING, CommandState.TIMED_OUT, Optional.empty(), 0,
-                            "no result within " + command.timeout().toMillis() + " ms", "system")) {
-                        deliverPendingAsync(command.deviceId(), false);
-                    } else {
-                        runDeadlines.remove(entry.getKey());
-                    }
-                }, () -> runDeadlines.remove(entry.getKey()));
+        for (Command command : running.values()) {
+            if (command.runDeadline().map(deadline -> deadline.isBefore(now)).orElse(false)) {
+                if (finish(command, CommandState.RUNNING, CommandState.TIMED_OUT, Optional.empty(), 0,
+                        "no result within " + command.timeout().toMillis() + " ms", "system")) {
+                    deliverPendingAsync(command.deviceId(), false);
+                } else {
+                    running.remove(command.id().value());
+                }
             }
         }
         for (Command overdue : store.overdueQueued(now, 1000)) {

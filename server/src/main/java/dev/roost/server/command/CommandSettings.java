@@ -12,9 +12,10 @@ import java.time.Duration;
  * @param defaultDeliveryWindow  how long an undelivered command waits before it expires
  * @param maxInFlightPerDevice   commands sent to one device and not finished, at most
  * @param sweepInterval          how often timeouts and expiries are checked
+ * @param maxConcurrentSends     sends being stored at once; more are refused at once with RATE_LIMITED
  */
 public record CommandSettings(Duration defaultTimeout, Duration defaultDeliveryWindow, int maxInFlightPerDevice,
-                              Duration sweepInterval) {
+                              Duration sweepInterval, int maxConcurrentSends) {
     public static final Duration MAX_TIMEOUT = Duration.ofHours(1);
     public static final Duration MAX_WAIT = Duration.ofMinutes(5);
     public static final Duration MAX_DELIVERY_WINDOW = Duration.ofDays(30);
@@ -24,6 +25,7 @@ public record CommandSettings(Duration defaultTimeout, Duration defaultDeliveryW
                 Settings.duration(node, "default-timeout", Duration.ofSeconds(30)),
                 Settings.duration(node, "default-delivery-window", Duration.ofHours(24)),
                 Settings.intIn(node, "max-in-flight-per-device", 8, 1, 1000),
-                Settings.duration(node, "sweep-interval", Duration.ofMillis(500)));
+                Settings.duration(node, "sweep-interval", Duration.ofMillis(500)),
+                Settings.intIn(node, "max-concurrent-sends", 256, 1, 100_000));
     }
 }

@@ -29,12 +29,10 @@ public interface CommandStore {
 
     Page<Command> list(CommandFilter filter, PageRequest page);
 
-    /** Queued and sent-but-unacknowledged commands of a device, oldest first, at most {@code limit}. */
-    List<Command> undelivered(DeviceId device, int limit);
+    /** The device's QUEUED, SENT and ACKED commands, oldest first, at most {@code limit}: one read per delivery. */
+    List<Command> active(DeviceId device, int limit);
 
     int countUndelivered(DeviceId device);
-
-    int countRunning(DeviceId device);
 
     /** Every SENT or ACKED command (to rebuild the timeout index at start). */
     List<Command> running();

@@ -150,9 +150,10 @@ public final class JdbcCommandStore implements CommandStore {
     }
 
     @Override
-    public List<Command> undelivered(DeviceId device, int limit) {
+    public List<Command> active(DeviceId device, int limit) {
         try (Stream<DbRow> rows = db.client().execute().query("SELECT " + COLUMNS + " FROM commands "
-                + "WHERE device_id = ? AND state IN ('QUEUED', 'SENT') ORDER BY id LIMIT ?", device.value(), limit)) {
+                + "WHERE device_id = ? AND state IN ('QUEUED', 'SENT', 'ACKED') ORDER BY id LIMIT ?", device.value(),
+                limit)) {
             return rows.map(this::command).toList();
         }
     }
@@ -161,13 +162,6 @@ public final class JdbcCommandStore implements CommandStore {
     public int countUndelivered(DeviceId device) {
         return (int) db.client().execute().get("SELECT COUNT(*) AS n FROM commands WHERE device_id = ? "
                 + "AND state IN ('QUEUED', 'SENT')", device.value()).map(row -> Rows.longOf(row, "n")).orElse(0L)
-                .longValue();
-    }
-
-    @Override
-    public int countRunning(DeviceId device) {
-        return (int) db.client().execute().get("SELECT COUNT(*) AS n FROM commands WHERE device_id = ? "
-                + "AND state IN ('SENT', 'ACKED')", device.value()).map(row -> Rows.longOf(row, "n")).orElse(0L)
                 .longValue();
     }
 

@@ -262,4 +262,71 @@ class CommandDeliveryTest {
             }
         }
     }
+
+    @Test
+    void inFlightLimit_queuesTheRest_andEachFinishDeliversTheNextInOrder() {
+        try (TestServer paced = TestServer.start(Map.of("commands.max-in-flight-per-device", "1"))) {
+            String[] device = paced.registerDevice("cmd-paced");
+            try (TestDevice link = TestDevice.connect(paced.port())) {
+                link.authenticate(device[0], device[1]);
+                List<String> ids = new ArrayList<>();
+                List<String> states = new ArrayList<>();
+                for (int i = 0; i < 3; i++) {
+                    JsonNode sent = send(paced, device[0], "{\"name\":\"custom.step\",\"params\":{\"n\":" + i
+                            + "}}").data();
+                    ids.add(sent.get("id").asText());
+                    states.add(sent.get("state").asText());
+                }
+                assertThat(states).containsExactly("SENT", "QUEUED", "QUEUED");
+                for (String id : ids) {
+                    JsonNode command = link.next("command");
+                    assertThat(command.at("/body/command_id").asText()).isEqualTo(id);
+                    link.send("ping", "{}");
+                    link.next("pong");
+                    assertThat(link.skippedTypes()).as("only one command runs at a time").doesNotContain("command");
+                    link.answer(command, "succeeded", "{}");
+                    Await.until("command " + id + " SUCCEEDED", () -> state(paced, id).equals("SUCCEEDED"));
+                }
+            }
+        }
+    }
+
+    @Test
+    void sendsBeyondTheConcurrencyLimit_areRefusedWithRateLimited_andNothingHalfStored() throws Exception {
+        try (TestServer narrow = TestServer.start(Map.of("commands.max-concurrent-sends", "1"))) {
+            String device = narrow.registerDevice("cmd-narrow")[0];
+            int callers = 32;
+            java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(callers);
+            List<CompletableFuture<Reply>> replies = new ArrayList<>();
+            try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+                for (int i = 0; i < callers; i++) {
+                    String body = "{\"name\":\"exec\",\"params\":{\"i\":" + i + "}}";
+                    replies.add(CompletableFuture.supplyAsync(() -> {
+                        try {
+                            start.await();
+                        } catch (Exception e) {
+                            throw new IllegalStateException(e);
+                        }
+                        return send(narrow, device, body);
+                    }, pool));
+                }
+            }
+            int accepted = 0;
+            for (CompletableFuture<Reply> future : replies) {
+                Reply reply = future.join();
+                assertThat(reply.status()).as(reply.raw()).isIn(201, 429);
+                if (reply.status() == 429) {
+                    assertThat(reply.type()).isEqualTo("RATE_LIMITED");
+                    assertThat(reply.message()).contains("too many commands being sent at once");
+                } else {
+                    accepted++;
+                }
+            }
+            assertThat(accepted).as("32 sends released at once through one slot").isBetween(1, callers - 1);
+            JsonNode stored = narrow.rest().get("/api/v1/commands?device_id=" + device + "&page_size=100",
+                    ADMIN_TOKEN).data();
+            assertThat(stored.get("total_count").asInt()).as("every accepted send is stored, no refused one")
+                    .isEqualTo(accepted);
+        }
+    }
 }
