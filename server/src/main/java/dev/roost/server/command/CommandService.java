@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.roost.protocol.Messages;
 import dev.roost.server.common.DeviceId;
 import dev.roost.server.common.GroupId;
+import dev.roost.server.common.Json;
 import dev.roost.server.common.Page;
 import dev.roost.server.common.PageRequest;
 import dev.roost.server.common.Snowflake;
@@ -456,7 +457,7 @@ public final class CommandService implements AutoCloseable {
                     + "letter");
         }
         ObjectNode params = request.params() == null ? JsonNodeFactory.instance.objectNode() : request.params();
-        if (params.toString().length() > MAX_PARAMS_CHARS) {
+        if (Json.text(params).length() > MAX_PARAMS_CHARS) {
             throw RoostException.invalid("params", "must be at most " + MAX_PARAMS_CHARS + " characters of JSON");
         }
         Duration timeout = request.timeout().filter(t -> !t.isZero()).orElse(settings.defaultTimeout());
@@ -536,7 +537,7 @@ public final class CommandService implements AutoCloseable {
             detail.put("group_command_id", Long.toString(command.groupCommandId()));
         }
         recorder.record(new DeviceEvent(ids.nextId(), command.deviceId(), clock.instant(), DeviceEvent.COMMAND, actor,
-                DeviceState.ONLINE, DeviceState.ONLINE, reason, detail.toString()));
+                DeviceState.ONLINE, DeviceState.ONLINE, reason, Json.text(detail)));
     }
 
     /** Delivery off the caller's thread; at most {@link #ASYNC_DELIVERIES} at once share the pool. */

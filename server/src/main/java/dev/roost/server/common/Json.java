@@ -3,8 +3,11 @@ package dev.roost.server.common;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.util.JsonRecyclerPools;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -19,7 +22,24 @@ import dev.roost.protocol.StrictTypes;
  * strict reading (unknown fields, trailing tokens and nulls for numbers are errors).
  */
 public final class Json {
+    /**
+     * Writes trees with the shared buffer pool. {@code JsonNode.toString()} uses Jackson's internal
+     * mapper, whose buffers are cached per thread: on a device connection's virtual thread that
+     * pins ~8 KiB of buffers for the whole session (benchmarks.md, memory per session).
+     */
+    private static final ObjectWriter TREE_WRITER = new ObjectMapper(JsonFactory.builder()
+            .recyclerPool(JsonRecyclerPools.sharedLockFreePool()).build()).writer();
+
     private Json() {
+    }
+
+    /** The tree as compact JSON text; use this instead of {@code JsonNode.toString()}. */
+    public static String text(JsonNode node) {
+        try {
+            return TREE_WRITER.writeValueAsString(node);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a JSON tree could not be written", e);
+        }
     }
 
     /** Creates the mapper; callers keep one instance (it is thread-safe once built). */

@@ -9,6 +9,7 @@ import dev.roost.server.command.CommandService;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.roost.server.common.DeviceId;
+import dev.roost.server.common.Json;
 import dev.roost.server.common.Snowflake;
 import dev.roost.server.device.DeviceEvent;
 import dev.roost.server.device.DeviceState;
@@ -216,8 +217,8 @@ public final class DeviceChannel {
             // Logged against the claimed device (its state stays as it is): visible brute force.
             refused.device().ifPresent(claimed -> recorder.record(new DeviceEvent(ids.nextId(), claimed.id(),
                     clock.instant(), DeviceEvent.DISCONNECTED, "device", claimed.state(), claimed.state(),
-                    "auth error: " + refused.code(), JsonNodeFactory.instance.objectNode()
-                    .put("epoch", session.epoch()).put("source", session.remote()).toString())));
+                    "auth error: " + refused.code(), Json.text(JsonNodeFactory.instance.objectNode()
+                    .put("epoch", session.epoch()).put("source", session.remote())))));
             return;
         }
         DeviceAuthenticator.Accepted accepted = (DeviceAuthenticator.Accepted) outcome;
@@ -241,7 +242,7 @@ public final class DeviceChannel {
             // The device stays ONLINE through its new connection; the log still shows the old one ending.
             recorder.record(new DeviceEvent(ids.nextId(), device, clock.instant(), DeviceEvent.DISCONNECTED, "device",
                     DeviceState.ONLINE, DeviceState.ONLINE, "replaced",
-                    JsonNodeFactory.instance.objectNode().put("epoch", previous.epoch()).toString()));
+                    Json.text(JsonNodeFactory.instance.objectNode().put("epoch", previous.epoch()))));
         });
         ObjectNode detail = JsonNodeFactory.instance.objectNode().put("epoch", session.epoch())
                 .put("source", session.remote());
@@ -249,7 +250,7 @@ public final class DeviceChannel {
             detail.put("agent_version", auth.agentVersion());
         }
         recorder.record(new DeviceEvent(ids.nextId(), device, clock.instant(), DeviceEvent.CONNECTED, "device",
-                accepted.previousState(), DeviceState.ONLINE, "connected", detail.toString()));
+                accepted.previousState(), DeviceState.ONLINE, "connected", Json.text(detail)));
         Instant now = clock.instant();
         Instant tokenExpiry = now.plus(settings.sessionTokenTtl());
         int queued = commands.pendingCount(device);
@@ -286,7 +287,7 @@ public final class DeviceChannel {
             String reason = session.closeReason() != null ? session.closeReason() : clientReason;
             recorder.record(new DeviceEvent(ids.nextId(), session.deviceId(), clock.instant(),
                     DeviceEvent.DISCONNECTED, "device", DeviceState.ONLINE, DeviceState.OFFLINE, reason,
-                    JsonNodeFactory.instance.objectNode().put("epoch", session.epoch()).toString()));
+                    Json.text(JsonNodeFactory.instance.objectNode().put("epoch", session.epoch()))));
         }
     }
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.roost.protocol.MergePatch;
 import dev.roost.protocol.Messages;
 import dev.roost.server.common.DeviceId;
+import dev.roost.server.common.Json;
 import dev.roost.server.device.DeviceLink;
 import dev.roost.server.device.DeviceStore;
 import dev.roost.server.error.ErrorCode;
@@ -62,7 +63,7 @@ public final class DesiredStateService {
                         + " is at version " + current.version() + ", not " + expectedVersion);
             }
             ObjectNode next = MergePatch.apply(current.desired(), patch);
-            if (next.toString().length() > MAX_DOCUMENT_CHARS) {
+            if (Json.text(next).length() > MAX_DOCUMENT_CHARS) {
                 throw RoostException.invalid("patch", "the desired state would exceed " + MAX_DOCUMENT_CHARS
                         + " characters");
             }

@@ -8,6 +8,7 @@ import dev.roost.protocol.Body;
 import dev.roost.protocol.MergePatch;
 import dev.roost.protocol.Messages;
 import dev.roost.server.common.DeviceId;
+import dev.roost.server.common.Json;
 import dev.roost.server.common.Page;
 import dev.roost.server.common.PageRequest;
 import dev.roost.server.common.Snowflake;
@@ -104,8 +105,8 @@ public final class StatusService implements AutoCloseable {
             dirty.merge(device.value(), next, (a, b) -> a.version() >= b.version() ? a : b);
             sampleIfDue(device, next);
             events.publish(new DeviceEvent(ids.nextId(), device, now, "status", "device", DeviceState.ONLINE,
-                    DeviceState.ONLINE, status.mode(), JsonNodeFactory.instance.objectNode()
-                    .put("version", next.version()).put("boot_id", next.bootId()).toString()));
+                    DeviceState.ONLINE, status.mode(), Json.text(JsonNodeFactory.instance.objectNode()
+                    .put("version", next.version()).put("boot_id", next.bootId()))));
             return new Messages.StatusAck(next.version());
         }
     }

@@ -44,7 +44,7 @@ public final class TestServer implements AutoCloseable {
     public static TestServer start(Map<String, String> roostOverrides) {
         TestDatabase database = TestDatabase.create();
         try {
-            return new TestServer(database, true, RoostServer.start(serverConfig(), settings(database, roostOverrides)));
+            return new TestServer(database, true, RoostServer.start(serverConfig(0), settings(database, roostOverrides)));
         } catch (RuntimeException e) {
             database.close();
             throw e;
@@ -53,13 +53,12 @@ public final class TestServer implements AutoCloseable {
 
     /** A server over a database the caller owns (for restart tests); closing it keeps the database. */
     public static TestServer start(TestDatabase database, Map<String, String> roostOverrides) {
-        return new TestServer(database, false, RoostServer.start(serverConfig(), settings(database, roostOverrides)));
+        return new TestServer(database, false, RoostServer.start(serverConfig(0), settings(database, roostOverrides)));
     }
 
     /** Like {@link #start(TestDatabase, Map)} on a chosen port, so that clients find a restarted server. */
     public static TestServer start(TestDatabase database, Map<String, String> roostOverrides, int port) {
-        Config config = Config.just(ConfigSources.create(Map.of("port", Integer.toString(port), "host", "127.0.0.1")));
-        return new TestServer(database, false, RoostServer.start(config, settings(database, roostOverrides)));
+        return new TestServer(database, false, RoostServer.start(serverConfig(port), settings(database, roostOverrides)));
     }
 
     public static ServerSettings settings(TestDatabase database, Map<String, String> roostOverrides) {
@@ -73,9 +72,15 @@ public final class TestServer implements AutoCloseable {
         return ServerSettings.create(Config.just(ConfigSources.create(values)));
     }
 
-    private static Config serverConfig() {
-        return Config.just(ConfigSources.create(Map.of("port", "0", "host", "127.0.0.1",
-                "connection-options.tcp-no-delay", "true", "protocols.grpc.enable-compression", "false")));
+    /** The {@code server} section of the shipped application.yaml, on loopback and the given port. */
+    private static Config serverConfig(int port) {
+        return Config.builder()
+                .sources(ConfigSources.create(Map.of("server.port", Integer.toString(port), "server.host", "127.0.0.1")),
+                        ConfigSources.classpath("application.yaml"))
+                .disableEnvironmentVariablesSource()
+                .disableSystemPropertiesSource()
+                .build()
+                .get("server");
     }
 
     public int port() {

@@ -19,6 +19,7 @@ import dev.roost.server.command.NewCommand;
 import dev.roost.server.common.DeviceId;
 import dev.roost.server.common.GroupId;
 import dev.roost.server.common.Ids;
+import dev.roost.server.common.Json;
 import dev.roost.server.common.Page;
 import dev.roost.server.device.DeviceEvent;
 import dev.roost.server.error.RoostException;
@@ -128,9 +129,9 @@ public final class CommandGrpcService extends CommandServiceGrpc.CommandServiceI
                 .setId(command.id().toString())
                 .setDeviceId(command.deviceId().toString())
                 .setName(command.name())
-                .setParamsJson(command.params().toString())
+                .setParamsJson(Json.text(command.params()))
                 .setState(dev.roost.proto.v1.CommandState.valueOf(command.state().name()))
-                .setResultJson(command.state().isFinal() ? command.result().toString() : "")
+                .setResultJson(command.state().isFinal() ? Json.text(command.result()) : "")
                 .setDeviceStatusCode(command.deviceStatusCode())
                 .setErrorMessage(command.errorMessage())
                 .setIdempotencyKey(command.idempotencyKey().orElse(""))

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.roost.server.common.Json;
 import dev.roost.server.error.RoostException;
 
 /** Reads the JSON strings that gRPC messages carry (params_json, patch_json) with errors naming the field. */
@@ -31,6 +32,6 @@ public final class JsonCodec {
     }
 
     public String write(JsonNode node) {
-        return node == null ? "" : node.toString();
+        return node == null ? "" : Json.text(node);
     }
 }

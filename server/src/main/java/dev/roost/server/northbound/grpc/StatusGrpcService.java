@@ -12,6 +12,7 @@ import dev.roost.proto.v1.UpdateDesiredStateRequest;
 import dev.roost.proto.v1.WatchStatusRequest;
 import dev.roost.server.common.DeviceId;
 import dev.roost.server.common.GroupId;
+import dev.roost.server.common.Json;
 import dev.roost.server.common.Page;
 import dev.roost.server.device.DeviceEvent;
 import dev.roost.server.event.EventBus;
@@ -97,7 +98,7 @@ public final class StatusGrpcService extends StatusServiceGrpc.StatusServiceImpl
                 .setDeviceId(status.deviceId().toString())
                 .setOnline(status.online())
                 .setReportedVersion(status.reportedVersion())
-                .setReportedJson(status.reported().toString())
+                .setReportedJson(Json.text(status.reported()))
                 .setReportedAtMs(ProtoMapper.millis(status.reportedAt()))
                 .build();
     }
@@ -106,7 +107,7 @@ public final class StatusGrpcService extends StatusServiceGrpc.StatusServiceImpl
         return DesiredState.newBuilder()
                 .setDeviceId(state.deviceId().toString())
                 .setVersion(state.version())
-                .setDesiredJson(state.desired().toString())
+                .setDesiredJson(Json.text(state.desired()))
                 .setAppliedVersion(state.appliedVersion())
                 .setUpdatedAtMs(ProtoMapper.millis(state.updatedAt()))
                 .build();
