@@ -27,8 +27,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -206,9 +208,11 @@ public final class DeviceChannel {
         }
         DeviceAuthenticator.Outcome outcome;
         try {
-            outcome = authenticator.authenticate(auth);
-        } finally {
-            loginSlots.release();
+            outcome = authenticateOffConnectionThread(auth);
+        } catch (InterruptedException e) {
+            // The connection is being closed (auth timeout, shutdown); the login finishes on its own.
+            Thread.currentThread().interrupt();
+            return;
         }
         if (outcome instanceof DeviceAuthenticator.Refused refused) {
             session.reply(pdu.id(), new Messages.AuthError(refused.code(), refused.message(),
@@ -261,6 +265,37 @@ public final class DeviceChannel {
         desired.pushIfBehind(wanted);
         if (queued > 0) {
             commands.deliverAfterReconnect(device);
+        }
+    }
+
+    /**
+     * Helidon interrupts a connection's thread when the connection is closed from elsewhere; an
+     * interrupt inside JDBC closes the driver's socket and the pool discards the connection, so a
+     * storm of auth timeouts would drain the pool. The credential check (and its login slot) runs
+     * on its own virtual thread, which no close interrupts.
+     */
+    private DeviceAuthenticator.Outcome authenticateOffConnectionThread(Messages.Auth auth)
+            throws InterruptedException {
+        CompletableFuture<DeviceAuthenticator.Outcome> outcome = new CompletableFuture<>();
+        Thread.ofVirtual().name("roost-login").start(() -> {
+            try {
+                outcome.complete(authenticator.authenticate(auth));
+            } catch (Throwable e) {
+                outcome.completeExceptionally(e);
+            } finally {
+                loginSlots.release();
+            }
+        });
+        try {
+            return outcome.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
+            throw new IllegalStateException(e.getCause());
         }
     }
 
