@@ -15,6 +15,7 @@ import dev.roost.edge.config.RedactedConfig;
 import dev.roost.edge.link.Backoff;
 import dev.roost.edge.link.ConnectionManager;
 import dev.roost.edge.link.Credentials;
+import dev.roost.edge.link.FileSessionTokenStore;
 import dev.roost.edge.link.LinkMetrics;
 import dev.roost.edge.link.LinkSettings;
 import dev.roost.edge.link.Ticker;
@@ -51,6 +52,8 @@ import java.util.function.Consumer;
 public final class EdgeAgent implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(EdgeAgent.class.getName());
     private static final int JOURNAL_CAPACITY = 256;
+    /** In the state directory: the last session token, so that a restarted agent skips the secret. */
+    static final String SESSION_TOKEN_FILE = "session.token";
 
     private final ConnectionManager link;
     private final BootId bootId;
@@ -195,7 +198,8 @@ public final class EdgeAgent implements AutoCloseable {
             CommandRunner runner = new CommandRunner(handlers(), journal, reboot, config.commandTimeout());
             AgentSession session = new AgentSession(reporter, desired, runner);
             manager[0] = new ConnectionManager(linkSettings(), usedTransport, loop, new Ticker(config.tick()), codec,
-                    session, metrics, new Backoff(config.backoff(), new SecureRandom()));
+                    session, metrics, new Backoff(config.backoff(), new SecureRandom()),
+                    new FileSessionTokenStore(config.stateDir().resolve(SESSION_TOKEN_FILE), config.deviceId()));
             return new EdgeAgent(manager[0], bootId, desired, journal, ownedTransport, ownedLogs);
         }
 

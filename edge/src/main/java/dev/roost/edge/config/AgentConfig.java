@@ -17,7 +17,7 @@ import java.util.Optional;
  * The agent's validated configuration (docs/edge.md lists every key).
  *
  * @param secret         read from {@code secret-file}; never printed
- * @param stateDir       the dedupe journal and the applied desired state live here
+ * @param stateDir       the dedupe journal, the applied desired state and the session token live here
  * @param tick           resolution of heartbeat, dead-link and report timers
  * @param reboot         the command line a confirmed reboot runs; empty = restart the agent's
  *                       link with a new boot id instead

@@ -10,7 +10,9 @@ import dev.roost.protocol.ProtocolException;
 import io.netty.channel.EventLoop;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.EnumSet;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -21,10 +23,11 @@ import java.util.function.LongConsumer;
 
 /**
  * The one reconnect loop of one device: connects, authenticates (session token first, the secret
- * when the token is refused), keeps the link alive with heartbeats, declares it dead after two
- * silent heartbeat intervals, and reconnects with backoff — forever unless told otherwise. Every
- * state change runs on the device's event loop, so there is never a second loop or a race between
- * a late close and a new connection.
+ * when the token is refused or expired), keeps the link alive with heartbeats, declares it dead
+ * after two silent heartbeat intervals, and reconnects with backoff — forever unless told
+ * otherwise. Every state change runs on the device's event loop, so there is never a second loop or
+ * a race between a late close and a new connection. Session tokens outlive the process through a
+ * {@link SessionTokenStore}.
  */
 public final class ConnectionManager {
     private static final System.Logger LOG = System.getLogger(ConnectionManager.class.getName());
@@ -42,13 +45,14 @@ public final class ConnectionManager {
     private final LinkSession session;
     private final LinkMetrics metrics;
     private final Backoff backoff;
+    private final SessionTokenStore tokens;
     private final AtomicLong ids = new AtomicLong();
     private final LongConsumer tick = this::tick;
     private final CompletableFuture<Void> gaveUp = new CompletableFuture<>();
 
     private State state = State.STOPPED;
     private Attempt current;
-    private Optional<String> token = Optional.empty();
+    private Optional<SessionToken> token = Optional.empty();
     private boolean everLive;
     private boolean retryAtOnce;
     private long retryAfterMs;
@@ -63,7 +67,8 @@ public final class ConnectionManager {
     private long pingSentNanos;
 
     public ConnectionManager(LinkSettings settings, WsTransport transport, EventLoop loop, Ticker ticker,
-                             PduCodec codec, LinkSession session, LinkMetrics metrics, Backoff backoff) {
+                             PduCodec codec, LinkSession session, LinkMetrics metrics, Backoff backoff,
+                             SessionTokenStore tokens) {
         this.settings = settings;
         this.transport = transport;
         this.loop = loop;
@@ -72,16 +77,18 @@ public final class ConnectionManager {
         this.session = session;
         this.metrics = metrics;
         this.backoff = backoff;
+        this.tokens = tokens;
     }
 
     public EventLoop loop() {
         return loop;
     }
 
-    /** Starts the loop; the first attempt is immediate. */
+    /** Starts the loop with the stored session token, if any; the first attempt is immediate. */
     public void start() {
         loop.execute(() -> {
             if (state == State.STOPPED) {
+                token = tokens.load(Instant.now());
                 ticker.register(loop, tick);
                 connect();
             }
@@ -221,8 +228,13 @@ public final class ConnectionManager {
             }
             state = State.AUTHENTICATING;
             attemptStartedAt = System.currentTimeMillis();
+            if (token.isPresent() && token.get().isExpiredAt(Instant.ofEpochMilli(attemptStartedAt))) {
+                LOG.log(System.Logger.Level.DEBUG, "session token expired at {0}; using the secret",
+                        token.get().expiresAt());
+                forgetToken();
+            }
             Messages.Auth auth = token
-                    .map(t -> new Messages.Auth(null, null, null, t, settings.agentVersion()))
+                    .map(t -> new Messages.Auth(null, null, null, t.value(), settings.agentVersion()))
                     .orElseGet(() -> settings.credentials().auth(settings.agentVersion()));
             usedToken = token.isPresent();
             write(Pdu.of(nextId(), auth));
@@ -301,7 +313,8 @@ public final class ConnectionManager {
             }
             state = State.LIVE;
             link.live = true;
-            token = Optional.ofNullable(ok.sessionToken()).filter(t -> !t.isEmpty());
+            token = issuedToken(ok);
+            token.ifPresentOrElse(tokens::save, tokens::clear);
             heartbeatMs = ok.heartbeatIntervalMs() > 0 ? ok.heartbeatIntervalMs() : DEFAULT_HEARTBEAT_MS;
             liveSince = System.currentTimeMillis();
             lastSentAt = liveSince;
@@ -319,7 +332,7 @@ public final class ConnectionManager {
             metrics.attemptFailed("auth_error " + error.code());
             if (usedToken && (Messages.AuthError.TOKEN_EXPIRED.equals(error.code())
                     || Messages.AuthError.INVALID_CREDENTIALS.equals(error.code()))) {
-                token = Optional.empty();
+                forgetToken();
                 retryAtOnce = true;
             }
             retryAfterMs = Math.max(0, error.retryAfterMs());
@@ -389,6 +402,21 @@ public final class ConnectionManager {
                 return false;
             }
         }
+    }
+
+    private static Optional<SessionToken> issuedToken(Messages.AuthOk ok) {
+        if (ok.sessionToken() == null || ok.sessionToken().isEmpty()) {
+            return Optional.empty();
+        }
+        Instant expiresAt = ok.sessionTokenExpiresAt() > 0 ? Instant.ofEpochMilli(ok.sessionTokenExpiresAt())
+                : SessionToken.NO_EXPIRY;
+        return Optional.of(new SessionToken(Objects.requireNonNullElse(ok.deviceId(), ""), ok.sessionToken(),
+                expiresAt));
+    }
+
+    private void forgetToken() {
+        token = Optional.empty();
+        tokens.clear();
     }
 
     private String nextId() {

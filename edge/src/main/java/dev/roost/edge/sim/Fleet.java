@@ -6,6 +6,7 @@ import dev.roost.edge.link.BackoffSettings;
 import dev.roost.edge.link.ConnectionManager;
 import dev.roost.edge.link.Credentials;
 import dev.roost.edge.link.LinkSettings;
+import dev.roost.edge.link.SessionTokenStore;
 import dev.roost.edge.link.Ticker;
 import dev.roost.edge.link.WsTransport;
 import dev.roost.edge.status.BootId;
@@ -91,7 +92,7 @@ public final class Fleet implements AutoCloseable {
         LinkSettings link = new LinkSettings(settings.serverUri(), Credentials.ofDevice(credential.id(),
                 credential.secret()), source, Duration.ofSeconds(30), settings.backoff(), AgentVersion.VALUE, true);
         ConnectionManager manager = new ConnectionManager(link, transport, loop, ticker, codec, device, stats,
-                new Backoff(settings.backoff(), new java.util.Random(seed)));
+                new Backoff(settings.backoff(), new java.util.Random(seed)), SessionTokenStore.NONE);
         device.attach(manager);
         return manager;
     }

@@ -1,6 +1,8 @@
 package dev.roost.edge.agent;
 
 import dev.roost.edge.config.AgentConfig;
+import dev.roost.edge.link.SessionToken;
+import dev.roost.edge.link.SessionTokenFile;
 import dev.roost.edge.sim.SyntheticStatusSource;
 import dev.roost.edge.status.BootId;
 import dev.roost.edge.support.AgentFixture;
@@ -12,15 +14,21 @@ import dev.roost.server.support.TestServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 import static dev.roost.server.support.TestServer.ADMIN_TOKEN;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The agent's reconnect loop against the real server: restarts, expired tokens, dead links. */
+/** The agent's reconnect loop against the real server: restarts, persisted and expired tokens, dead links. */
 class AgentReconnectTest {
     @TempDir
     Path dir;
@@ -37,6 +45,14 @@ class AgentReconnectTest {
     private static int freePort() throws Exception {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
+        }
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -64,7 +80,7 @@ class AgentReconnectTest {
     }
 
     @Test
-    void expiredSessionToken_isRefused_andTheAgentFallsBackToItsSecret() throws Exception {
+    void expiredSessionToken_isNotPresented_theAgentUsesItsSecret() throws Exception {
         int port = freePort();
         Map<String, String> shortTokens = Map.of("southbound.session-token-ttl", "PT0.5S");
         try (TestDatabase database = TestDatabase.create()) {
@@ -80,9 +96,50 @@ class AgentReconnectTest {
                 try (TestServer second = TestServer.start(database, shortTokens, port)) {
                     Await.until("reconnected with the secret", Duration.ofSeconds(15),
                             () -> metrics.connects.get() == 2);
-                    assertThat(metrics.failures).contains("auth_error TOKEN_EXPIRED");
+                    // The token carries its expiry: the agent knows it is stale without asking the
+                    // server (a token the server refuses is covered by SessionTokenLinkTest).
+                    assertThat(metrics.failures).doesNotContain("auth_error TOKEN_EXPIRED");
                     assertThat(agent.isLive()).isTrue();
                 }
+            }
+        }
+    }
+
+    @Test
+    void restartedAgent_reconnectsWithThePersistedSessionToken_notItsSecret() throws Exception {
+        try (TestServer server = TestServer.start()) {
+            String[] device = server.registerDevice("persisted-token");
+            Path tokenFile = dir.resolve("state").resolve(EdgeAgent.SESSION_TOKEN_FILE);
+            try (EdgeAgent first = agent(server.port(), device)) {
+                Await.until("first session", () -> metrics.connects.get() == 1);
+                Await.until("token persisted", () -> Files.exists(tokenFile));
+            }
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(tokenFile))).isEqualTo("rw-------");
+            assertThat(Files.readString(tokenFile)).startsWith(device[0] + ",").doesNotContain(device[1]);
+
+            // Restarted with a wrong secret: only the persisted token can get it in.
+            String[] wrongSecret = {device[0], "not-the-secret-0123456789"};
+            try (EdgeAgent restarted = agent(server.port(), wrongSecret)) {
+                Await.until("second session", () -> metrics.connects.get() == 2);
+                assertThat(metrics.failures).isEmpty();
+                Await.until("online again", () -> online(server, device[0]));
+            }
+        }
+    }
+
+    @Test
+    void persistedTokenTheServerRefuses_isReplaced_afterAFallbackToTheSecret() throws Exception {
+        try (TestServer server = TestServer.start()) {
+            String[] device = server.registerDevice("refused-token");
+            Path tokenFile = dir.resolve("state").resolve(EdgeAgent.SESSION_TOKEN_FILE);
+            String forged = "forged.token";
+            SessionTokenFile.write(tokenFile, List.of(new SessionToken(device[0], forged,
+                    Instant.now().plus(Duration.ofHours(1)))));
+            try (EdgeAgent agent = agent(server.port(), device)) {
+                Await.until("connected with the secret", () -> metrics.connects.get() == 1);
+                assertThat(metrics.failures).containsExactly("auth_error INVALID_CREDENTIALS");
+                Await.until("the issued token persisted", () -> Files.exists(tokenFile)
+                        && !read(tokenFile).contains(forged));
             }
         }
     }

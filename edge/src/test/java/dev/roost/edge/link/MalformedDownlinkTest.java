@@ -103,7 +103,7 @@ class MalformedDownlinkTest {
                 BackoffSettings.DEFAULT, "test", false);
         ConnectionManager manager = new ConnectionManager(settings, transport, transport.nextLoop(),
                 new Ticker(Duration.ofMillis(20)), new PduCodec(), session, metrics,
-                new Backoff(BackoffSettings.DEFAULT, new Random(1)));
+                new Backoff(BackoffSettings.DEFAULT, new Random(1)), SessionTokenStore.NONE);
         manager.start();
 
         Await.until("the good message after the bad ones", () -> !delivered.isEmpty());
