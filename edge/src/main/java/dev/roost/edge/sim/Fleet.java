@@ -6,7 +6,6 @@ import dev.roost.edge.link.BackoffSettings;
 import dev.roost.edge.link.ConnectionManager;
 import dev.roost.edge.link.Credentials;
 import dev.roost.edge.link.LinkSettings;
-import dev.roost.edge.link.SessionTokenStore;
 import dev.roost.edge.link.Ticker;
 import dev.roost.edge.link.WsTransport;
 import dev.roost.edge.status.BootId;
@@ -29,7 +28,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Many simulated devices in one process over one {@link WsTransport}: each is a real
- * {@link ConnectionManager} with a {@link SimulatedDevice} session, pinned to one event loop.
+ * {@link ConnectionManager} with a {@link SimulatedDevice} session, pinned to one event loop. Session
+ * tokens go to a {@link FleetTokenStore}, which the caller may have filled from a previous run.
  */
 public final class Fleet implements AutoCloseable {
     /**
@@ -41,6 +41,7 @@ public final class Fleet implements AutoCloseable {
     }
 
     private final Settings settings;
+    private final FleetTokenStore tokens;
     private final WsTransport transport;
     private final Ticker ticker;
     private final PduCodec codec = new PduCodec();
@@ -52,8 +53,9 @@ public final class Fleet implements AutoCloseable {
         return thread;
     });
 
-    public Fleet(Settings settings) {
+    public Fleet(Settings settings, FleetTokenStore tokens) {
         this.settings = settings;
+        this.tokens = tokens;
         this.transport = new WsTransport(settings.ioThreads());
         this.ticker = new Ticker(settings.tick());
     }
@@ -92,7 +94,7 @@ public final class Fleet implements AutoCloseable {
         LinkSettings link = new LinkSettings(settings.serverUri(), Credentials.ofDevice(credential.id(),
                 credential.secret()), source, Duration.ofSeconds(30), settings.backoff(), AgentVersion.VALUE, true);
         ConnectionManager manager = new ConnectionManager(link, transport, loop, ticker, codec, device, stats,
-                new Backoff(settings.backoff(), new java.util.Random(seed)), SessionTokenStore.NONE);
+                new Backoff(settings.backoff(), new java.util.Random(seed)), tokens.device(credential.id()));
         device.attach(manager);
         return manager;
     }

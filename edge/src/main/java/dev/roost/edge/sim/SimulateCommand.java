@@ -12,8 +12,10 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -65,6 +67,10 @@ public final class SimulateCommand implements java.util.concurrent.Callable<Inte
     @CommandLine.Option(names = "--register-parallelism", defaultValue = "32")
     int registerParallelism;
 
+    @CommandLine.Option(names = "--token-save-every", defaultValue = "PT10S",
+            description = "rewrite <devices file>.tokens this often; PT0S: no token file read or written")
+    Duration tokenSaveEvery;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -73,11 +79,14 @@ public final class SimulateCommand implements java.util.concurrent.Callable<Inte
         PrintWriter out = spec.commandLine().getOut();
         EDGE_LOGS.setLevel(java.util.logging.Level.WARNING);
         List<DeviceCredential> fleetDevices = devices(out);
+        Optional<Path> tokenFile = tokenFile();
+        FleetTokenStore tokens = tokens(tokenFile, out);
         int threads = ioThreads > 0 ? ioThreads : Runtime.getRuntime().availableProcessors();
         Fleet.Settings settings = new Fleet.Settings(serverUrl, sources(), rate, statusInterval,
                 new BackoffSettings(Duration.ofSeconds(1), 2.0, Duration.ofSeconds(30), Duration.ofMinutes(1), 0),
                 threads, Duration.ofMillis(250));
-        try (Fleet fleet = new Fleet(settings)) {
+        int exitCode;
+        try (Fleet fleet = new Fleet(settings, tokens)) {
             long started = System.nanoTime();
             out.printf("starting %d devices at %d/s over %d source address(es), %d io threads%n",
                     fleetDevices.size(), rate, Math.max(1, sourceAddresses), threads);
@@ -87,6 +96,7 @@ public final class SimulateCommand implements java.util.concurrent.Callable<Inte
             long allConnectedNanos = -1;
             long nextSummary = System.nanoTime() + summaryEvery.toNanos();
             long deadline = Long.MAX_VALUE;
+            long nextTokenSave = System.nanoTime() + tokenSaveEvery.toNanos();
             CountDownLatch tick = new CountDownLatch(1);
             while (System.nanoTime() < deadline) {
                 tick.await(100, TimeUnit.MILLISECONDS);
@@ -106,12 +116,51 @@ public final class SimulateCommand implements java.util.concurrent.Callable<Inte
                     out.flush();
                     nextSummary += summaryEvery.toNanos();
                 }
+                if (tokenFile.isPresent() && System.nanoTime() >= nextTokenSave) {
+                    saveTokens(tokens, tokenFile.get());
+                    nextTokenSave += tokenSaveEvery.toNanos();
+                }
             }
             out.println("SUMMARY " + line(stats, started));
             out.printf("SUMMARY connect_time_s=%.1f devices=%d%n",
                     allConnectedNanos < 0 ? -1.0 : allConnectedNanos / 1e9, fleetDevices.size());
             out.flush();
-            return allConnectedNanos < 0 ? 1 : 0;
+            exitCode = allConnectedNanos < 0 ? 1 : 0;
+        }
+        // After the fleet closed its links: the tokens stay valid for the next run.
+        tokenFile.ifPresent(file -> saveTokens(tokens, file));
+        return exitCode;
+    }
+
+    /** Beside the devices file (the one read, or the one written): {@code <file>.tokens}. */
+    private Optional<Path> tokenFile() {
+        if (tokenSaveEvery.isZero() || tokenSaveEvery.isNegative()) {
+            return Optional.empty();
+        }
+        Path devicesPath = devicesFile != null ? devicesFile : saveDevices;
+        return Optional.ofNullable(devicesPath).map(path -> path.resolveSibling(path.getFileName() + ".tokens"));
+    }
+
+    private FleetTokenStore tokens(Optional<Path> file, PrintWriter out) {
+        if (file.isEmpty() || devicesFile == null) {
+            return FleetTokenStore.empty();
+        }
+        try {
+            FleetTokenStore tokens = FleetTokenStore.read(file.get(), Instant.now());
+            out.printf("loaded %d unexpired session tokens from %s%n", tokens.size(), file.get());
+            return tokens;
+        } catch (IOException e) {
+            spec.commandLine().getErr().println("session tokens not loaded, devices use their secrets: "
+                    + e.getMessage());
+            return FleetTokenStore.empty();
+        }
+    }
+
+    private void saveTokens(FleetTokenStore tokens, Path file) {
+        try {
+            tokens.writeTo(file);
+        } catch (IOException e) {
+            spec.commandLine().getErr().println("cannot save session tokens to " + file + ": " + e);
         }
     }
 

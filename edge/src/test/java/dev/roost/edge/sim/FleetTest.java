@@ -29,7 +29,7 @@ class FleetTest {
             Fleet.Settings settings = new Fleet.Settings(URI.create("ws://127.0.0.1:" + server.port() + "/ws"), sources,
                     200, Duration.ofMillis(300), new BackoffSettings(Duration.ofMillis(50), 2, Duration.ofSeconds(1),
                     Duration.ofSeconds(10), 0), 2, Duration.ofMillis(50));
-            try (Fleet fleet = new Fleet(settings)) {
+            try (Fleet fleet = new Fleet(settings, FleetTokenStore.empty())) {
                 fleet.start(devices);
                 FleetStats stats = fleet.stats();
                 Await.until("all connected", () -> stats.connectedNow() == 20);
