@@ -4,12 +4,13 @@ import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * A lock-free log-linear histogram of latencies in microseconds (16 sub-buckets per power of two,
- * so percentiles are within ~6%), cheap enough to record every round trip of a large fleet.
+ * so percentiles are within ~6%), cheap enough to record every round trip of a large fleet. It only
+ * grows; {@link #snapshot()} and {@link LatencyHistogram#since} give the samples of any interval.
  */
 public final class LatencyRecorder {
     private static final int SUB_BITS = 4;
     private static final int SUB = 1 << SUB_BITS;
-    private static final int BUCKETS = SUB + (64 - SUB_BITS) * SUB;
+    static final int BUCKETS = SUB + (64 - SUB_BITS) * SUB;
 
     private final AtomicLongArray counts = new AtomicLongArray(BUCKETS);
 
@@ -17,29 +18,25 @@ public final class LatencyRecorder {
         counts.incrementAndGet(index(Math.max(0, nanos / 1000)));
     }
 
-    public long count() {
-        long total = 0;
+    /**
+     * The counts so far. Taken while samples are being recorded, each of those lands in this snapshot
+     * or in the next one, never in both: the intervals between snapshots lose and double nothing.
+     */
+    public LatencyHistogram snapshot() {
+        long[] copy = new long[BUCKETS];
         for (int i = 0; i < BUCKETS; i++) {
-            total += counts.get(i);
+            copy[i] = counts.get(i);
         }
-        return total;
+        return new LatencyHistogram(copy);
     }
 
-    /** The latency in microseconds below which {@code percentile} percent of the samples fall; 0 when empty. */
+    public long count() {
+        return snapshot().count();
+    }
+
+    /** Since the recorder was created; see {@link LatencyHistogram#percentileMicros}. */
     public long percentileMicros(double percentile) {
-        long total = count();
-        if (total == 0) {
-            return 0;
-        }
-        long rank = (long) Math.ceil(total * percentile / 100.0);
-        long seen = 0;
-        for (int i = 0; i < BUCKETS; i++) {
-            seen += counts.get(i);
-            if (seen >= Math.max(1, rank)) {
-                return upperBound(i);
-            }
-        }
-        return upperBound(BUCKETS - 1);
+        return snapshot().percentileMicros(percentile);
     }
 
     static int index(long micros) {

@@ -5,16 +5,14 @@ import picocli.CommandLine;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryUsage;
 import java.net.InetAddress;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -58,8 +56,13 @@ public final class SimulateCommand implements java.util.concurrent.Callable<Inte
     @CommandLine.Option(names = "--duration", defaultValue = "PT60S", description = "run this long after ramp-up")
     Duration duration;
 
-    @CommandLine.Option(names = "--summary-every", defaultValue = "PT10S")
+    @CommandLine.Option(names = "--summary-every", defaultValue = "PT10S",
+            description = "print a summary line this often, with percentiles since the previous one")
     Duration summaryEvery;
+
+    @CommandLine.Option(names = "--print-histograms",
+            description = "after each summary line, a HISTOGRAM line with that interval's buckets (to merge exactly)")
+    boolean printHistograms;
 
     @CommandLine.Option(names = "--io-threads", defaultValue = "0", description = "event loops (0 = CPU count)")
     int ioThreads;
@@ -88,7 +91,7 @@ public final class SimulateCommand implements java.util.concurrent.Callable<Inte
         int exitCode;
         try (Fleet fleet = new Fleet(settings, tokens)) {
             long started = System.nanoTime();
-            out.printf("starting %d devices at %d/s over %d source address(es), %d io threads%n",
+            out.printf(Locale.ROOT, "starting %d devices at %d/s over %d source address(es), %d io threads%n",
                     fleetDevices.size(), rate, Math.max(1, sourceAddresses), threads);
             out.flush();
             fleet.start(fleetDevices);
@@ -96,15 +99,17 @@ public final class SimulateCommand implements java.util.concurrent.Callable<Inte
             long allConnectedNanos = -1;
             long nextSummary = System.nanoTime() + summaryEvery.toNanos();
             long deadline = Long.MAX_VALUE;
+            SummaryLines summaries = new SummaryLines(stats, out, printHistograms, started);
             long nextTokenSave = System.nanoTime() + tokenSaveEvery.toNanos();
             CountDownLatch tick = new CountDownLatch(1);
             while (System.nanoTime() < deadline) {
                 tick.await(100, TimeUnit.MILLISECONDS);
                 if (allConnectedNanos < 0 && stats.connectedNow() >= fleetDevices.size()) {
                     allConnectedNanos = System.nanoTime() - started;
-                    out.printf("all %d devices connected after %.1f s%n", fleetDevices.size(),
+                    out.printf(Locale.ROOT, "all %d devices connected after %.1f s%n", fleetDevices.size(),
                             allConnectedNanos / 1e9);
                     deadline = System.nanoTime() + duration.toNanos();
+                    summaries.holdStarts();
                 }
                 if (allConnectedNanos < 0 && System.nanoTime() - started > duration.toNanos() * 3
                         + Duration.ofSeconds(fleetDevices.size() / Math.max(1, rate)).toNanos()) {
@@ -112,8 +117,7 @@ public final class SimulateCommand implements java.util.concurrent.Callable<Inte
                     deadline = System.nanoTime();
                 }
                 if (System.nanoTime() >= nextSummary) {
-                    out.println(line(stats, started));
-                    out.flush();
+                    summaries.periodic();
                     nextSummary += summaryEvery.toNanos();
                 }
                 if (tokenFile.isPresent() && System.nanoTime() >= nextTokenSave) {
@@ -121,10 +125,7 @@ public final class SimulateCommand implements java.util.concurrent.Callable<Inte
                     nextTokenSave += tokenSaveEvery.toNanos();
                 }
             }
-            out.println("SUMMARY " + line(stats, started));
-            out.printf("SUMMARY connect_time_s=%.1f devices=%d%n",
-                    allConnectedNanos < 0 ? -1.0 : allConnectedNanos / 1e9, fleetDevices.size());
-            out.flush();
+            summaries.finish(allConnectedNanos, fleetDevices.size());
             exitCode = allConnectedNanos < 0 ? 1 : 0;
         }
         // After the fleet closed its links: the tokens stay valid for the next run.
@@ -164,29 +165,6 @@ public final class SimulateCommand implements java.util.concurrent.Callable<Inte
         }
     }
 
-    private String line(FleetStats stats, long started) {
-        return String.format("t=%.0fs %s | %s", (System.nanoTime() - started) / 1e9, stats.summary(), memory());
-    }
-
-    private static String memory() {
-        MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
-        return String.format("heap_used_mb=%d heap_committed_mb=%d rss_mb=%d", heap.getUsed() >> 20,
-                heap.getCommitted() >> 20, rssKb() >> 10);
-    }
-
-    private static long rssKb() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("VmRSS:")) {
-                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
-                }
-            }
-        } catch (IOException | NumberFormatException ignored) {
-            // not Linux
-        }
-        return -1;
-    }
-
     private List<DeviceCredential> devices(PrintWriter out) throws Exception {
         if (devicesFile != null) {
             List<DeviceCredential> read = Provisioner.read(devicesFile);
@@ -201,7 +179,7 @@ public final class SimulateCommand implements java.util.concurrent.Callable<Inte
         long started = System.nanoTime();
         List<DeviceCredential> registered = Provisioner.register(api, adminToken, devices, "sim",
                 registerParallelism);
-        out.printf("registered %d devices in %.1f s%n", registered.size(), (System.nanoTime() - started) / 1e9);
+        out.printf(Locale.ROOT, "registered %d devices in %.1f s%n", registered.size(), (System.nanoTime() - started) / 1e9);
         if (saveDevices != null) {
             Provisioner.write(saveDevices, registered);
         }
