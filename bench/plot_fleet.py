@@ -2,6 +2,10 @@
 """Summarises and plots a bench/run-fleet.sh result folder: summary.json, summary.csv and PNGs.
 
     /usr/bin/python3 bench/plot_fleet.py bench/results/fleet-<time>
+
+Hold-only latencies (summary "hold.ping_ms" / "hold.status_ms") are exact percentiles over the
+HISTOGRAM lines of all hold simulators whose interval lies inside [hold_start, hold_end]
+(bench/simlog.py); the plot shows each simulator's interval p50/p99 over time.
 """
 import csv
 import glob
@@ -14,23 +18,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
-LINE = re.compile(r"t=(\d+)s connected=(\d+) connects=(\d+) reconnects=(\d+) failed_attempts=(\d+) "
-                  r"disconnects=(\d+) commands=(\d+) \| ping->pong ms p50=([\d.]+) p90=([\d.]+) p99=([\d.]+) "
-                  r"max=([\d.]+) \(n=(\d+)\) \| status->ack ms p50=([\d.]+) p90=([\d.]+) p99=([\d.]+) "
-                  r"max=([\d.]+) \(n=(\d+)\) \| heap_used_mb=(\d+) heap_committed_mb=(\d+) rss_mb=(-?\d+)")
-KEYS = ["t", "connected", "connects", "reconnects", "failed", "disconnects", "commands", "ping_p50", "ping_p90",
-        "ping_p99", "ping_max", "ping_n", "status_p50", "status_p90", "status_p99", "status_max", "status_n",
-        "heap_used_mb", "heap_committed_mb", "rss_mb"]
-
-
-def sim_lines(path):
-    rows = []
-    with open(path) as f:
-        for text in f:
-            m = LINE.search(text)
-            if m:
-                rows.append(dict(zip(KEYS, [float(g) for g in m.groups()]), summary=text.startswith("SUMMARY")))
-    return rows
+import simlog  # noqa: E402
 
 
 def main(folder):
@@ -85,6 +73,17 @@ def main(folder):
             "db_cores_avg": round(sum(r["db_cores"] for r in w) / len(w), 3),
             "load1_min": min(r["load1"] for r in w), "load1_max": max(r["load1"] for r in w),
         }
+        hold_logs = sorted(glob.glob(os.path.join(folder, "diagnostics", "hold-*.log")))
+        lat = simlog.window(hold_logs, events["hold_start"][0], events["hold_end"][0])
+        if lat["intervals"]:
+            summary["hold"]["ping_ms"] = simlog.percentiles(lat["ping"])
+            summary["hold"]["status_ms"] = simlog.percentiles(lat["status"])
+            summary["hold"]["latency_window"] = {
+                "simulators": len(hold_logs), "intervals": lat["intervals"],
+                "from_s_after_hold_start": round(lat["from_s"] - events["hold_start"][0], 1),
+                "to_s_before_hold_end": round(events["hold_end"][0] - lat["to_s"], 1)}
+        else:
+            summary["hold"]["latency_note"] = "no HISTOGRAM lines in hold-*.log (simulator without --print-histograms)"
         ramp = window("ramp_start", "ramp_done")
         summary["ramp"] = {
             "seconds": round(events["ramp_done"][0] - events["ramp_start"][0], 1),
@@ -93,15 +92,15 @@ def main(folder):
         }
     sims = {}
     for path in sorted(glob.glob(os.path.join(folder, "diagnostics", "hold-*.log"))):
-        rows = sim_lines(path)
+        rows = simlog.summary_lines(path)
         if rows:
             last = rows[-1]
             name = os.path.basename(path)[:-4]
             sims[name] = rows
-            summary.setdefault("hold_sims", {})[name] = {k: last[k] for k in KEYS}
+            summary.setdefault("hold_sims", {})[name] = {k: last[k] for k in simlog.KEYS}
     storm = {}
     for path in sorted(glob.glob(os.path.join(folder, "diagnostics", "storm-*.log"))):
-        rows = sim_lines(path)
+        rows = simlog.summary_lines(path)
         name = os.path.basename(path)[:-4]
         storm[name] = rows
         with open(path) as f:
@@ -109,7 +108,9 @@ def main(folder):
         m = re.search(r"all (\d+) devices connected after ([\d.]+) s", text)
         summary.setdefault("storm_sims", {})[name] = {
             "connect_time_s": float(m.group(2)) if m else None,
-            "last": {k: rows[-1][k] for k in KEYS} if rows else None}
+            "last": {k: rows[-1][k] for k in simlog.KEYS} if rows else None,
+            # ping/status over the simulator's --duration after every device was back
+            "after_all_connected": simlog.hold_summary(path)}
     if "storm_start" in events:
         start = events["storm_start"][0]
         summary["storm"] = {"all_readmitted_s": (None if any(s["connect_time_s"] is None for s in summary["storm_sims"].values()) else max(s["connect_time_s"] for s in summary["storm_sims"].values()))}
@@ -164,13 +165,18 @@ def main(folder):
     ax[1].plot(ts, [r["load1"] for r in timeline], label="load1 (machine)", lw=0.8, ls="--")
     ax[1].set_ylabel("CPU cores")
     ax[1].legend(loc="upper right")
+    interval = any("i_ping_p99" in r for rows in sims.values() for r in rows)
+    prefix = "i_" if interval else ""
     for name, rows in sims.items():
         base = events["ramp_start"][0] - t0
-        ax[2].plot([base + r["t"] for r in rows], [r["ping_p99"] for r in rows], label=name + " ping p99")
-        ax[2].plot([base + r["t"] for r in rows], [r["ping_p50"] for r in rows], label=name + " ping p50", ls="--")
-        ax[2].plot([base + r["t"] for r in rows], [r["status_p99"] for r in rows], label=name + " status p99", ls=":")
+        rows = [r for r in rows if not r["summary"] and prefix + "ping_p99" in r]
+        ax[2].plot([base + r["t"] for r in rows], [r[prefix + "ping_p99"] for r in rows], label=name + " ping p99")
+        ax[2].plot([base + r["t"] for r in rows], [r[prefix + "ping_p50"] for r in rows], label=name + " ping p50",
+                   ls="--")
+        ax[2].plot([base + r["t"] for r in rows], [r[prefix + "status_p99"] for r in rows],
+                   label=name + " status p99", ls=":")
     ax[2].set_yscale("log")
-    ax[2].set_ylabel("ms (cumulative percentiles)")
+    ax[2].set_ylabel("ms (percentiles per summary interval)" if interval else "ms (cumulative percentiles)")
     ax[2].set_xlabel("seconds since server start")
     ax[2].legend(loc="upper right", fontsize=7)
     for a in ax:

@@ -13,6 +13,8 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
+import simlog  # noqa: E402
+
 
 def main(folder):
     events = {}
@@ -70,6 +72,10 @@ def main(folder):
             if lines:
                 m2 = re.search(r"status->ack ms p50=([\d.]+) p90=([\d.]+) p99=([\d.]+) max=([\d.]+)", lines[-1])
                 ingest[-1]["sim1_status_ack_ms"] = dict(zip(["p50", "p90", "p99", "max"], map(float, m2.groups())))
+            # exact, over the step only (the line above is cumulative since the simulator started)
+            step = simlog.window([log], events[name][0], events["ingest_end_%d" % s][0])
+            if step["intervals"]:
+                ingest[-1]["sim1_status_ack_ms_step"] = simlog.percentiles(step["status"])
     summary["ingest"] = ingest
     with open(os.path.join(folder, "summary.json"), "w") as f:
         json.dump(summary, f, indent=2)

@@ -3,11 +3,16 @@
 # fresh MariaDB database, simulator processes (9,500 devices each by default, since one process
 # holds < 20,000 descriptors) spread over 127.0.0.x, a hold with heartbeats every 30 s and status
 # diffs every 60 s, then kill -9 of the simulators, a few commands queued to the offline devices,
-# a restart of the simulators from their saved device files and a JFR CPU profile of the storm.
+# a restart of the simulators from their saved device files and session tokens
+# (devices-N.csv.tokens, so the storm costs the server a MAC per device, not a bcrypt; with
+# --storm-secrets the restarted simulators ignore the tokens and authenticate with their secrets)
+# and a JFR CPU profile of the storm. The hold simulators print interval histograms; plot_fleet.py
+# merges those inside the hold window into exact hold-only ping/status percentiles.
 # Raw results and PNG plots go to bench/results/fleet-<UTC time>/.
 #
 #   bench/run-fleet.sh [--sims 2] [--devices-per-sim 9500] [--hold-seconds 600] [--rate 200]
 #                      [--storm-rate 5000] [--source-addresses 8] [--port 9290] [--no-storm]
+#                      [--storm-secrets]
 #
 # The server runs with ROOST_BCRYPT_COST=4: the device secrets are hashed at registration at cost 4
 # and verified at that cost on every secret authentication (connect after a restart).
@@ -15,7 +20,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-sims=2 per_sim=9500 hold=600 rate=200 storm_rate=5000 sources=8 port=9290 storm=1 commands=10
+sims=2 per_sim=9500 hold=600 rate=200 storm_rate=5000 sources=8 port=9290 storm=1 commands=10 storm_tokens=PT10S
 while [ $# -gt 0 ]; do
   case "$1" in
     --sims) sims=$2; shift 2 ;;
@@ -27,7 +32,8 @@ while [ $# -gt 0 ]; do
     --port) port=$2; shift 2 ;;
     --commands) commands=$2; shift 2 ;;
     --no-storm) storm=0; shift ;;
-    -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --storm-secrets) storm_tokens=PT0S; shift ;;
+    -h|--help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -59,7 +65,7 @@ $mysql_cmd -e 'DROP DATABASE IF EXISTS roost_fleet; CREATE DATABASE roost_fleet'
   echo "kernel=$(uname -r)"
   echo "java=$("$JAVA" -version 2>&1 | head -n 1)"
   echo "mariadb=$($mysql_cmd -N -e 'select version()')"
-  echo "args=sims=$sims per_sim=$per_sim hold=$hold rate=$rate storm_rate=$storm_rate sources=$sources"
+  echo "args=sims=$sims per_sim=$per_sim hold=$hold rate=$rate storm_rate=$storm_rate sources=$sources storm_token_save_every=$storm_tokens"
   echo "git=$(git rev-parse --short HEAD)"
 } >"$out/machine.txt"
 
@@ -145,7 +151,7 @@ ev ramp_start
 simpids=()
 for i in $(seq 1 "$sims"); do
   p=$(sim "hold-$i" "ws://127.0.0.1:$port/ws" --devices-file "$out/devices-$i.csv" --devices "$per_sim" --rate "$rate" \
-    --source-addresses "$sources" --status-interval PT60S --duration PT10H --summary-every PT10S)
+    --source-addresses "$sources" --status-interval PT60S --duration PT10H --summary-every PT10S --print-histograms)
   simpids+=("$p"); pids+=("$p")
 done
 for i in $(seq 1 "$sims"); do
@@ -158,7 +164,7 @@ ev hold_end
 heap_snapshot after_hold
 "$JCMD" "$server_pid" GC.class_histogram >"$out/diagnostics/class-histogram-held.txt"
 "$JCMD" "$server_pid" Thread.print >"$out/diagnostics/threads-held.txt"
-for i in $(seq 1 "$sims"); do tail -n 1 "$out/diagnostics/hold-$i.log" >"$out/diagnostics/hold-$i.last"; done
+for i in $(seq 1 "$sims"); do grep '^t=' "$out/diagnostics/hold-$i.log" | tail -n 1 >"$out/diagnostics/hold-$i.last" || true; done
 
 if [ "$storm" = 1 ]; then
   # 3. Storm: kill -9 every simulator; queue commands to devices while they are offline.
@@ -182,7 +188,8 @@ if [ "$storm" = 1 ]; then
   simpids=()
   for i in $(seq 1 "$sims"); do
     p=$(sim "storm-$i" "ws://127.0.0.1:$port/ws" --devices-file "$out/devices-$i.csv" --devices "$per_sim" --rate "$storm_rate" \
-      --source-addresses "$sources" --status-interval PT60S --duration PT60S --summary-every PT1S)
+      --source-addresses "$sources" --status-interval PT60S --duration PT60S --summary-every PT1S \
+      --token-save-every "$storm_tokens")
     simpids+=("$p"); pids+=("$p")
   done
   for i in $(seq 1 "$sims"); do
@@ -194,6 +201,7 @@ if [ "$storm" = 1 ]; then
     done
   done
   ev storm_done "$(grep -h 'devices connected after' "$out"/diagnostics/storm-*.log | tr '\n' ' ')"
+  ev storm_tokens "$(grep -h 'session tokens' "$out"/diagnostics/storm-*.log | tr '\n' ' ')"
   sleep 10
   "$JCMD" "$server_pid" JFR.stop name=storm >/dev/null
   ev jfr_stopped
@@ -221,7 +229,7 @@ if [ -f "$out/storm.jfr" ]; then
 fi
 # Logs (*.log) stay local; small extracts are kept beside the results.
 for f in "$out"/diagnostics/hold-*.log "$out"/diagnostics/storm-*.log; do
-  [ -f "$f" ] && grep -E '^(t=|SUMMARY|all |starting)' "$f" | cut -c1-400 >"$out/$(basename "${f%.log}")-summaries.txt"
+  [ -f "$f" ] && grep -E '^(t=|SUMMARY|all |starting|loaded)' "$f" | cut -c1-700 >"$out/$(basename "${f%.log}")-summaries.txt"
 done
 { echo "# counts over the whole server log"
   grep -v flyway "$out/diagnostics/server.log" | grep -o 'SEVERE [a-zA-Z.]* [a-z ]*\|WARNING [a-zA-Z.]* [a-z ]*\|RoostException: [a-z ]*\|Closed by interrupt\|Too many open files' | sort | uniq -c | sort -rn

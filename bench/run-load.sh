@@ -85,7 +85,7 @@ start_sims() { # tag status_interval rate [files...]
     i=$((i + 1))
     "$JAVA" "${JAVA_OPTS[@]}" -Xmx1g -jar edge/target/roost-edge.jar simulate --server-url "ws://127.0.0.1:$port/ws" \
       --devices-file "$f" --devices 0 --rate "$rate" --source-addresses "$sources" --status-interval "$interval" \
-      --duration PT10H --summary-every PT5S >"$out/diagnostics/sim-$tag-$i.log" 2>&1 &
+      --duration PT10H --summary-every PT5S --print-histograms >"$out/diagnostics/sim-$tag-$i.log" 2>&1 &
     simpids+=("$!"); pids+=("$!")
   done
   for i in $(seq 1 ${#simpids[@]}); do
@@ -127,6 +127,6 @@ fi
 for p in "${all_sims[@]}"; do kill -9 "$p" 2>/dev/null || true; done
 kill "$server_pid"; wait "$server_pid" 2>/dev/null || true
 ev server_stopped
-for f in "$out"/diagnostics/sim-*.log; do grep -E '^(t=|SUMMARY|all |starting)' "$f" | cut -c1-400 >"$out/$(basename "${f%.log}")-summaries.txt"; done
+for f in "$out"/diagnostics/sim-*.log; do grep -E '^(t=|SUMMARY|all |starting|loaded)' "$f" | cut -c1-700 >"$out/$(basename "${f%.log}")-summaries.txt"; done
 /usr/bin/python3 bench/plot_load.py "$out" || echo "plotting failed" >&2
 echo "== results in $out" >&2
