@@ -37,6 +37,7 @@ import dev.roost.server.northbound.rest.RestErrors;
 import dev.roost.server.northbound.rest.RestJson;
 import dev.roost.server.northbound.rest.SeedHttpService;
 import dev.roost.server.northbound.rest.StatusHttpService;
+import dev.roost.server.observe.RoostMeters;
 import dev.roost.server.security.AccessService;
 import dev.roost.server.security.AuthFailureLimiter;
 import dev.roost.server.security.Authenticator;
@@ -160,6 +161,7 @@ public final class RoostServer implements AutoCloseable {
             Southbound southbound = new Southbound(new DeviceChannel(settings.southbound(), new PduCodec(), sessions,
                     deviceAuthenticator, recorder, status, desired, commands, bus, ids, clock), settings.southbound());
             closeables.addFirst(southbound);
+            closeables.addFirst(new RoostMeters(sessions, status, commands));
 
             RestJson restJson = new RestJson(json, settings.maxBodyBytes());
             JsonCodec grpcJson = new JsonCodec(json);

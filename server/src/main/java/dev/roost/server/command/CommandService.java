@@ -317,6 +317,11 @@ public final class CommandService implements AutoCloseable {
 
     // ---- southbound hooks ----
 
+    /** Commands SENT or ACKED and not finished (for metrics). */
+    public int runningCount() {
+        return running.size();
+    }
+
     /** Commands waiting to be (re)delivered to the device. */
     public int pendingCount(DeviceId device) {
         return store.countUndelivered(device);

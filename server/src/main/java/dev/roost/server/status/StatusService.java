@@ -35,6 +35,7 @@ import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -61,6 +62,9 @@ public final class StatusService implements AutoCloseable {
     private final ScheduledExecutorService flusher = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("roost-status-flush").daemon().factory());
     private volatile long lastFlushLagMillis;
+    private final LongAdder reportsAccepted = new LongAdder();
+    private final LongAdder rowsWritten = new LongAdder();
+    private final LongAdder flushMillis = new LongAdder();
     private final ReentrantLock flushLock = new ReentrantLock();
 
     public StatusService(StatusStore store, DeviceStore devices, DeviceLink link, EventBus events, Snowflake ids,
@@ -104,6 +108,7 @@ public final class StatusService implements AutoCloseable {
             // Two sessions of one device can report at once (during a replacement): keep the newest.
             dirty.merge(device.value(), next, (a, b) -> a.version() >= b.version() ? a : b);
             sampleIfDue(device, next);
+            reportsAccepted.increment();
             events.publish(new DeviceEvent(ids.nextId(), device, now, "status", "device", DeviceState.ONLINE,
                     DeviceState.ONLINE, status.mode(), Json.text(JsonNodeFactory.instance.objectNode()
                     .put("version", next.version()).put("boot_id", next.bootId()))));
@@ -157,6 +162,26 @@ public final class StatusService implements AutoCloseable {
         return lastFlushLagMillis;
     }
 
+    /** Reports applied since start (snapshots and diffs). */
+    public long reportsAccepted() {
+        return reportsAccepted.sum();
+    }
+
+    /** Latest-status rows upserted since start: one per device per flush, however often it reported. */
+    public long rowsWritten() {
+        return rowsWritten.sum();
+    }
+
+    /** Time spent in flushes since start, in milliseconds. */
+    public long flushMillis() {
+        return flushMillis.sum();
+    }
+
+    /** Devices whose latest report waits for the next flush. */
+    public int pendingRows() {
+        return dirty.size();
+    }
+
     /** Writes every pending report now. */
     public void flush() {
         flushLock.lock();
@@ -168,6 +193,7 @@ public final class StatusService implements AutoCloseable {
     }
 
     private void flushPending() {
+        long started = System.nanoTime();
         List<Map.Entry<DeviceId, Reported>> batch = new ArrayList<>();
         long oldest = Long.MAX_VALUE;
         for (Long device : dirty.keySet()) {
@@ -185,8 +211,11 @@ public final class StatusService implements AutoCloseable {
         int from = 0;
         try {
             for (; from < Math.max(batch.size(), history.size()); from += MAX_BATCH) {
-                store.write(batch.subList(Math.min(from, batch.size()), Math.min(from + MAX_BATCH, batch.size())),
-                        history.subList(Math.min(from, history.size()), Math.min(from + MAX_BATCH, history.size())));
+                List<Map.Entry<DeviceId, Reported>> rows = batch.subList(Math.min(from, batch.size()),
+                        Math.min(from + MAX_BATCH, batch.size()));
+                store.write(rows, history.subList(Math.min(from, history.size()),
+                        Math.min(from + MAX_BATCH, history.size())));
+                rowsWritten.add(rows.size());
             }
         } catch (RuntimeException e) {
             // Nothing is lost and nothing written twice: the chunks from the failed one on go back,
@@ -199,6 +228,7 @@ public final class StatusService implements AutoCloseable {
         if (oldest != Long.MAX_VALUE) {
             lastFlushLagMillis = clock.millis() - oldest;
         }
+        flushMillis.add((System.nanoTime() - started) / 1_000_000);
     }
 
     private void flushQuietly() {

@@ -1,6 +1,8 @@
 package dev.roost.server.northbound;
 
+import dev.roost.server.support.Await;
 import dev.roost.server.support.RestClient.Reply;
+import dev.roost.server.support.TestDevice;
 import dev.roost.server.support.TestServer;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse;
@@ -46,6 +48,41 @@ class ObservabilityTest {
                 .header("Accept", "text/plain").GET());
         assertThat(metrics.status()).isEqualTo(200);
         assertThat(metrics.raw()).isNotBlank();
+    }
+
+    @Test
+    void roostMeters_countSessionsReportsAndWrittenRows() {
+        String[] device = server.registerDevice("metered");
+        try (TestDevice link = TestDevice.connect(server.port())) {
+            link.authenticate(device[0], device[1]);
+            link.send("status", "{\"mode\":\"snapshot\",\"state\":{\"cpu\":{\"usage_pct\":12.5}}}");
+            link.next("status_ack");
+            server.server().status().flush();
+
+            String metrics = prometheusText();
+            assertThat(meter(metrics, "roost_device_sessions")).isEqualTo(1.0);
+            assertThat(meter(metrics, "roost_status_reports_total")).isEqualTo(1.0);
+            assertThat(meter(metrics, "roost_status_rows_written_total")).isEqualTo(1.0);
+            assertThat(meter(metrics, "roost_status_pending")).isZero();
+            assertThat(metrics).contains("roost_status_flush_lag_milliseconds", "roost_commands_running");
+        }
+        Await.until("session gone from the gauge", () -> meter(prometheusText(), "roost_device_sessions") == 0.0);
+    }
+
+    private static String prometheusText() {
+        Reply metrics = server.rest().send(server.rest().request("/observe/metrics", null)
+                .header("Accept", "text/plain").GET());
+        assertThat(metrics.status()).isEqualTo(200);
+        return metrics.raw();
+    }
+
+    /** The value of an unlabelled Prometheus sample (Helidon may add scope tags). */
+    private static double meter(String text, String name) {
+        return text.lines()
+                .filter(line -> line.startsWith(name + " ") || line.startsWith(name + "{"))
+                .map(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError(name + " not in the metrics:\n" + text));
     }
 
     @Test

@@ -1,0 +1,2 @@
+/** Roost's meters for {@code /observe/metrics}. */
+package dev.roost.server.observe;
