@@ -31,8 +31,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The protocol logic of the device channel: authentication, dispatch of uplink messages, rate and
@@ -55,13 +53,7 @@ public final class DeviceChannel {
     /** Devices disabled or decommissioned lately, for connections that authenticated meanwhile. */
     private final ConcurrentMap<Long, Long> refusedDevices = new ConcurrentHashMap<>();
     private static final Duration REFUSAL_MEMORY = Duration.ofMinutes(1);
-    /**
-     * Concurrent logins (bcrypt and database work). A login finding no free slot is refused at once:
-     * waiting with a timeout cost a third of the CPU in a measured storm (AQS queue cleanup with
-     * thousands of timed-out waiters).
-     */
-    private final Semaphore loginSlots = new Semaphore(64);
-    private static final Duration LOGIN_RETRY_AFTER = Duration.ofSeconds(5);
+    private final LoginQueue logins;
     /** Set at shutdown: connections that arrive while the listener still runs are turned away. */
     private volatile boolean stopping;
 
@@ -79,6 +71,7 @@ public final class DeviceChannel {
         this.desired = desired;
         this.commands = commands;
         this.clock = clock;
+        this.logins = new LoginQueue(settings.loginWorkers(), settings.loginQueue());
         events.listen(this::closeRefusedDevices);
     }
 
@@ -196,24 +189,42 @@ public final class DeviceChannel {
             return;
         }
         Messages.Auth auth = pdu.body(Messages.Auth.class);
-        // Logins are bounded: in a storm the surplus is told to come back later instead of
-        // queueing on bcrypt and the connection pool until its sockets exhaust the open files.
-        if (!loginSlots.tryAcquire()) {
-            long retryAfter = LOGIN_RETRY_AFTER.toMillis() + ThreadLocalRandom.current().nextLong(
-                    LOGIN_RETRY_AFTER.toMillis());
+        // Logins queue for a few workers: in a storm the database and bcrypt see a bounded load in
+        // arrival order, and the surplus beyond the queue is told when to come back.
+        Optional<CompletableFuture<Void>> login = logins.submit(() -> {
+            login(session, pdu, auth);
+            return null;
+        });
+        if (login.isEmpty()) {
             session.reply(pdu.id(), new Messages.AuthError(Messages.AuthError.RATE_LIMITED,
-                    "the server is admitting other devices; retry later", retryAfter));
+                    "the server is admitting other devices; retry later", logins.retryAfterMillis()));
             close(session, 4003, "auth failed: " + Messages.AuthError.RATE_LIMITED);
             return;
         }
-        DeviceAuthenticator.Outcome outcome;
         try {
-            outcome = authenticateOffConnectionThread(auth);
+            // This connection's next frames wait for its login.
+            login.get().get();
         } catch (InterruptedException e) {
-            // The connection is being closed (auth timeout, shutdown); the login finishes on its own.
+            // The connection is being closed (auth timeout, shutdown); a queued login is skipped.
             Thread.currentThread().interrupt();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    /**
+     * On a login worker, not the connection's thread: Helidon interrupts a connection's thread when
+     * the connection is closed from elsewhere, and an interrupt inside JDBC makes the pool discard
+     * its connection.
+     */
+    private void login(DeviceSession session, Pdu pdu, Messages.Auth auth) {
+        if (session.isEnded()) {
             return;
         }
+        DeviceAuthenticator.Outcome outcome = authenticator.authenticate(auth);
         if (outcome instanceof DeviceAuthenticator.Refused refused) {
             session.reply(pdu.id(), new Messages.AuthError(refused.code(), refused.message(),
                     refused.retryAfter().toMillis()));
@@ -265,37 +276,6 @@ public final class DeviceChannel {
         desired.pushIfBehind(wanted);
         if (queued > 0) {
             commands.deliverAfterReconnect(device);
-        }
-    }
-
-    /**
-     * Helidon interrupts a connection's thread when the connection is closed from elsewhere; an
-     * interrupt inside JDBC closes the driver's socket and the pool discards the connection, so a
-     * storm of auth timeouts would drain the pool. The credential check (and its login slot) runs
-     * on its own virtual thread, which no close interrupts.
-     */
-    private DeviceAuthenticator.Outcome authenticateOffConnectionThread(Messages.Auth auth)
-            throws InterruptedException {
-        CompletableFuture<DeviceAuthenticator.Outcome> outcome = new CompletableFuture<>();
-        Thread.ofVirtual().name("roost-login").start(() -> {
-            try {
-                outcome.complete(authenticator.authenticate(auth));
-            } catch (Throwable e) {
-                outcome.completeExceptionally(e);
-            } finally {
-                loginSlots.release();
-            }
-        });
-        try {
-            return outcome.get();
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException runtime) {
-                throw runtime;
-            }
-            if (e.getCause() instanceof Error error) {
-                throw error;
-            }
-            throw new IllegalStateException(e.getCause());
         }
     }
 
@@ -354,6 +334,7 @@ public final class DeviceChannel {
     /** Closes every session for a server shutdown. */
     void shutdown() {
         stopping = true;
+        logins.close();
         for (DeviceSession session : registry.openSessions()) {
             close(session, 1001, "server shutdown");
         }

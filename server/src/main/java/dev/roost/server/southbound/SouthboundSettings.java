@@ -15,6 +15,8 @@ import java.time.Duration;
  * @param rateBurst          uplink messages allowed in a burst
  * @param sessionTokenTtl    lifetime of the reconnect token issued at authentication
  * @param sweepInterval      how often the liveness sweep runs
+ * @param loginWorkers       logins (credential check, bind, first reads) processed at once
+ * @param loginQueue         logins waiting for a worker; one more is refused with RATE_LIMITED
  */
 public record SouthboundSettings(Duration heartbeatInterval,
                                  Duration authTimeout,
@@ -22,7 +24,9 @@ public record SouthboundSettings(Duration heartbeatInterval,
                                  int ratePerSecond,
                                  int rateBurst,
                                  Duration sessionTokenTtl,
-                                 Duration sweepInterval) {
+                                 Duration sweepInterval,
+                                 int loginWorkers,
+                                 int loginQueue) {
 
     /** Protocol errors on one connection before it is closed with 4400. */
     public static final int MAX_PROTOCOL_ERRORS = 10;
@@ -37,6 +41,8 @@ public record SouthboundSettings(Duration heartbeatInterval,
                 Settings.intIn(node, "rate-per-second", 20, 1, 100_000),
                 Settings.intIn(node, "rate-burst", 100, 1, 1_000_000),
                 Settings.duration(node, "session-token-ttl", Duration.ofHours(24)),
-                Settings.duration(node, "sweep-interval", Duration.ofSeconds(1)));
+                Settings.duration(node, "sweep-interval", Duration.ofSeconds(1)),
+                Settings.intIn(node, "login-workers", 8, 1, 1024),
+                Settings.intIn(node, "login-queue", 2000, 1, 100_000));
     }
 }
