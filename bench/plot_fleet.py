@@ -119,6 +119,10 @@ def main(folder):
             if r["epoch_s"] >= start and r["established"] >= total:
                 summary["storm"]["server_side_all_established_s"] = round(r["epoch_s"] - start, 1)
                 break
+        for r in timeline:
+            if r["epoch_s"] >= start and r.get("sessions", 0) >= total:
+                summary["storm"]["server_side_all_sessions_s"] = round(r["epoch_s"] - start, 1)
+                break
     for name in ("commands.txt", "commands-after.txt"):
         p = os.path.join(folder, name)
         if os.path.exists(p):
@@ -147,6 +151,8 @@ def main(folder):
     ts = [r["epoch_s"] - t0 for r in timeline]
     fig, ax = plt.subplots(3, 1, figsize=(11, 10), sharex=True)
     ax[0].plot(ts, [r["established"] for r in timeline], label="established device sockets (ss)")
+    if timeline and "sessions" in timeline[0]:
+        ax[0].plot(ts, [r["sessions"] for r in timeline], label="authenticated sessions (server meter)")
     if sims:
         base = events["ramp_start"][0] - t0
         rows = list(zip(*sims.values()))
@@ -195,6 +201,9 @@ def main(folder):
         start = events["storm_start"][0]
         st = [(r["epoch_s"] - start, r["established"]) for r in timeline if start - 5 <= r["epoch_s"] <= start + 90]
         ax.plot([a for a, _ in st], [b for _, b in st], label="server: established sockets", lw=2)
+        if timeline and "sessions" in timeline[0]:
+            ss = [(r["epoch_s"] - start, r["sessions"]) for r in timeline if start - 5 <= r["epoch_s"] <= start + 90]
+            ax.plot([a for a, _ in ss], [b for _, b in ss], label="server: authenticated sessions", lw=2)
         for name, rows in storm.items():
             ax.plot([r["t"] for r in rows], [r["connected"] for r in rows], label=name + " connected (authenticated)")
             ax.plot([r["t"] for r in rows], [r["failed"] for r in rows], label=name + " failed attempts", ls="--")

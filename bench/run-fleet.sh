@@ -93,7 +93,7 @@ ev server_up "$server_pid"
 db_pid=$(pidof mariadbd || pidof mysqld || echo 0); db_pid=${db_pid%% *}
 hz=$(getconf CLK_TCK)
 (
-  echo "epoch_s,server_rss_kb,server_cpu_ticks,server_threads,server_fds,established,db_cpu_ticks,load1,hz"
+  echo "epoch_s,server_rss_kb,server_cpu_ticks,server_threads,server_fds,established,db_cpu_ticks,load1,hz,sessions"
   while kill -0 "$server_pid" 2>/dev/null; do
     rss=$(awk '/VmRSS/ {print $2}' /proc/$server_pid/status 2>/dev/null || echo 0)
     thr=$(awk '/Threads/ {print $2}' /proc/$server_pid/status 2>/dev/null || echo 0)
@@ -101,7 +101,10 @@ hz=$(getconf CLK_TCK)
     dbc=$(awk '{print $14+$15}' /proc/$db_pid/stat 2>/dev/null || echo 0)
     fds=$(ls /proc/$server_pid/fd 2>/dev/null | wc -l)
     est=$(ss -Htn state established "( sport = :$port )" 2>/dev/null | wc -l)
-    echo "$(date +%s.%N | cut -c1-14),$rss,$cpu,$thr,$fds,$est,$dbc,$(cut -d' ' -f1 /proc/loadavg),$hz"
+    # Authenticated sessions as the server counts them (one meter, not the whole metrics page).
+    ses=$(curl -s -m 2 "http://127.0.0.1:$port/observe/metrics?scope=application&name=roost.device.sessions" \
+      2>/dev/null | awk '/^roost_device_sessions/ {printf "%d", $2}')
+    echo "$(date +%s.%N | cut -c1-14),$rss,$cpu,$thr,$fds,$est,$dbc,$(cut -d' ' -f1 /proc/loadavg),$hz,${ses:-0}"
     sleep 1
   done
 ) >"$out/timeline.csv" &
