@@ -196,6 +196,19 @@ def main(folder):
     fig.tight_layout()
     fig.savefig(os.path.join(folder, "fleet-timeline.png"), dpi=80)
 
+    if timeline and "sessions" in timeline[0] and "ramp_start" in events:
+        end = events.get("hold_end", events.get("ramp_done", (timeline[-1]["epoch_s"], "")))[0]
+        pts = [(r["sessions"], r["server_rss_kb"] / 1024) for r in timeline
+               if events["ramp_start"][0] <= r["epoch_s"] <= end]
+        if pts:
+            fig, ax = plt.subplots(figsize=(8, 5))
+            ax.scatter([p for p, _ in pts], [q for _, q in pts], s=6)
+            ax.set_xlabel("authenticated device sessions (server meter)")
+            ax.set_ylabel("server RSS (MiB)")
+            ax.set_title("Server RSS vs sessions, ramp and hold (no forced GC: includes garbage)")
+            fig.tight_layout()
+            fig.savefig(os.path.join(folder, "sessions-vs-rss.png"), dpi=80)
+
     if storm:
         fig, ax = plt.subplots(figsize=(9, 5))
         start = events["storm_start"][0]

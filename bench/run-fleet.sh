@@ -103,7 +103,7 @@ hz=$(getconf CLK_TCK)
     est=$(ss -Htn state established "( sport = :$port )" 2>/dev/null | wc -l)
     # Authenticated sessions as the server counts them (one meter, not the whole metrics page).
     ses=$(curl -s -m 2 "http://127.0.0.1:$port/observe/metrics?scope=application&name=roost.device.sessions" \
-      2>/dev/null | awk '/^roost_device_sessions/ {printf "%d", $2}')
+      2>/dev/null | awk '/^roost_device_sessions/ {printf "%d", $2}' || true)
     echo "$(date +%s.%N | cut -c1-14),$rss,$cpu,$thr,$fds,$est,$dbc,$(cut -d' ' -f1 /proc/loadavg),$hz,${ses:-0}"
     sleep 1
   done

@@ -3,29 +3,33 @@
 # Reuses the devices of a bench/run-fleet.sh run (its devices-*.csv files and the MariaDB
 # database roost_fleet, kept as that run left it): starts a server, brings the simulators back
 # (from the saved files, no registration), then
-#   3. roost-bench commands: SendCommand at --command-rate/s to random online devices, each call
-#      waiting for the final state (round trip server -> device -> server), for --command-seconds;
-#   4. status ingest: the simulators restarted with shorter status intervals (--status-intervals),
-#      sampling persisted device_status rows per second and the age of the newest row (flush lag).
+#   3. roost-bench commands: SendCommand at each of --command-rates calls/s (one step each) to
+#      random online devices, each call waiting for the final state (round trip server -> device ->
+#      server), for --command-seconds per step;
+#   4. status ingest: every simulator restarted with each of --status-intervals in turn, reading the
+#      server's meters each second (reports applied, rows upserted, flush time and lag).
 # Raw results and PNG plots go to bench/results/load-<UTC time>/.
 #
-#   bench/run-load.sh --fleet bench/results/fleet-<time> [--command-rate 1000] [--command-seconds 60]
-#                     [--sim-rate 75] [--status-intervals "10 5 2"] [--step-seconds 60] [--port 9290] [--no-ingest]
+#   bench/run-load.sh --fleet bench/results/fleet-<time> [--command-rates "250 500 1000"]
+#                     [--command-seconds 60] [--sim-rate 1000] [--status-intervals "10 5 2 1"]
+#                     [--step-seconds 60] [--port 9290] [--no-ingest] [--no-commands]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-fleet="" sim_rate=75 command_rate=1000 command_seconds=60 intervals="10 5 2" step=60 port=9290 ingest=1 sources=8
+fleet="" sim_rate=1000 command_rates="250 500 1000" command_seconds=60 intervals="10 5 2 1" step=60 port=9290
+ingest=1 commands=1 sources=8
 while [ $# -gt 0 ]; do
   case "$1" in
     --fleet) fleet=$2; shift 2 ;;
     --sim-rate) sim_rate=$2; shift 2 ;;
-    --command-rate) command_rate=$2; shift 2 ;;
+    --command-rate|--command-rates) command_rates=$2; shift 2 ;;
     --command-seconds) command_seconds=$2; shift 2 ;;
     --status-intervals) intervals=$2; shift 2 ;;
     --step-seconds) step=$2; shift 2 ;;
     --port) port=$2; shift 2 ;;
     --no-ingest) ingest=0; shift ;;
-    -h|--help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --no-commands) commands=0; shift ;;
+    -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -47,7 +51,7 @@ ev() { echo "$(date +%s.%N | cut -c1-14),$1,${2:-}" >>"$out/events.csv"; echo "=
   echo "cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
   echo "mem_total_kb=$(awk '/MemTotal/ {print $2}' /proc/meminfo)"
   echo "java=$("$JAVA" -version 2>&1 | head -n 1)"; echo "fleet=$fleet"
-  echo "args=command_rate=$command_rate command_seconds=$command_seconds intervals=$intervals step=$step"
+  echo "args=command_rates=$command_rates command_seconds=$command_seconds intervals=$intervals step=$step sim_rate=$sim_rate"
   echo "git=$(git rev-parse --short HEAD)"
 } >"$out/machine.txt"
 
@@ -66,11 +70,18 @@ ev server_up "$server_pid"
 db_pid=$(pidof mariadbd || pidof mysqld || echo 0); db_pid=${db_pid%% *}
 hz=$(getconf CLK_TCK)
 (
-  echo "epoch_s,server_rss_kb,server_cpu_ticks,db_cpu_ticks,established,status_rows_last_2s,newest_row_age_ms,load1,hz"
+  # Roost's meters (docs/operations.md): counters are cumulative, plot_load.py takes deltas.
+  meters="sessions reports_total rows_written_total flush_milliseconds_total flush_lag_milliseconds pending"
+  echo "epoch_s,server_rss_kb,server_cpu_ticks,db_cpu_ticks,established,load1,hz,${meters// /,}"
   while kill -0 "$server_pid" 2>/dev/null; do
-    now_ms=$(date +%s%3N)
-    rows=$($mysql_cmd -N -e "select count(*), coalesce($now_ms - max(reported_at), -1) from roost_fleet.device_status where reported_at > $now_ms - 2000" 2>/dev/null | tr '\t' ',')
-    echo "$(date +%s.%N | cut -c1-14),$(awk '/VmRSS/ {print $2}' /proc/$server_pid/status),$(awk '{print $14+$15}' /proc/$server_pid/stat),$(awk '{print $14+$15}' /proc/$db_pid/stat),$(ss -Htn state established "( sport = :$port )" | wc -l),${rows:-0,-1},$(cut -d' ' -f1 /proc/loadavg),$hz"
+    m=$(curl -s -m 2 "http://127.0.0.1:$port/observe/metrics/application" 2>/dev/null | awk '
+      /^roost_device_sessions/ {v["sessions"]=$2} /^roost_status_reports_total/ {v["reports_total"]=$2}
+      /^roost_status_rows_written_total/ {v["rows_written_total"]=$2}
+      /^roost_status_flush_milliseconds_total/ {v["flush_milliseconds_total"]=$2}
+      /^roost_status_flush_lag_milliseconds/ {v["flush_lag_milliseconds"]=$2} /^roost_status_pending/ {v["pending"]=$2}
+      END {printf "%d,%d,%d,%d,%d,%d", v["sessions"], v["reports_total"], v["rows_written_total"],
+        v["flush_milliseconds_total"], v["flush_lag_milliseconds"], v["pending"]}' || true)
+    echo "$(date +%s.%N | cut -c1-14),$(awk '/VmRSS/ {print $2}' /proc/$server_pid/status),$(awk '{print $14+$15}' /proc/$server_pid/stat),$(awk '{print $14+$15}' /proc/$db_pid/stat),$(ss -Htn state established "( sport = :$port )" | wc -l),$(cut -d' ' -f1 /proc/loadavg),$hz,${m:-0,0,0,0,0,0}"
     sleep 1
   done
 ) >"$out/timeline.csv" &
@@ -101,30 +112,35 @@ stop_sims() { for p in "${simpids[@]}"; do kill -9 "$p" 2>/dev/null || true; don
 # The commands phase leaves the whole fleet online; each ingest step restarts only the first
 # simulator with a shorter status interval (the others keep reporting every 60 s).
 
-start_sims commands PT60S "$sim_rate" "$fleet"/devices-*.csv
-all_sims=("${simpids[@]}")
-sleep 10
-ev commands_start
-ROOST_ADMIN_TOKEN=$token "$JAVA" "${JAVA_OPTS[@]}" -jar bench/target/roost-bench.jar commands --target "127.0.0.1:$port" \
-  --devices-file "$(ls "$fleet"/devices-*.csv | paste -sd,)" --rate "$command_rate" --duration "${command_seconds}s" \
-  --warmup 10s --out "$out/commands" | tee "$out/diagnostics/commands.log"
-ev commands_end
-# Nothing lost: every command the server knows of reached a final state.
-$mysql_cmd -N -e "select state, count(*) from roost_fleet.commands where name='bench.noop' group by state" >"$out/commands/db-states.txt"
-ev commands_db "$(tr '\t\n' ': ' <"$out/commands/db-states.txt")"
+if [ "$commands" = 1 ]; then
+  start_sims commands PT60S "$sim_rate" "$fleet"/devices-*.csv
+  sleep 10
+  for rate in $command_rates; do
+    ev "commands_start_$rate"
+    ROOST_ADMIN_TOKEN=$token "$JAVA" "${JAVA_OPTS[@]}" -jar bench/target/roost-bench.jar commands \
+      --target "127.0.0.1:$port" --devices-file "$(ls "$fleet"/devices-*.csv | paste -sd,)" --rate "$rate" \
+      --duration "${command_seconds}s" --warmup 10s --out "$out/commands-$rate" | tee "$out/diagnostics/commands-$rate.log"
+    ev "commands_end_$rate"
+    sleep 15
+  done
+  # Nothing lost: every command the server knows of reached a final state.
+  $mysql_cmd -N -e "select state, count(*) from roost_fleet.commands where name='bench.noop' group by state" \
+    >"$out/commands-db-states.txt"
+  ev commands_db "$(tr '\t\n' ': ' <"$out/commands-db-states.txt")"
+  stop_sims
+fi
 
 if [ "$ingest" = 1 ]; then
-  first=$(ls "$fleet"/devices-*.csv | head -n 1)
-  kill -9 "${all_sims[0]}" 2>/dev/null || true; sleep 3
+  # Every simulator reports at the step's interval: 19,000 devices every s seconds offer 19,000/s
+  # reports; the server's meters show what it applied and wrote.
   for s in $intervals; do
-    start_sims "status$s" "PT${s}S" "$sim_rate" "$first"
+    start_sims "status$s" "PT${s}S" "$sim_rate" "$fleet"/devices-*.csv
     ev "ingest_start_$s"
     sleep "$step"
     ev "ingest_end_$s"
     stop_sims
   done
 fi
-for p in "${all_sims[@]}"; do kill -9 "$p" 2>/dev/null || true; done
 kill "$server_pid"; wait "$server_pid" 2>/dev/null || true
 ev server_stopped
 for f in "$out"/diagnostics/sim-*.log; do grep -E '^(t=|SUMMARY|all |starting|loaded)' "$f" | cut -c1-700 >"$out/$(basename "${f%.log}")-summaries.txt"; done
