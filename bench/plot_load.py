@@ -32,8 +32,8 @@ def main(folder):
     hz = timeline[0]["hz"] if timeline else 100.0
     for prev, cur in zip(timeline, timeline[1:]):
         dt = cur["epoch_s"] - prev["epoch_s"]
-        cur["server_cores"] = (cur["server_cpu_ticks"] - prev["server_cpu_ticks"]) / hz / dt
-        cur["db_cores"] = (cur["db_cpu_ticks"] - prev["db_cpu_ticks"]) / hz / dt
+        cur["server_cores"] = (cur["server_cpu_ticks"] - prev["server_cpu_ticks"]) / hz / dt if dt > 0 else 0
+        cur["db_cores"] = (cur["db_cpu_ticks"] - prev["db_cpu_ticks"]) / hz / dt if dt > 0 else 0
     timeline = timeline[1:]
     t0 = events["server_up"][0]
     summary = {"folder": os.path.basename(folder)}

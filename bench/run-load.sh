@@ -74,14 +74,14 @@ hz=$(getconf CLK_TCK)
   meters="sessions reports_total rows_written_total flush_milliseconds_total flush_lag_milliseconds pending"
   echo "epoch_s,server_rss_kb,server_cpu_ticks,db_cpu_ticks,established,load1,hz,${meters// /,}"
   while kill -0 "$server_pid" 2>/dev/null; do
-    m=$(curl -s -m 2 "http://127.0.0.1:$port/observe/metrics/application" 2>/dev/null | awk '
+    m=$(curl -s -m 2 "http://127.0.0.1:$port/observe/metrics?scope=application" 2>/dev/null | awk '
       /^roost_device_sessions/ {v["sessions"]=$2} /^roost_status_reports_total/ {v["reports_total"]=$2}
       /^roost_status_rows_written_total/ {v["rows_written_total"]=$2}
       /^roost_status_flush_milliseconds_total/ {v["flush_milliseconds_total"]=$2}
       /^roost_status_flush_lag_milliseconds/ {v["flush_lag_milliseconds"]=$2} /^roost_status_pending/ {v["pending"]=$2}
-      END {printf "%d,%d,%d,%d,%d,%d", v["sessions"], v["reports_total"], v["rows_written_total"],
+      END {if (length(v) == 6) printf "%d,%d,%d,%d,%d,%d", v["sessions"], v["reports_total"], v["rows_written_total"],
         v["flush_milliseconds_total"], v["flush_lag_milliseconds"], v["pending"]}' || true)
-    echo "$(date +%s.%N | cut -c1-14),$(awk '/VmRSS/ {print $2}' /proc/$server_pid/status),$(awk '{print $14+$15}' /proc/$server_pid/stat),$(awk '{print $14+$15}' /proc/$db_pid/stat),$(ss -Htn state established "( sport = :$port )" | wc -l),$(cut -d' ' -f1 /proc/loadavg),$hz,${m:-0,0,0,0,0,0}"
+    echo "$(date +%s.%N | cut -c1-14),$(awk '/VmRSS/ {print $2}' /proc/$server_pid/status),$(awk '{print $14+$15}' /proc/$server_pid/stat),$(awk '{print $14+$15}' /proc/$db_pid/stat 2>/dev/null || echo 0),$(ss -Htn state established "( sport = :$port )" | wc -l),$(cut -d' ' -f1 /proc/loadavg),$hz,${m:-,,,,,}"
     sleep 1
   done
 ) >"$out/timeline.csv" &
@@ -109,8 +109,8 @@ start_sims() { # tag status_interval rate [files...]
   ev "connected_$tag" "$(grep -h 'devices connected after' "$out"/diagnostics/sim-"$tag"-*.log | tr '\n' ' ')"
 }
 stop_sims() { for p in "${simpids[@]}"; do kill -9 "$p" 2>/dev/null || true; done; sleep 3; }
-# The commands phase leaves the whole fleet online; each ingest step restarts only the first
-# simulator with a shorter status interval (the others keep reporting every 60 s).
+# The commands phase holds the whole fleet online (status every 60 s); each ingest step restarts
+# every simulator with that step's status interval.
 
 if [ "$commands" = 1 ]; then
   start_sims commands PT60S "$sim_rate" "$fleet"/devices-*.csv
@@ -119,7 +119,8 @@ if [ "$commands" = 1 ]; then
     ev "commands_start_$rate"
     ROOST_ADMIN_TOKEN=$token "$JAVA" "${JAVA_OPTS[@]}" -jar bench/target/roost-bench.jar commands \
       --target "127.0.0.1:$port" --devices-file "$(ls "$fleet"/devices-*.csv | paste -sd,)" --rate "$rate" \
-      --duration "${command_seconds}s" --warmup 10s --out "$out/commands-$rate" | tee "$out/diagnostics/commands-$rate.log"
+      --duration "${command_seconds}s" --warmup 10s --out "$out/commands-$rate" \
+      | tee "$out/diagnostics/commands-$rate.log" || ev "commands_failed_$rate"
     ev "commands_end_$rate"
     sleep 15
   done
@@ -143,6 +144,6 @@ if [ "$ingest" = 1 ]; then
 fi
 kill "$server_pid"; wait "$server_pid" 2>/dev/null || true
 ev server_stopped
-for f in "$out"/diagnostics/sim-*.log; do grep -E '^(t=|SUMMARY|all |starting|loaded)' "$f" | cut -c1-700 >"$out/$(basename "${f%.log}")-summaries.txt"; done
+for f in "$out"/diagnostics/sim-*.log; do grep -E '^(t=|SUMMARY|all |starting|loaded)' "$f" | cut -c1-700 >"$out/$(basename "${f%.log}")-summaries.txt" || true; done
 /usr/bin/python3 bench/plot_load.py "$out" || echo "plotting failed" >&2
 echo "== results in $out" >&2

@@ -71,7 +71,9 @@ import csv, re, sys, os
 out = sys.argv[1]
 rows = {r["phase"]: r for r in csv.DictReader(open(os.path.join(out, "snapshots.csv")))}
 idle, held = rows["idle"], rows["held"]
-n = int(held["sessions"]) - int(idle["sessions"])
+n = int(held["sessions"] or 0) - int(idle["sessions"] or 0)
+if n <= 0:
+    sys.exit("no sessions were added (see simulator.log); nothing to divide")
 def hist(phase):
     h = {}
     for line in open(os.path.join(out, "histogram-%s.txt" % phase)):

@@ -158,10 +158,11 @@ public final class RoostServer implements AutoCloseable {
             DeviceAuthenticator deviceAuthenticator = new DeviceAuthenticator(deviceStore, hasher,
                     new SessionTokens(new ServerSecrets(database).getOrCreate("session-token-key")),
                     new AuthFailureLimiter(settings.maxAuthFailures(), settings.authFailureWindow(), clock), clock);
-            Southbound southbound = new Southbound(new DeviceChannel(settings.southbound(), new PduCodec(), sessions,
-                    deviceAuthenticator, recorder, status, desired, commands, bus, ids, clock), settings.southbound());
+            DeviceChannel channel = new DeviceChannel(settings.southbound(), new PduCodec(), sessions,
+                    deviceAuthenticator, recorder, status, desired, commands, bus, ids, clock);
+            Southbound southbound = new Southbound(channel, settings.southbound());
             closeables.addFirst(southbound);
-            closeables.addFirst(new RoostMeters(sessions, status, commands));
+            closeables.addFirst(new RoostMeters(sessions, channel::loginsWaiting, status, commands));
 
             RestJson restJson = new RestJson(json, settings.maxBodyBytes());
             JsonCodec grpcJson = new JsonCodec(json);

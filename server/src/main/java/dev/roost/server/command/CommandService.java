@@ -40,6 +40,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
@@ -155,13 +156,13 @@ public final class CommandService implements AutoCloseable {
         ReentrantLock lock = deliveryLock(device);
         lock.lock();
         try {
+            // Marked before the read: a command finishing meanwhile must see it and deliver the next.
+            backlogged.add(device.value());
             List<Command> active = store.active(device, activeReadLimit());
             long runningNow = active.stream().filter(c -> CommandState.RUNNING.contains(c.state())).count();
             boolean queuedBefore = active.stream().anyMatch(c -> c.state() == CommandState.QUEUED);
             if (runningNow >= settings.maxInFlightPerDevice() || active.size() >= activeReadLimit()) {
-                Command queued = storeQueued(command, valid, actor);
-                backlogged.add(device.value());
-                return queued;
+                return storeQueued(command, valid, actor);
             }
             if (queuedBefore) {
                 // Older commands wait (a delivery failed or a reconnect pass runs): keep the order.
@@ -172,13 +173,14 @@ public final class CommandService implements AutoCloseable {
             Instant now = clock.instant();
             Command sent = command.sent(now.plus(command.timeout()),
                     command.isReboot() ? bootIds.apply(device).orElse("") : "", now);
+            backlogged.remove(device.value());
             Optional<Command> existing = insert(sent, valid);
             if (existing.isPresent()) {
                 return existing.get();
             }
+            running.put(sent.id().value(), sent);
             recordTransition(sent, CommandState.QUEUED, actor, "queued");
             recordTransition(sent, CommandState.SENT, "system", "sent");
-            running.put(sent.id().value(), sent);
             if (!link.send(device, wire(sent))) {
                 backToQueue(sent);
                 return sent.moved(CommandState.QUEUED, clock.instant(), Optional.empty(), 0, "");
@@ -268,7 +270,7 @@ public final class CommandService implements AutoCloseable {
     /** While the command is still in the running index its finish will wake the waiter: no read needed. */
     private Command waitFor(Command command, Duration wait) {
         CommandId id = command.id();
-        java.util.function.Supplier<Command> current = () -> {
+        Supplier<Command> current = () -> {
             Command live = running.get(id.value());
             return live != null ? live : existing(id);
         };
@@ -302,15 +304,21 @@ public final class CommandService implements AutoCloseable {
                     + "; only QUEUED or SENT commands can be cancelled");
         }
         String message = why.isEmpty() ? "cancelled" : why;
-        // Two conditional steps: a delivery racing this cancel either lost (QUEUED) or the device
-        // is told (SENT) - never neither.
-        if (!finish(command, EnumSet.of(CommandState.QUEUED), CommandState.CANCELLED, Optional.empty(), 0, message,
-                caller.name())) {
-            if (!finish(command, EnumSet.of(CommandState.SENT), CommandState.CANCELLED, Optional.empty(), 0, message,
-                    caller.name())) {
-                throw new RoostException(ErrorCode.FAILED_PRECONDITION, "command " + id + " changed state meanwhile");
+        // Under the device's delivery lock, so that no delivery is between storing SENT and sending.
+        ReentrantLock lock = deliveryLock(command.deviceId());
+        lock.lock();
+        try {
+            if (!finish(command, EnumSet.of(CommandState.QUEUED), CommandState.CANCELLED, Optional.empty(), 0,
+                    message, caller.name())) {
+                if (!finish(command, EnumSet.of(CommandState.SENT), CommandState.CANCELLED, Optional.empty(), 0,
+                        message, caller.name())) {
+                    throw new RoostException(ErrorCode.FAILED_PRECONDITION, "command " + id
+                            + " changed state meanwhile");
+                }
+                link.send(command.deviceId(), new Messages.CommandCancel(id.toString()));
             }
-            link.send(command.deviceId(), new Messages.CommandCancel(id.toString()));
+        } finally {
+            lock.unlock();
         }
         return existing(id);
     }
@@ -343,6 +351,7 @@ public final class CommandService implements AutoCloseable {
         ReentrantLock lock = deliveryLock(device);
         lock.lock();
         try {
+            backlogged.add(device.value());
             List<Command> active = store.active(device, activeReadLimit());
             int runningNow = (int) active.stream().filter(c -> CommandState.RUNNING.contains(c.state())).count();
             boolean more = active.size() >= activeReadLimit();
@@ -376,9 +385,7 @@ public final class CommandService implements AutoCloseable {
                     break;
                 }
             }
-            if (more) {
-                backlogged.add(device.value());
-            } else {
+            if (!more) {
                 backlogged.remove(device.value());
             }
         } finally {
@@ -443,9 +450,6 @@ public final class CommandService implements AutoCloseable {
         JsonNode payload = result.result() == null ? JsonNodeFactory.instance.objectNode() : result.result();
         finish(command.get(), CommandState.RUNNING, result.succeeded() ? CommandState.SUCCEEDED : CommandState.FAILED,
                 Optional.of(payload), result.code(), result.message() == null ? "" : result.message(), "device");
-        if (backlogged.contains(device.value())) {
-            deliverPendingAsync(device, false);
-        }
         return true;
     }
 
@@ -525,6 +529,9 @@ public final class CommandService implements AutoCloseable {
         }
         recordTransition(command, to, actor, message);
         waiters.finished(command.moved(to, now, result, code, message));
+        if (backlogged.contains(command.deviceId().value())) {
+            deliverPendingAsync(command.deviceId(), false);
+        }
         return true;
     }
 
@@ -611,11 +618,9 @@ public final class CommandService implements AutoCloseable {
         Instant now = clock.instant();
         for (Command command : running.values()) {
             if (command.runDeadline().map(deadline -> deadline.isBefore(now)).orElse(false)) {
-                if (finish(command, CommandState.RUNNING, CommandState.TIMED_OUT, Optional.empty(), 0,
+                if (!finish(command, CommandState.RUNNING, CommandState.TIMED_OUT, Optional.empty(), 0,
                         "no result within " + command.timeout().toMillis() + " ms", "system")) {
-                    deliverPendingAsync(command.deviceId(), false);
-                } else {
-                    running.remove(command.id().value());
+                    running.remove(command.id().value(), command);
                 }
             }
         }

@@ -11,20 +11,31 @@ import io.helidon.metrics.api.Metrics;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
+import java.util.function.IntSupplier;
+import java.util.function.Supplier;
 
 /**
  * Roost's own meters on {@code /observe/metrics}, read from the services when scraped (nothing is
- * counted twice). Registered in Helidon's global registry, so one server per JVM reports them; a
- * closed server removes its meters.
+ * counted twice). They live in Helidon's global registry, so the first server of a JVM reports
+ * them (a second one, as in tests, registers none) and removes them when it closes.
  */
 public final class RoostMeters implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(RoostMeters.class.getName());
+    private static final String PREFIX = "roost.";
     private final MeterRegistry registry = Metrics.globalRegistry();
     private final List<Meter> meters = new ArrayList<>();
 
-    public RoostMeters(SessionRegistry sessions, StatusService status, CommandService commands) {
+    public RoostMeters(SessionRegistry sessions, IntSupplier loginsWaiting, StatusService status,
+                       CommandService commands) {
+        if (!registry.meters(meter -> meter.id().name().startsWith(PREFIX)).isEmpty()) {
+            LOG.log(System.Logger.Level.INFO, "another Roost server in this JVM reports the roost.* meters");
+            return;
+        }
         gauge("roost.device.sessions", "authenticated device sessions", () -> sessions.liveCount());
         gauge("roost.device.connections", "open device WebSocket connections, authenticated or not",
                 () -> sessions.openCount());
+        gauge("roost.device.logins.waiting", "device logins queued for a login worker", loginsWaiting::getAsInt);
         counter("roost.status.reports", "status reports applied (snapshots and diffs)", status,
                 StatusService::reportsAccepted);
         counter("roost.status.rows.written", "latest-status rows upserted (one per device per flush)", status,
@@ -38,12 +49,12 @@ public final class RoostMeters implements AutoCloseable {
         gauge("roost.commands.running", "commands SENT or ACKED and not finished", () -> commands.runningCount());
     }
 
-    private void gauge(String name, String description, java.util.function.Supplier<Number> value) {
+    private void gauge(String name, String description, Supplier<Number> value) {
         meters.add(registry.getOrCreate(Gauge.builder(name, () -> value.get().doubleValue())
                 .description(description)));
     }
 
-    private <T> void counter(String name, String description, T source, java.util.function.Function<T, Long> value) {
+    private <T> void counter(String name, String description, T source, Function<T, Long> value) {
         meters.add(registry.getOrCreate(FunctionalCounter.builder(name, source, value).description(description)));
     }
 

@@ -71,8 +71,15 @@ public final class DeviceChannel {
         this.desired = desired;
         this.commands = commands;
         this.clock = clock;
-        this.logins = new LoginQueue(settings.loginWorkers(), settings.loginQueue());
+        // A queued login must finish well inside the auth timeout, or the sweep closes it without a hint.
+        this.logins = new LoginQueue(settings.loginWorkers(), settings.loginQueue(),
+                settings.authTimeout().multipliedBy(3).dividedBy(4));
         events.listen(this::closeRefusedDevices);
+    }
+
+    /** Logins waiting for a worker (for metrics). */
+    public int loginsWaiting() {
+        return logins.waiting();
     }
 
     DeviceSession open(WsSession ws) {
@@ -306,12 +313,14 @@ public final class DeviceChannel {
         }
     }
 
-    /** One liveness sweep: closes connections that did not authenticate or went silent. */
+    /** One liveness sweep: ends dropped connections, closes ones that did not authenticate or went silent. */
     void sweep() {
         long now = clock.millis();
         long silence = settings.heartbeatInterval().toMillis() * 2;
         for (DeviceSession session : registry.openSessions()) {
-            if (!session.isAuthenticated()) {
+            if (!session.connectionAlive()) {
+                ended(session, "connection lost");
+            } else if (!session.isAuthenticated()) {
                 if (now - session.openedAtMillis() > settings.authTimeout().toMillis()) {
                     closeAsync(session, 4001, "auth timeout");
                 }

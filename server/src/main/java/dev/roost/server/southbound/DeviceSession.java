@@ -20,6 +20,8 @@ final class DeviceSession {
     private final PduCodec codec;
     private final long epoch;
     private final long openedAtMillis;
+    /** The thread that reads this connection's frames (known from the first one); it ends with the connection. */
+    private volatile Thread readingThread;
     private final ReentrantLock sendLock = new ReentrantLock();
     private final AtomicBoolean ended = new AtomicBoolean();
     private final AtomicBoolean closing = new AtomicBoolean();
@@ -55,6 +57,17 @@ final class DeviceSession {
         return ended.get();
     }
 
+    /**
+     * False once the thread reading this connection has ended. Helidon 4.5 does not tell the
+     * WebSocket listener when a peer drops the TCP connection without a close frame (a crash,
+     * kill -9, a lost network): the read fails outside the part of its frame loop that calls
+     * onError, and the connection's thread just ends.
+     */
+    boolean connectionAlive() {
+        Thread reading = readingThread;
+        return reading == null || reading.isAlive();
+    }
+
     /** True for the first caller only: one closing thread per session. */
     boolean startClosing() {
         return closing.compareAndSet(false, true);
@@ -88,8 +101,12 @@ final class DeviceSession {
         return lastSeenMillis;
     }
 
+    /** A frame arrived; called on the thread that reads this connection. */
     void seen(long nowMillis) {
         lastSeenMillis = nowMillis;
+        if (readingThread == null) {
+            readingThread = Thread.currentThread();
+        }
     }
 
     /** Why the server is closing this session, when it is the server that closes it. */

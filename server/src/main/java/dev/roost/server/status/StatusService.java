@@ -64,7 +64,7 @@ public final class StatusService implements AutoCloseable {
     private volatile long lastFlushLagMillis;
     private final LongAdder reportsAccepted = new LongAdder();
     private final LongAdder rowsWritten = new LongAdder();
-    private final LongAdder flushMillis = new LongAdder();
+    private final LongAdder flushNanos = new LongAdder();
     private final ReentrantLock flushLock = new ReentrantLock();
 
     public StatusService(StatusStore store, DeviceStore devices, DeviceLink link, EventBus events, Snowflake ids,
@@ -174,7 +174,7 @@ public final class StatusService implements AutoCloseable {
 
     /** Time spent in flushes since start, in milliseconds. */
     public long flushMillis() {
-        return flushMillis.sum();
+        return flushNanos.sum() / 1_000_000;
     }
 
     /** Devices whose latest report waits for the next flush. */
@@ -185,15 +185,16 @@ public final class StatusService implements AutoCloseable {
     /** Writes every pending report now. */
     public void flush() {
         flushLock.lock();
+        long started = System.nanoTime();
         try {
             flushPending();
         } finally {
+            flushNanos.add(System.nanoTime() - started);
             flushLock.unlock();
         }
     }
 
     private void flushPending() {
-        long started = System.nanoTime();
         List<Map.Entry<DeviceId, Reported>> batch = new ArrayList<>();
         long oldest = Long.MAX_VALUE;
         for (Long device : dirty.keySet()) {
@@ -228,7 +229,6 @@ public final class StatusService implements AutoCloseable {
         if (oldest != Long.MAX_VALUE) {
             lastFlushLagMillis = clock.millis() - oldest;
         }
-        flushMillis.add((System.nanoTime() - started) / 1_000_000);
     }
 
     private void flushQuietly() {

@@ -16,6 +16,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.Executors;
 
 import static dev.roost.server.support.TestServer.ADMIN_TOKEN;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -296,9 +298,9 @@ class CommandDeliveryTest {
         try (TestServer narrow = TestServer.start(Map.of("commands.max-concurrent-sends", "1"))) {
             String device = narrow.registerDevice("cmd-narrow")[0];
             int callers = 32;
-            java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(callers);
+            CyclicBarrier start = new CyclicBarrier(callers);
             List<CompletableFuture<Reply>> replies = new ArrayList<>();
-            try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
                 for (int i = 0; i < callers; i++) {
                     String body = "{\"name\":\"exec\",\"params\":{\"i\":" + i + "}}";
                     replies.add(CompletableFuture.supplyAsync(() -> {

@@ -178,6 +178,19 @@ class DeviceSessionTest {
     }
 
     @Test
+    void connectionDroppedWithoutCloseFrame_isMarkedOfflineWithinASweep() {
+        String[] device = server.registerDevice("vanished");
+        TestDevice vanished = TestDevice.connect(server.port());
+        vanished.authenticate(device[0], device[1]);
+        Await.until("ONLINE", () -> state(device[0]).equals("ONLINE"));
+        vanished.abort();
+        Await.until("OFFLINE long before the heartbeat timeout", () -> state(device[0]).equals("OFFLINE"));
+        Await.until("the drop is logged as such", () -> hasEvent(device[0], "disconnected", "connection lost"));
+        assertThat(server.server().sessions().isOnline(new dev.roost.server.common.DeviceId(
+                Long.parseLong(device[0])))).isFalse();
+    }
+
+    @Test
     void silence_closesWithHeartbeatTimeout_andMarksOffline() {
         String[] device = server.registerDevice("silent");
         try (TestDevice link = TestDevice.connect(server.port())) {
