@@ -232,7 +232,7 @@ if [ -f "$out/storm.jfr" ]; then
 fi
 # Logs (*.log) stay local; small extracts are kept beside the results.
 for f in "$out"/diagnostics/hold-*.log "$out"/diagnostics/storm-*.log; do
-  [ -f "$f" ] && grep -E '^(t=|SUMMARY|all |starting|loaded)' "$f" | cut -c1-700 >"$out/$(basename "${f%.log}")-summaries.txt"
+  [ -f "$f" ] && grep -E '^(t=|SUMMARY|all |starting|loaded)' "$f" | cut -c1-700 >"$out/$(basename "${f%.log}")-summaries.txt"  || true
 done
 { echo "# counts over the whole server log"
   grep -v flyway "$out/diagnostics/server.log" | grep -o 'SEVERE [a-zA-Z.]* [a-z ]*\|WARNING [a-zA-Z.]* [a-z ]*\|RoostException: [a-z ]*\|Closed by interrupt\|Too many open files' | sort | uniq -c | sort -rn
