@@ -26,6 +26,6 @@ public record CommandSettings(Duration defaultTimeout, Duration defaultDeliveryW
                 Settings.duration(node, "default-delivery-window", Duration.ofHours(24)),
                 Settings.intIn(node, "max-in-flight-per-device", 8, 1, 1000),
                 Settings.duration(node, "sweep-interval", Duration.ofMillis(500)),
-                Settings.intIn(node, "max-concurrent-sends", 256, 1, 100_000));
+                Settings.intIn(node, "max-concurrent-sends", 64, 1, 100_000));
     }
 }

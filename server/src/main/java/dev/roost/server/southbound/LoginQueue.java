@@ -17,7 +17,9 @@ import java.util.function.Supplier;
  * arrival order. A login is refused at once when the queue is full or when, at the measured login
  * rate, it would wait longer than {@code maxWait} (the connection's auth timeout would close it
  * first, without a hint). A refusal carries a retry-after spread over the time the server needs
- * for the devices refused lately, so that they do not all come back at the same moment.
+ * for the devices refused lately, so that they do not all come back at the same moment: a window
+ * shorter than that makes refused devices return and be refused again, and that churn (a TCP and
+ * WebSocket handshake each time, on both sides) took most of the CPU in a measured reconnect.
  */
 final class LoginQueue implements AutoCloseable {
     static final Duration RETRY_AFTER_FLOOR = Duration.ofSeconds(5);
@@ -67,12 +69,12 @@ final class LoginQueue implements AutoCloseable {
 
     /**
      * When a refused device should come back: the floor plus a random share of a window as long as
-     * the server needs, at its current login rate, for the devices it refused in the last second
-     * (at least the floor, at most a minute).
+     * the server needs, at its current login rate, for the devices it refused in the last ten
+     * seconds (those are the ones backing off now; at least the floor, at most a minute).
      */
     long retryAfterMillis() {
         long floor = RETRY_AFTER_FLOOR.toMillis();
-        long needed = refused.lastSecond() * 1000L / loginsPerSecond();
+        long needed = refused.lastTenSeconds() * 1000L / loginsPerSecond();
         long window = Math.clamp(needed, floor, RETRY_AFTER_MAX_WINDOW.toMillis());
         return floor + ThreadLocalRandom.current().nextLong(window);
     }
@@ -106,41 +108,54 @@ final class LoginQueue implements AutoCloseable {
         workers.forEach(Thread::interrupt);
     }
 
-    /** Events per second: the count of the last whole second, or of the current one once it is larger. */
+    /** Event counts per second over the last ten seconds. */
     private static final class PerSecond {
+        private static final int SECONDS = 10;
         private final LongSupplier nanoTime;
+        private final long[] counts = new long[SECONDS];
         private long second;
-        private long current;
-        private long previous;
 
         PerSecond(LongSupplier nanoTime) {
             this.nanoTime = nanoTime;
-            this.second = nanoTime.getAsLong() / 1_000_000_000L;
+            this.second = Math.floorDiv(nanoTime.getAsLong(), 1_000_000_000L);
         }
 
         synchronized void add() {
             roll();
-            current++;
+            counts[slot(second)]++;
         }
 
+        /** The count of the last whole second, or of the current one once it is larger. */
         synchronized long lastSecond() {
             roll();
-            return Math.max(previous, current);
+            return Math.max(counts[slot(second - 1)], counts[slot(second)]);
         }
 
         /** Whether the last whole second saw any event. */
         synchronized boolean hadWholeSecond() {
             roll();
-            return previous > 0;
+            return counts[slot(second - 1)] > 0;
+        }
+
+        synchronized long lastTenSeconds() {
+            roll();
+            long sum = 0;
+            for (long count : counts) {
+                sum += count;
+            }
+            return sum;
         }
 
         private void roll() {
-            long now = nanoTime.getAsLong() / 1_000_000_000L;
-            if (now != second) {
-                previous = now == second + 1 ? current : 0;
-                current = 0;
-                second = now;
+            long now = Math.floorDiv(nanoTime.getAsLong(), 1_000_000_000L);
+            for (long next = second + 1; next <= now && next <= second + SECONDS; next++) {
+                counts[slot(next)] = 0;
             }
+            second = Math.max(second, now);
+        }
+
+        private static int slot(long second) {
+            return (int) Math.floorMod(second, SECONDS);
         }
     }
 }

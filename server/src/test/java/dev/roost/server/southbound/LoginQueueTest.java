@@ -74,7 +74,7 @@ class LoginQueueTest {
     }
 
     @Test
-    void theRetryWindowIsTheTimeNeededForTheDevicesRefusedLately() throws Exception {
+    void theRetryWindowIsTheTimeNeededForTheDevicesRefusedInTheLastTenSeconds() throws Exception {
         try (LoginQueue queue = new LoginQueue(1, 1, NO_WAIT_LIMIT, nanos::get)) {
             occupyTheWorker(queue);
             assertThat(queue.submit(() -> true)).isPresent();
@@ -92,8 +92,13 @@ class LoginQueueTest {
             assertThat(samples(queue)).allSatisfy(ms -> assertThat(ms)
                     .isLessThan(FLOOR + LoginQueue.RETRY_AFTER_MAX_WINDOW.toMillis()));
 
-            nanos.addAndGet(Duration.ofSeconds(2).toNanos());
-            assertThat(samples(queue)).as("no refusals in the last second")
+            nanos.addAndGet(Duration.ofSeconds(5).toNanos());
+            assertThat(samples(queue)).as("refusals of the last ten seconds still count").allSatisfy(ms ->
+                    assertThat(ms).isLessThan(FLOOR + LoginQueue.RETRY_AFTER_MAX_WINDOW.toMillis()));
+            assertThat(samples(queue).stream().mapToLong(Long::longValue).max().orElseThrow())
+                    .isGreaterThan(4 * FLOOR);
+            nanos.addAndGet(Duration.ofSeconds(6).toNanos());
+            assertThat(samples(queue)).as("no refusals in the last ten seconds")
                     .allSatisfy(ms -> assertThat(ms).isLessThan(2 * FLOOR));
             release.countDown();
         }

@@ -5,6 +5,7 @@ import dev.roost.server.error.RoostException;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.Status;
+import io.helidon.webserver.ServerConnectionException;
 
 /** Maps any failure of a call to a gRPC status, the one place gRPC errors are decided and logged. */
 final class GrpcErrors {
@@ -35,6 +36,12 @@ final class GrpcErrors {
     }
 
     static void close(ServerCall<?, ?> call, Throwable failure) {
+        if (failure instanceof ServerConnectionException) {
+            // The response could not be written: the caller is gone (deadline, reset). Nobody to tell.
+            LOG.log(System.Logger.Level.DEBUG, "gRPC call {0}: caller gone before the response ({1})",
+                    call.getMethodDescriptor().getFullMethodName(), failure.getMessage());
+            return;
+        }
         ErrorCode code;
         String message;
         var roost = RoostException.causeOf(failure);
