@@ -26,6 +26,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -54,6 +55,7 @@ public final class DeviceChannel {
     private final ConcurrentMap<Long, Long> refusedDevices = new ConcurrentHashMap<>();
     private static final Duration REFUSAL_MEMORY = Duration.ofMinutes(1);
     private final LoginQueue logins;
+    private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(2);
     /** Set at shutdown: connections that arrive while the listener still runs are turned away. */
     private volatile boolean stopping;
 
@@ -344,8 +346,20 @@ public final class DeviceChannel {
     void shutdown() {
         stopping = true;
         logins.close();
-        for (DeviceSession session : registry.openSessions()) {
+        List<DeviceSession> open = List.copyOf(registry.openSessions());
+        for (DeviceSession session : open) {
             close(session, 1001, "server shutdown");
+        }
+        // Until the peers answered the close frame (their connections' threads end): stopping the
+        // listener resets open sockets, and a reset can discard a close frame the peer has not read.
+        long deadline = System.nanoTime() + SHUTDOWN_GRACE.toNanos();
+        while (System.nanoTime() < deadline && open.stream().anyMatch(DeviceSession::connectionAlive)) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
     }
 
