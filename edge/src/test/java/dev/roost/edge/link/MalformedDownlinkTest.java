@@ -1,26 +1,17 @@
 package dev.roost.edge.link;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.roost.edge.support.CountingMetrics;
+import dev.roost.edge.support.ScriptedServer;
 import dev.roost.protocol.Messages;
 import dev.roost.protocol.Pdu;
 import dev.roost.protocol.PduCodec;
 import dev.roost.server.support.Await;
 import io.helidon.common.buffers.BufferData;
-import io.helidon.http.HeaderNames;
-import io.helidon.http.HeaderValues;
-import io.helidon.http.Headers;
-import io.helidon.http.HttpPrologue;
-import io.helidon.http.WritableHeaders;
-import io.helidon.webserver.WebServer;
-import io.helidon.webserver.websocket.WsRouting;
-import io.helidon.websocket.WsListener;
 import io.helidon.websocket.WsSession;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -31,11 +22,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** A scripted server that sends garbage: the link answers with {@code error} and stays up. */
 class MalformedDownlinkTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final List<JsonNode> uplink = new CopyOnWriteArrayList<>();
     private final List<Pdu> delivered = new CopyOnWriteArrayList<>();
-    private WebServer server;
+    private ScriptedServer server;
     private WsTransport transport;
 
     @AfterEach
@@ -44,44 +34,28 @@ class MalformedDownlinkTest {
             transport.close();
         }
         if (server != null) {
-            server.stop();
+            server.close();
         }
     }
 
     /** Answers auth with auth_ok, then sends a sequence of bad frames and one good command. */
-    private final class ScriptedServer implements WsListener {
-        @Override
-        public Optional<Headers> onHttpUpgrade(HttpPrologue prologue, Headers headers) {
-            WritableHeaders<?> response = WritableHeaders.create();
-            response.set(HeaderValues.create(HeaderNames.create("Sec-WebSocket-Protocol"), "roost.v1"));
-            return Optional.of(response);
-        }
-
-        @Override
-        public void onMessage(WsSession ws, String text, boolean last) {
-            try {
-                JsonNode message = JSON.readTree(text);
-                uplink.add(message);
-                if ("auth".equals(message.get("type").asText())) {
-                    ws.send("{\"type\":\"auth_ok\",\"id\":\"s-1\",\"reply_to\":\"" + message.get("id").asText()
-                            + "\",\"body\":{\"device_id\":\"1\",\"heartbeat_interval_ms\":30000}}", true);
-                    ws.send("this is not json", true);
-                    ws.send("{\"type\":\"hello\",\"id\":\"s-2\",\"body\":{}}", true);
-                    ws.send("{\"type\":\"command\",\"id\":\"s-3\",\"body\":{\"name\":\"exec\"}}", true);
-                    ws.send("{\"type\":\"status\",\"id\":\"s-4\",\"body\":{\"mode\":\"snapshot\",\"state\":{}}}", true);
-                    ws.send(BufferData.create(new byte[] {1, 2, 3}), true);
-                    ws.send("{\"type\":\"command_cancel\",\"id\":\"s-5\",\"body\":{\"command_id\":\"9\"}}", true);
-                }
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
+    private void script(WsSession ws, JsonNode message) {
+        uplink.add(message);
+        if ("auth".equals(message.get("type").asText())) {
+            ws.send("{\"type\":\"auth_ok\",\"id\":\"s-1\",\"reply_to\":\"" + message.get("id").asText()
+                    + "\",\"body\":{\"device_id\":\"1\",\"heartbeat_interval_ms\":30000}}", true);
+            ws.send("this is not json", true);
+            ws.send("{\"type\":\"hello\",\"id\":\"s-2\",\"body\":{}}", true);
+            ws.send("{\"type\":\"command\",\"id\":\"s-3\",\"body\":{\"name\":\"exec\"}}", true);
+            ws.send("{\"type\":\"status\",\"id\":\"s-4\",\"body\":{\"mode\":\"snapshot\",\"state\":{}}}", true);
+            ws.send(BufferData.create(new byte[] {1, 2, 3}), true);
+            ws.send("{\"type\":\"command_cancel\",\"id\":\"s-5\",\"body\":{\"command_id\":\"9\"}}", true);
         }
     }
 
     @Test
     void malformedAndUnknownFrames_areAnsweredWithErrors_andTheLinkStaysUp() {
-        server = WebServer.builder().port(0).host("127.0.0.1")
-                .addRouting(WsRouting.builder().endpoint("/ws", ScriptedServer::new)).build().start();
+        server = ScriptedServer.start(this::script);
         transport = new WsTransport(1);
         CountingMetrics metrics = new CountingMetrics();
         LinkSession session = new LinkSession() {
@@ -98,7 +72,7 @@ class MalformedDownlinkTest {
             public void onDown() {
             }
         };
-        LinkSettings settings = new LinkSettings(URI.create("ws://127.0.0.1:" + server.port() + "/ws"),
+        LinkSettings settings = new LinkSettings(server.url(),
                 Credentials.ofDevice("1", "secret"), Optional.empty(), Duration.ofSeconds(5),
                 BackoffSettings.DEFAULT, "test", false);
         ConnectionManager manager = new ConnectionManager(settings, transport, transport.nextLoop(),

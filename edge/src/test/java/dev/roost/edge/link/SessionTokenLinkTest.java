@@ -1,25 +1,15 @@
 package dev.roost.edge.link;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.roost.edge.support.CountingMetrics;
+import dev.roost.edge.support.ScriptedServer;
 import dev.roost.protocol.Messages;
 import dev.roost.protocol.Pdu;
 import dev.roost.protocol.PduCodec;
 import dev.roost.server.support.Await;
-import io.helidon.http.HeaderNames;
-import io.helidon.http.HeaderValues;
-import io.helidon.http.Headers;
-import io.helidon.http.HttpPrologue;
-import io.helidon.http.WritableHeaders;
-import io.helidon.webserver.WebServer;
-import io.helidon.webserver.websocket.WsRouting;
-import io.helidon.websocket.WsListener;
-import io.helidon.websocket.WsSession;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -32,7 +22,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** A scripted server checks which credential each {@code auth} carries and what the store is told. */
 class SessionTokenLinkTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final long EXPIRES_AT = Instant.now().plus(Duration.ofHours(1)).toEpochMilli();
     private static final String AUTH_OK = "{\"type\":\"auth_ok\",\"id\":\"s-%d\",\"reply_to\":\"%s\",\"body\":"
             + "{\"device_id\":\"7\",\"heartbeat_interval_ms\":30000,\"session_token\":\"t-2\","
@@ -41,7 +30,7 @@ class SessionTokenLinkTest {
             + "{\"code\":\"TOKEN_EXPIRED\",\"message\":\"session token expired\",\"retry_after_ms\":0}}";
 
     private final List<JsonNode> auths = new CopyOnWriteArrayList<>();
-    private WebServer server;
+    private ScriptedServer server;
     private WsTransport transport;
     private ConnectionManager manager;
 
@@ -54,7 +43,7 @@ class SessionTokenLinkTest {
             transport.close();
         }
         if (server != null) {
-            server.stop();
+            server.close();
         }
     }
 
@@ -88,31 +77,15 @@ class SessionTokenLinkTest {
 
     /** Answers the n-th {@code auth} (0-based) with {@code script.apply(n)}, a format of (id, reply_to). */
     private void start(Function<Integer, String> script, SessionTokenStore store) {
-        server = WebServer.builder().port(0).host("127.0.0.1")
-                .addRouting(WsRouting.builder().endpoint("/ws", () -> new WsListener() {
-                    @Override
-                    public Optional<Headers> onHttpUpgrade(HttpPrologue prologue, Headers headers) {
-                        WritableHeaders<?> response = WritableHeaders.create();
-                        response.set(HeaderValues.create(HeaderNames.create("Sec-WebSocket-Protocol"), "roost.v1"));
-                        return Optional.of(response);
-                    }
-
-                    @Override
-                    public void onMessage(WsSession ws, String text, boolean last) {
-                        try {
-                            JsonNode message = JSON.readTree(text);
-                            if ("auth".equals(message.get("type").asText())) {
-                                int n = auths.size();
-                                auths.add(message);
-                                ws.send(script.apply(n).formatted(n, message.get("id").asText()), true);
-                            }
-                        } catch (Exception e) {
-                            throw new IllegalStateException(e);
-                        }
-                    }
-                })).build().start();
+        server = ScriptedServer.start((ws, message) -> {
+            if ("auth".equals(message.get("type").asText())) {
+                int n = auths.size();
+                auths.add(message);
+                ws.send(script.apply(n).formatted(n, message.get("id").asText()), true);
+            }
+        });
         transport = new WsTransport(1);
-        LinkSettings settings = new LinkSettings(URI.create("ws://127.0.0.1:" + server.port() + "/ws"),
+        LinkSettings settings = new LinkSettings(server.url(),
                 Credentials.ofDevice("7", "the-secret"), Optional.empty(), Duration.ofSeconds(5),
                 new BackoffSettings(Duration.ofMillis(20), 2, Duration.ofMillis(100), Duration.ofMinutes(1), 0),
                 "test", false);
