@@ -16,14 +16,15 @@ import java.util.function.Supplier;
  * reconnect storm costs at most {@code workers} concurrent bcrypt checks and database users, in
  * arrival order. A login is refused at once when the queue is full or when, at the measured login
  * rate, it would wait longer than {@code maxWait} (the connection's auth timeout would close it
- * first, without a hint). A refusal carries a retry-after spread over the time the server needs
- * for the devices refused lately, so that they do not all come back at the same moment: a window
- * shorter than that makes refused devices return and be refused again, and that churn (a TCP and
- * WebSocket handshake each time, on both sides) took most of the CPU in a measured reconnect.
+ * first, without a hint). Each refused device is given its own return time on a schedule paced at
+ * the rate the server admits logins, after what the queue holds: the refused part of a storm comes
+ * back as fast as it can be admitted and no faster. Coming back too early means another refusal,
+ * and that churn (a TCP and WebSocket handshake each time, on both sides) took most of the CPU in
+ * a measured reconnect; a random spread over a longer window left the server idle at its end.
  */
 final class LoginQueue implements AutoCloseable {
     static final Duration RETRY_AFTER_FLOOR = Duration.ofSeconds(5);
-    static final Duration RETRY_AFTER_MAX_WINDOW = Duration.ofSeconds(60);
+    static final Duration RETRY_AFTER_MAX = Duration.ofMinutes(5);
     /** Assumed until a whole second of logins was measured: a token login takes a worker ~40 ms at worst. */
     static final int ASSUMED_LOGINS_PER_WORKER_SECOND = 25;
 
@@ -31,7 +32,9 @@ final class LoginQueue implements AutoCloseable {
     private final List<Thread> workers = new ArrayList<>();
     private final long maxWaitMillis;
     private final PerSecond admitted;
-    private final PerSecond refused;
+    private final LongSupplier nanoTime;
+    /** The return time given to the last refused device, on {@link #nanoTime}. */
+    private long lastReturnNanos = Long.MIN_VALUE;
     private volatile boolean closed;
 
     LoginQueue(int workers, int capacity, Duration maxWait) {
@@ -41,8 +44,8 @@ final class LoginQueue implements AutoCloseable {
     LoginQueue(int workers, int capacity, Duration maxWait, LongSupplier nanoTime) {
         this.queue = new ArrayBlockingQueue<>(capacity);
         this.maxWaitMillis = maxWait.toMillis();
+        this.nanoTime = nanoTime;
         this.admitted = new PerSecond(nanoTime);
-        this.refused = new PerSecond(nanoTime);
         for (int i = 0; i < workers; i++) {
             this.workers.add(Thread.ofVirtual().name("roost-login-", i).start(this::serve));
         }
@@ -60,23 +63,23 @@ final class LoginQueue implements AutoCloseable {
                 admitted.add();
             }
         });
-        if (!queued) {
-            refused.add();
-            return Optional.empty();
-        }
-        return Optional.of(result);
+        return queued ? Optional.of(result) : Optional.empty();
     }
 
     /**
-     * When a refused device should come back: the floor plus a random share of a window as long as
-     * the server needs, at its current login rate, for the devices it refused in the last ten
-     * seconds (those are the ones backing off now; at least the floor, at most a minute).
+     * When the device just refused should come back: one login interval after the device refused
+     * before it, and no sooner than the floor or than the queue drains. The interval comes from the
+     * best login rate of the last ten seconds (a rate measured while the storm starts is low); a
+     * device scheduled beyond {@link #RETRY_AFTER_MAX} is told that maximum.
      */
-    long retryAfterMillis() {
-        long floor = RETRY_AFTER_FLOOR.toMillis();
-        long needed = refused.lastTenSeconds() * 1000L / loginsPerSecond();
-        long window = Math.clamp(needed, floor, RETRY_AFTER_MAX_WINDOW.toMillis());
-        return floor + ThreadLocalRandom.current().nextLong(window);
+    synchronized long retryAfterMillis() {
+        long now = nanoTime.getAsLong();
+        long interval = 1_000_000_000L / Math.max(loginsPerSecond(), admitted.bestSecond());
+        long earliest = now + Math.max(RETRY_AFTER_FLOOR.toNanos(), queue.size() * interval);
+        long returnAt = lastReturnNanos == Long.MIN_VALUE ? earliest : Math.max(earliest, lastReturnNanos + interval);
+        lastReturnNanos = Math.min(returnAt, now + RETRY_AFTER_MAX.toNanos());
+        long jitter = ThreadLocalRandom.current().nextLong(Math.max(1, interval / 1_000_000));
+        return (lastReturnNanos - now) / 1_000_000 + jitter;
     }
 
     /** Logins waiting for a worker. */
@@ -142,13 +145,14 @@ final class LoginQueue implements AutoCloseable {
             return counts[slot(second - 1)] > 0;
         }
 
-        synchronized long lastTenSeconds() {
+        /** The largest count of one second within the last ten. */
+        synchronized long bestSecond() {
             roll();
-            long sum = 0;
+            long best = 0;
             for (long count : counts) {
-                sum += count;
+                best = Math.max(best, count);
             }
-            return sum;
+            return best;
         }
 
         private void roll() {

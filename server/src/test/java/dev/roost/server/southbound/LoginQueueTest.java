@@ -74,32 +74,66 @@ class LoginQueueTest {
     }
 
     @Test
-    void theRetryWindowIsTheTimeNeededForTheDevicesRefusedInTheLastTenSeconds() throws Exception {
+    void refusedDevicesAreToldToComeBackOneAtATime_atTheAssumedLoginRate() throws Exception {
+        // One worker, no rate measured yet: 25 logins/s assumed, one return every 40 ms after the floor.
         try (LoginQueue queue = new LoginQueue(1, 1, NO_WAIT_LIMIT, nanos::get)) {
             occupyTheWorker(queue);
             assertThat(queue.submit(() -> true)).isPresent();
-            refuse(queue, 100);
-            // 100 refused at an assumed 25 logins/s need 4 s: the 5 s floor window applies.
-            assertThat(samples(queue)).allSatisfy(ms -> assertThat(ms).isBetween(FLOOR, 2 * FLOOR - 1));
+            List<Long> returns = refuse(queue, 100);
+            for (int i = 0; i < returns.size(); i++) {
+                assertThat(returns.get(i)).as("device %d", i).isBetween(FLOOR + 40L * i, FLOOR + 40L * i + 39);
+            }
+            release.countDown();
+        }
+    }
 
-            refuse(queue, 900);
-            // 1,000 refused need 40 s at 25/s.
-            List<Long> widened = samples(queue);
-            assertThat(widened).allSatisfy(ms -> assertThat(ms).isBetween(FLOOR, FLOOR + 40_000 - 1));
-            assertThat(widened.stream().mapToLong(Long::longValue).max().orElseThrow()).isGreaterThan(4 * FLOOR);
+    @Test
+    void theScheduleIsPacedAtTheBestRateOfTheLastTenSeconds() throws Exception {
+        try (LoginQueue queue = new LoginQueue(1, 1000, NO_WAIT_LIMIT, nanos::get)) {
+            List<CompletableFuture<Boolean>> logins = new ArrayList<>();
+            for (int i = 0; i < 200; i++) {
+                logins.add(queue.submit(() -> true).orElseThrow());
+            }
+            for (CompletableFuture<Boolean> login : logins) {
+                assertThat(login.get(5, TimeUnit.SECONDS)).isTrue();
+            }
+            // 200 logins in that second, none in the next: the schedule keeps the better rate, 5 ms apart.
+            nanos.addAndGet(Duration.ofSeconds(2).toNanos());
+            occupyTheWorker(queue);
+            List<Long> returns = IntStream.range(0, 100).mapToObj(i -> queue.retryAfterMillis()).toList();
+            assertThat(returns.getLast() - returns.getFirst()).isBetween(99 * 5L - 5, 99 * 5L + 5);
+            release.countDown();
+        }
+    }
 
-            refuse(queue, 100_000);
-            assertThat(samples(queue)).allSatisfy(ms -> assertThat(ms)
-                    .isLessThan(FLOOR + LoginQueue.RETRY_AFTER_MAX_WINDOW.toMillis()));
+    @Test
+    void theScheduleStartsAfterTheQueueDrains_andAgainAtTheFloorOnceItHasPassed() throws Exception {
+        try (LoginQueue queue = new LoginQueue(1, 1000, NO_WAIT_LIMIT, nanos::get)) {
+            occupyTheWorker(queue);
+            for (int i = 0; i < 500; i++) {
+                assertThat(queue.submit(() -> true)).isPresent();
+            }
+            // 500 queued at 25 logins/s take 20 s: the first refused device comes back after them.
+            assertThat(queue.retryAfterMillis()).isBetween(20_000L, 20_039L);
+            assertThat(queue.retryAfterMillis()).isBetween(20_040L, 20_079L);
+            release.countDown();
+            Await.until("the queue drained", () -> queue.waiting() == 0);
 
-            nanos.addAndGet(Duration.ofSeconds(5).toNanos());
-            assertThat(samples(queue)).as("refusals of the last ten seconds still count").allSatisfy(ms ->
-                    assertThat(ms).isLessThan(FLOOR + LoginQueue.RETRY_AFTER_MAX_WINDOW.toMillis()));
-            assertThat(samples(queue).stream().mapToLong(Long::longValue).max().orElseThrow())
-                    .isGreaterThan(4 * FLOOR);
-            nanos.addAndGet(Duration.ofSeconds(6).toNanos());
-            assertThat(samples(queue)).as("no refusals in the last ten seconds")
-                    .allSatisfy(ms -> assertThat(ms).isLessThan(2 * FLOOR));
+            nanos.addAndGet(Duration.ofSeconds(30).toNanos());
+            assertThat(queue.retryAfterMillis()).as("the earlier returns are past").isBetween(FLOOR, FLOOR + 39);
+        }
+    }
+
+    @Test
+    void noDeviceIsToldToWaitLongerThanTheMaximum() throws Exception {
+        try (LoginQueue queue = new LoginQueue(1, 1, NO_WAIT_LIMIT, nanos::get)) {
+            occupyTheWorker(queue);
+            assertThat(queue.submit(() -> true)).isPresent();
+            // 100,000 refused at 25 logins/s would need 4,000 s.
+            List<Long> returns = refuse(queue, 100_000);
+            assertThat(returns).allSatisfy(ms -> assertThat(ms)
+                    .isLessThan(LoginQueue.RETRY_AFTER_MAX.toMillis() + 40));
+            assertThat(returns.getLast()).isGreaterThanOrEqualTo(LoginQueue.RETRY_AFTER_MAX.toMillis());
             release.countDown();
         }
     }
@@ -143,13 +177,13 @@ class LoginQueueTest {
         return blocking;
     }
 
-    private static void refuse(LoginQueue queue, int times) {
+    /** The return times told to {@code times} devices refused one after the other. */
+    private static List<Long> refuse(LoginQueue queue, int times) {
+        List<Long> returns = new ArrayList<>();
         for (int i = 0; i < times; i++) {
             assertThat(queue.submit(() -> true)).isEmpty();
+            returns.add(queue.retryAfterMillis());
         }
-    }
-
-    private static List<Long> samples(LoginQueue queue) {
-        return IntStream.range(0, 400).mapToObj(i -> queue.retryAfterMillis()).toList();
+        return returns;
     }
 }
