@@ -26,12 +26,14 @@ import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -204,31 +206,93 @@ public final class StatusService implements AutoCloseable {
                 oldest = Math.min(oldest, reported.at().toEpochMilli());
             }
         }
+        // Each chunk is one transaction over a range of ids: concurrent writers never lock each other's rows.
+        batch.sort(Comparator.comparingLong(entry -> entry.getKey().value()));
         List<StatusStore.Sample> history = new ArrayList<>();
         StatusStore.Sample sample;
         while ((sample = samples.poll()) != null) {
             history.add(sample);
         }
-        int from = 0;
-        try {
-            for (; from < Math.max(batch.size(), history.size()); from += MAX_BATCH) {
-                List<Map.Entry<DeviceId, Reported>> rows = batch.subList(Math.min(from, batch.size()),
-                        Math.min(from + MAX_BATCH, batch.size()));
-                store.write(rows, history.subList(Math.min(from, history.size()),
-                        Math.min(from + MAX_BATCH, history.size())));
-                rowsWritten.add(rows.size());
-            }
-        } catch (RuntimeException e) {
-            // Nothing is lost and nothing written twice: the chunks from the failed one on go back,
-            // unless a newer report replaced them meanwhile.
-            batch.subList(Math.min(from, batch.size()), batch.size()).forEach(entry -> dirty.merge(
-                    entry.getKey().value(), entry.getValue(), (a, b) -> a.version() >= b.version() ? a : b));
-            samples.addAll(history.subList(Math.min(from, history.size()), history.size()));
-            throw e;
+        List<Chunk> chunks = new ArrayList<>();
+        for (int from = 0; from < Math.max(batch.size(), history.size()); from += MAX_BATCH) {
+            chunks.add(new Chunk(batch.subList(Math.min(from, batch.size()), Math.min(from + MAX_BATCH, batch.size())),
+                    history.subList(Math.min(from, history.size()), Math.min(from + MAX_BATCH, history.size()))));
         }
+        writeOnLanes(chunks);
         if (oldest != Long.MAX_VALUE) {
             lastFlushLagMillis = clock.millis() - oldest;
         }
+    }
+
+    /** Rows and history samples written in one transaction. */
+    private record Chunk(List<Map.Entry<DeviceId, Reported>> rows, List<StatusStore.Sample> history) {
+    }
+
+    /** Writes the chunks on up to {@code flush-writers} connections at once; the first failure is rethrown. */
+    private void writeOnLanes(List<Chunk> chunks) {
+        int lanes = Math.min(settings.flushWriters(), chunks.size());
+        if (lanes <= 1) {
+            writeLane(chunks);
+            return;
+        }
+        List<RuntimeException> failures = new CopyOnWriteArrayList<>();
+        List<Thread> writers = new ArrayList<>();
+        for (int lane = 0; lane < lanes; lane++) {
+            List<Chunk> mine = new ArrayList<>();
+            for (int i = lane; i < chunks.size(); i += lanes) {
+                mine.add(chunks.get(i));
+            }
+            writers.add(Thread.ofVirtual().name("roost-status-writer-", lane).start(() -> {
+                try {
+                    writeLane(mine);
+                } catch (RuntimeException e) {
+                    failures.add(e);
+                }
+            }));
+        }
+        // Never return before every writer is done: a later flush must not race an older write of a row.
+        writers.forEach(StatusService::joinUninterruptibly);
+        if (!failures.isEmpty()) {
+            RuntimeException first = failures.getFirst();
+            failures.subList(1, failures.size()).forEach(first::addSuppressed);
+            throw first;
+        }
+    }
+
+    private static void joinUninterruptibly(Thread thread) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                thread.join();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void writeLane(List<Chunk> lane) {
+        for (int i = 0; i < lane.size(); i++) {
+            Chunk chunk = lane.get(i);
+            try {
+                store.write(chunk.rows(), chunk.history());
+                rowsWritten.add(chunk.rows().size());
+            } catch (RuntimeException e) {
+                // Nothing is lost and nothing written twice: this chunk and the lane's later ones go back,
+                // unless a newer report replaced them meanwhile.
+                lane.subList(i, lane.size()).forEach(this::putBack);
+                throw e;
+            }
+        }
+    }
+
+    private void putBack(Chunk chunk) {
+        chunk.rows().forEach(entry -> dirty.merge(entry.getKey().value(), entry.getValue(),
+                (a, b) -> a.version() >= b.version() ? a : b));
+        samples.addAll(chunk.history());
     }
 
     private void flushQuietly() {

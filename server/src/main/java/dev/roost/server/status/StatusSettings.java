@@ -11,12 +11,15 @@ import java.time.Duration;
  * @param flushInterval   longest time a report waits before it is written (the flush lag bound)
  * @param historyInterval at most one history sample per device per interval
  * @param historyRetention how long history samples are kept
+ * @param flushWriters    database connections one flush writes on at once, each a range of device ids
  */
-public record StatusSettings(Duration flushInterval, Duration historyInterval, Duration historyRetention) {
+public record StatusSettings(Duration flushInterval, Duration historyInterval, Duration historyRetention,
+                             int flushWriters) {
     public static StatusSettings create(Config node) {
         return new StatusSettings(
                 Settings.duration(node, "flush-interval", Duration.ofSeconds(1)),
                 Settings.duration(node, "history-interval", Duration.ofMinutes(5)),
-                Settings.duration(node, "history-retention", Duration.ofDays(7)));
+                Settings.duration(node, "history-retention", Duration.ofDays(7)),
+                Settings.intIn(node, "flush-writers", 2, 1, 64));
     }
 }

@@ -1,0 +1,151 @@
+package dev.roost.server.status;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.roost.protocol.Body;
+import dev.roost.protocol.Messages;
+import dev.roost.server.common.DeviceId;
+import dev.roost.server.common.Json;
+import dev.roost.server.common.Page;
+import dev.roost.server.common.PageRequest;
+import dev.roost.server.common.Snowflake;
+import dev.roost.server.device.DeviceLink;
+import dev.roost.server.device.JdbcDeviceStore;
+import dev.roost.server.event.EventBus;
+import dev.roost.server.storage.CountCache;
+import dev.roost.server.storage.Database;
+import dev.roost.server.support.TestDatabase;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.LongStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Coalesced status persistence on a real database (H2, or MariaDB with {@code roost.test.mariadb}). */
+@Tag("db")
+class StatusServiceTest {
+    /** More than two chunks of 2,000 rows, so that the writers each take a share. */
+    private static final int DEVICES = 5_000;
+    private static final StatusSettings TWO_WRITERS = new StatusSettings(Duration.ofHours(1), Duration.ofHours(1),
+            Duration.ofDays(7), 2);
+
+    private final TestDatabase database = TestDatabase.create();
+    private final Database db = Database.open(database.settings());
+    private final JdbcStatusStore jdbc = new JdbcStatusStore(db);
+
+    @AfterEach
+    void close() {
+        db.close();
+        database.close();
+    }
+
+    @Test
+    void oneFlushWritesTheLatestReportOfEveryDevice_onSeveralWriters() {
+        try (StatusService status = service(jdbc)) {
+            reportTwice(status);
+            status.flush();
+
+            assertThat(status.rowsWritten()).as("one row per device, however often it reported").isEqualTo(DEVICES);
+            assertThat(status.pendingRows()).isZero();
+            assertEveryDeviceStoredAtVersion2();
+        }
+    }
+
+    @Test
+    void aFailedWriteLosesNothing_theNextFlushWritesWhatFailed() {
+        AtomicInteger writes = new AtomicInteger();
+        StatusStore failsSecondWrite = new DelegatingStore(jdbc) {
+            @Override
+            public void write(Collection<Map.Entry<DeviceId, Reported>> latest, Collection<Sample> history) {
+                if (writes.incrementAndGet() == 2) {
+                    throw new IllegalStateException("database unavailable");
+                }
+                super.write(latest, history);
+            }
+        };
+        try (StatusService status = service(failsSecondWrite)) {
+            reportTwice(status);
+            assertThatThrownBy(status::flush).hasMessage("database unavailable");
+            assertThat(status.pendingRows()).as("the failed writer's rows wait for the next flush").isPositive();
+
+            status.flush();
+            assertThat(status.pendingRows()).isZero();
+            assertThat(status.rowsWritten()).isEqualTo(DEVICES);
+            assertEveryDeviceStoredAtVersion2();
+        }
+    }
+
+    private StatusService service(StatusStore store) {
+        Clock clock = Clock.systemUTC();
+        return new StatusService(store, new JdbcDeviceStore(db, Json.newMapper(), new CountCache(Duration.ZERO, clock)),
+                new NoSessions(), new EventBus(), Snowflake.create(1), clock, TWO_WRITERS, Json.newMapper());
+    }
+
+    private static void reportTwice(StatusService status) {
+        for (long id = 1; id <= DEVICES; id++) {
+            DeviceId device = new DeviceId(id);
+            status.report(device, Messages.Status.snapshot(JsonNodeFactory.instance.objectNode().put("uptime_s", 1)));
+            Body ack = status.report(device, new Messages.Status(Messages.Status.DIFF, 1,
+                    JsonNodeFactory.instance.objectNode().put("uptime_s", id)));
+            assertThat(ack).isEqualTo(new Messages.StatusAck(2));
+        }
+    }
+
+    private void assertEveryDeviceStoredAtVersion2() {
+        LongStream.rangeClosed(1, DEVICES).forEach(id -> {
+            Reported stored = jdbc.latest(new DeviceId(id)).orElseThrow(() -> new AssertionError("device " + id));
+            assertThat(stored.version()).as("device %d", id).isEqualTo(2);
+            assertThat(new String(stored.json())).as("device %d", id).isEqualTo("{\"uptime_s\":" + id + "}");
+        });
+    }
+
+    private static final class NoSessions implements DeviceLink {
+        @Override
+        public boolean isOnline(DeviceId device) {
+            return false;
+        }
+
+        @Override
+        public boolean send(DeviceId device, Body body) {
+            return false;
+        }
+    }
+
+    private static class DelegatingStore implements StatusStore {
+        private final StatusStore delegate;
+
+        DelegatingStore(StatusStore delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public Optional<Reported> latest(DeviceId device) {
+            return delegate.latest(device);
+        }
+
+        @Override
+        public void write(Collection<Map.Entry<DeviceId, Reported>> latest, Collection<Sample> history) {
+            delegate.write(latest, history);
+        }
+
+        @Override
+        public Page<Sample> history(DeviceId device, Optional<Instant> since, Optional<Instant> until,
+                                    PageRequest page) {
+            return delegate.history(device, since, until, page);
+        }
+
+        @Override
+        public long pruneHistory(Instant before) {
+            return delegate.pruneHistory(before);
+        }
+    }
+}
