@@ -74,30 +74,30 @@ class LoginQueueTest {
     }
 
     @Test
-    void refusedDevicesAreToldToComeBackOneAtATime_atTheAssumedLoginRate() throws Exception {
-        // One worker, no rate measured yet: 25 logins/s assumed, one return every 40 ms after the floor.
+    void refusedDevicesAreToldToComeBackOneAtATime_atTwiceTheAssumedLoginRate() throws Exception {
+        // One worker, no rate measured yet: 25 logins/s assumed, paced at 50/s: a return every 20 ms.
         try (LoginQueue queue = new LoginQueue(1, 1, NO_WAIT_LIMIT, nanos::get)) {
             occupyTheWorker(queue);
             assertThat(queue.submit(() -> true)).isPresent();
             List<Long> returns = refuse(queue, 100);
             for (int i = 0; i < returns.size(); i++) {
-                assertThat(returns.get(i)).as("device %d", i).isBetween(FLOOR + 40L * i, FLOOR + 40L * i + 39);
+                assertThat(returns.get(i)).as("device %d", i).isBetween(FLOOR + 20L * i, FLOOR + 20L * i + 19);
             }
             release.countDown();
         }
     }
 
     @Test
-    void theScheduleIsPacedAtTheBestRateOfTheLastTenSeconds() throws Exception {
+    void theScheduleIsPacedAtTwiceTheBestRateOfTheLastTenSeconds() throws Exception {
         try (LoginQueue queue = new LoginQueue(1, 1000, NO_WAIT_LIMIT, nanos::get)) {
             List<CompletableFuture<Boolean>> logins = new ArrayList<>();
-            for (int i = 0; i < 200; i++) {
+            for (int i = 0; i < 100; i++) {
                 logins.add(queue.submit(() -> true).orElseThrow());
             }
             for (CompletableFuture<Boolean> login : logins) {
                 assertThat(login.get(5, TimeUnit.SECONDS)).isTrue();
             }
-            // 200 logins in that second, none in the next: the schedule keeps the better rate, 5 ms apart.
+            // 100 logins in that second, none in the next: the schedule keeps that rate, paced at 200/s, 5 ms apart.
             nanos.addAndGet(Duration.ofSeconds(2).toNanos());
             occupyTheWorker(queue);
             List<Long> returns = IntStream.range(0, 100).mapToObj(i -> queue.retryAfterMillis()).toList();
@@ -113,14 +113,14 @@ class LoginQueueTest {
             for (int i = 0; i < 500; i++) {
                 assertThat(queue.submit(() -> true)).isPresent();
             }
-            // 500 queued at 25 logins/s take 20 s: the first refused device comes back after them.
-            assertThat(queue.retryAfterMillis()).isBetween(20_000L, 20_039L);
-            assertThat(queue.retryAfterMillis()).isBetween(20_040L, 20_079L);
+            // 500 queued at the 50/s pace take 10 s: the first refused device comes back after them.
+            assertThat(queue.retryAfterMillis()).isBetween(10_000L, 10_019L);
+            assertThat(queue.retryAfterMillis()).isBetween(10_020L, 10_039L);
             release.countDown();
             Await.until("the queue drained", () -> queue.waiting() == 0);
 
             nanos.addAndGet(Duration.ofSeconds(30).toNanos());
-            assertThat(queue.retryAfterMillis()).as("the earlier returns are past").isBetween(FLOOR, FLOOR + 39);
+            assertThat(queue.retryAfterMillis()).as("the earlier returns are past").isBetween(FLOOR, FLOOR + 19);
         }
     }
 
@@ -129,10 +129,10 @@ class LoginQueueTest {
         try (LoginQueue queue = new LoginQueue(1, 1, NO_WAIT_LIMIT, nanos::get)) {
             occupyTheWorker(queue);
             assertThat(queue.submit(() -> true)).isPresent();
-            // 100,000 refused at 25 logins/s would need 4,000 s.
+            // 100,000 refused at the 50/s pace would need 2,000 s.
             List<Long> returns = refuse(queue, 100_000);
             assertThat(returns).allSatisfy(ms -> assertThat(ms)
-                    .isLessThan(LoginQueue.RETRY_AFTER_MAX.toMillis() + 40));
+                    .isLessThan(LoginQueue.RETRY_AFTER_MAX.toMillis() + 20));
             assertThat(returns.getLast()).isGreaterThanOrEqualTo(LoginQueue.RETRY_AFTER_MAX.toMillis());
             release.countDown();
         }
