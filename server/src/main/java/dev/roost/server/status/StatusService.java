@@ -33,7 +33,6 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -68,6 +67,7 @@ public final class StatusService implements AutoCloseable {
     private final LongAdder rowsWritten = new LongAdder();
     private final LongAdder flushNanos = new LongAdder();
     private final ReentrantLock flushLock = new ReentrantLock();
+    private final StatusBatchWriter writer;
 
     public StatusService(StatusStore store, DeviceStore devices, DeviceLink link, EventBus events, Snowflake ids,
                          Clock clock, StatusSettings settings, ObjectMapper json) {
@@ -79,6 +79,7 @@ public final class StatusService implements AutoCloseable {
         this.clock = clock;
         this.settings = settings;
         this.json = json;
+        this.writer = new StatusBatchWriter(store, settings.flushWriters());
         events.listen(this::forgetDecommissioned);
         long interval = settings.flushInterval().toMillis();
         flusher.scheduleWithFixedDelay(this::flushQuietly, interval, interval, TimeUnit.MILLISECONDS);
@@ -206,93 +207,36 @@ public final class StatusService implements AutoCloseable {
                 oldest = Math.min(oldest, reported.at().toEpochMilli());
             }
         }
-        // Each chunk is one transaction over a range of ids: concurrent writers never lock each other's rows.
+        // Each batch is one transaction over a range of ids: concurrent writers never lock each other's rows.
         batch.sort(Comparator.comparingLong(entry -> entry.getKey().value()));
         List<StatusStore.Sample> history = new ArrayList<>();
         StatusStore.Sample sample;
         while ((sample = samples.poll()) != null) {
             history.add(sample);
         }
-        List<Chunk> chunks = new ArrayList<>();
+        List<StatusBatchWriter.Batch> batches = new ArrayList<>();
         for (int from = 0; from < Math.max(batch.size(), history.size()); from += MAX_BATCH) {
-            chunks.add(new Chunk(batch.subList(Math.min(from, batch.size()), Math.min(from + MAX_BATCH, batch.size())),
+            batches.add(new StatusBatchWriter.Batch(
+                    batch.subList(Math.min(from, batch.size()), Math.min(from + MAX_BATCH, batch.size())),
                     history.subList(Math.min(from, history.size()), Math.min(from + MAX_BATCH, history.size()))));
         }
-        writeOnLanes(chunks);
+        Optional<StatusBatchWriter.Failure> failure = writer.write(batches);
+        rowsWritten.add(batch.size() - failure.map(StatusBatchWriter.Failure::unwrittenRows).orElse(0L));
+        if (failure.isPresent()) {
+            // Nothing is lost and nothing written twice: what was not written goes back, unless a
+            // newer report replaced it meanwhile.
+            failure.get().unwritten().forEach(this::putBack);
+            throw failure.get().cause();
+        }
         if (oldest != Long.MAX_VALUE) {
             lastFlushLagMillis = clock.millis() - oldest;
         }
     }
 
-    /** Rows and history samples written in one transaction. */
-    private record Chunk(List<Map.Entry<DeviceId, Reported>> rows, List<StatusStore.Sample> history) {
-    }
-
-    /** Writes the chunks on up to {@code flush-writers} connections at once; the first failure is rethrown. */
-    private void writeOnLanes(List<Chunk> chunks) {
-        int lanes = Math.min(settings.flushWriters(), chunks.size());
-        if (lanes <= 1) {
-            writeLane(chunks);
-            return;
-        }
-        List<RuntimeException> failures = new CopyOnWriteArrayList<>();
-        List<Thread> writers = new ArrayList<>();
-        for (int lane = 0; lane < lanes; lane++) {
-            List<Chunk> mine = new ArrayList<>();
-            for (int i = lane; i < chunks.size(); i += lanes) {
-                mine.add(chunks.get(i));
-            }
-            writers.add(Thread.ofVirtual().name("roost-status-writer-", lane).start(() -> {
-                try {
-                    writeLane(mine);
-                } catch (RuntimeException e) {
-                    failures.add(e);
-                }
-            }));
-        }
-        // Never return before every writer is done: a later flush must not race an older write of a row.
-        writers.forEach(StatusService::joinUninterruptibly);
-        if (!failures.isEmpty()) {
-            RuntimeException first = failures.getFirst();
-            failures.subList(1, failures.size()).forEach(first::addSuppressed);
-            throw first;
-        }
-    }
-
-    private static void joinUninterruptibly(Thread thread) {
-        boolean interrupted = false;
-        while (true) {
-            try {
-                thread.join();
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private void writeLane(List<Chunk> lane) {
-        for (int i = 0; i < lane.size(); i++) {
-            Chunk chunk = lane.get(i);
-            try {
-                store.write(chunk.rows(), chunk.history());
-                rowsWritten.add(chunk.rows().size());
-            } catch (RuntimeException e) {
-                // Nothing is lost and nothing written twice: this chunk and the lane's later ones go back,
-                // unless a newer report replaced them meanwhile.
-                lane.subList(i, lane.size()).forEach(this::putBack);
-                throw e;
-            }
-        }
-    }
-
-    private void putBack(Chunk chunk) {
-        chunk.rows().forEach(entry -> dirty.merge(entry.getKey().value(), entry.getValue(),
+    private void putBack(StatusBatchWriter.Batch batch) {
+        batch.rows().forEach(entry -> dirty.merge(entry.getKey().value(), entry.getValue(),
                 (a, b) -> a.version() >= b.version() ? a : b));
-        samples.addAll(chunk.history());
+        samples.addAll(batch.history());
     }
 
     private void flushQuietly() {
