@@ -19,6 +19,7 @@
 # MariaDB at 127.0.0.1:3306 (root, no password); the database roost_fleet is dropped and created.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/common.sh
 
 sims=2 per_sim=9500 hold=600 rate=200 storm_rate=5000 sources=8 port=9290 storm=1 commands=10 storm_tokens=PT10S
 while [ $# -gt 0 ]; do
@@ -75,6 +76,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
+require_free_port "$port"
 echo "== starting the server on :$port (MariaDB roost_fleet, bcrypt cost 4)" >&2
 ROOST_DB_URL=jdbc:mariadb://127.0.0.1:3306/roost_fleet ROOST_DB_USERNAME=root ROOST_DB_PASSWORD= \
 ROOST_BCRYPT_COST=4 ROOST_ADMIN_TOKEN=$token SERVER_PORT=$port \

@@ -15,6 +15,7 @@
 #                     [--step-seconds 60] [--port 9290] [--no-ingest] [--no-commands]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/common.sh
 
 fleet="" sim_rate=1000 command_rates="250 500 1000" command_seconds=60 intervals="10 5 2 1" step=60 port=9290
 ingest=1 commands=1 sources=8
@@ -59,6 +60,7 @@ pids=()
 cleanup() { for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done; }
 trap cleanup EXIT
 
+require_free_port "$port"
 ROOST_DB_URL=jdbc:mariadb://127.0.0.1:3306/roost_fleet ROOST_DB_USERNAME=root ROOST_DB_PASSWORD= \
 ROOST_BCRYPT_COST=4 ROOST_ADMIN_TOKEN=$token SERVER_PORT=$port ROOST_SOUTHBOUND_HEARTBEAT_dash_INTERVAL=PT30S \
   "$JAVA" "${JAVA_OPTS[@]}" ${SERVER_JAVA_OPTS:-} -jar server/target/roost-server.jar >"$out/diagnostics/server.log" 2>&1 &

@@ -9,6 +9,7 @@
 #   bench/run-memory.sh [--devices 4000] [--rate 400] [--port 9390]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/common.sh
 devices=4000 rate=400 port=9390
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -36,6 +37,7 @@ trap cleanup EXIT
   echo "java=$("$JAVA" -version 2>&1 | head -n 1)"; echo "git=$(git rev-parse --short HEAD)"
 } >"$out/machine.txt"
 
+require_free_port "$port"
 ROOST_DB_URL="jdbc:h2:file:$PWD/$scratch/roost;MODE=MySQL;DATABASE_TO_LOWER=TRUE" ROOST_BCRYPT_COST=4 \
 ROOST_ADMIN_TOKEN=$token SERVER_PORT=$port \
   "$JAVA" "${JAVA_OPTS[@]}" -XX:NativeMemoryTracking=summary -jar server/target/roost-server.jar \

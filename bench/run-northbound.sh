@@ -13,6 +13,7 @@
 # cached after the first verify, so the cost does not change the measured calls.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/common.sh
 
 db=mariadb devices=100000 port=9190 keep_db=0 jfr=""
 while [ $# -gt 0 ]; do
@@ -71,6 +72,7 @@ case "$db" in
 esac
 
 server_log="$work/server-$(date -u +%Y%m%d-%H%M%S).log"
+require_free_port "$port"
 echo "== starting the server on :$port ($db, bcrypt cost 4); log in $server_log" >&2
 ROOST_BCRYPT_COST=4 ROOST_ADMIN_TOKEN=$token SERVER_PORT=$port \
   "$JAVA" "${JAVA_OPTS[@]}" ${SERVER_JAVA_OPTS:-} -jar server/target/roost-server.jar >"$server_log" 2>&1 &
