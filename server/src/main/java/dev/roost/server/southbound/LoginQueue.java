@@ -47,8 +47,10 @@ final class LoginQueue implements AutoCloseable {
         this.maxWaitMillis = maxWait.toMillis();
         this.nanoTime = nanoTime;
         this.admitted = new PerSecond(nanoTime);
+        // Platform threads: in a storm thousands of connection threads queue for the few virtual-thread
+        // carriers, and a virtual worker waited behind all of them after each database read.
         for (int i = 0; i < workers; i++) {
-            this.workers.add(Thread.ofVirtual().name("roost-login-", i).start(this::serve));
+            this.workers.add(Thread.ofPlatform().daemon().name("roost-login-", i).start(this::serve));
         }
     }
 
