@@ -230,7 +230,7 @@ public final class DeviceChannel {
      * its connection.
      */
     private void login(DeviceSession session, Pdu pdu, Messages.Auth auth) {
-        if (session.isEnded()) {
+        if (session.isEnded() || !session.startLogin()) {
             return;
         }
         DeviceAuthenticator.Outcome outcome = authenticator.authenticate(auth);
@@ -323,7 +323,7 @@ public final class DeviceChannel {
             if (!session.connectionAlive()) {
                 ended(session, "connection lost");
             } else if (!session.isAuthenticated()) {
-                if (now - session.openedAtMillis() > settings.authTimeout().toMillis()) {
+                if (now - session.openedAtMillis() > settings.authTimeout().toMillis() && session.expireLogin()) {
                     closeAsync(session, 4001, "auth timeout");
                 }
             } else if (now - session.lastSeenMillis() > silence) {

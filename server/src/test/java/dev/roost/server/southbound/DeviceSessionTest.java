@@ -246,6 +246,21 @@ class DeviceSessionTest {
     }
 
     @Test
+    void aLoginStillRunningAtTheAuthTimeout_isAdmitted_notClosed() {
+        // A secret hashed at cost 13 takes this server ~0.5 s to check: longer than its 0.2 s auth timeout.
+        try (TestServer slow = TestServer.start(Map.of("bcrypt.cost", "13", "southbound.auth-timeout", "PT0.2S",
+                "southbound.sweep-interval", "PT0.05S"))) {
+            String[] device = slow.registerDevice("slow-login");
+            try (TestDevice link = TestDevice.connect(slow.port())) {
+                link.authenticate(device[0], device[1]);
+                link.send("ping", "{}");
+                assertThat(link.next("pong").get("reply_to").asText()).startsWith("d-");
+                assertThat(link.isClosed()).isFalse();
+            }
+        }
+    }
+
+    @Test
     void unsupportedSubprotocol_isRefusedAtUpgrade() {
         assertThatThrownBy(() -> HttpClient.newHttpClient().newWebSocketBuilder().subprotocols("mqtt")
                 .buildAsync(URI.create("ws://127.0.0.1:" + server.port() + "/ws"),
