@@ -117,7 +117,9 @@ heap_snapshot() { # name: full GC, then heap used (KiB) and RSS (KiB) into memor
   sleep 2
   "$JCMD" "$server_pid" GC.heap_info >"$out/diagnostics/heap-$1.txt"
   local used rss
-  used=$(grep -o 'used [0-9]*K' "$out/diagnostics/heap-$1.txt" | head -n 1 | tr -dc 0-9)
+  # G1 prints "used 123456K", ZGC "used 58M".
+  used=$(grep -oE 'used [0-9]+[KMG]' "$out/diagnostics/heap-$1.txt" | head -n 1 \
+    | awk '{ n = $2 + 0; u = substr($2, length($2)); print (u == "G" ? n * 1048576 : u == "M" ? n * 1024 : n) }')
   rss=$(awk '/VmRSS/ {print $2}' /proc/$server_pid/status)
   echo "$1,$(date +%s),$used,$rss,$(ss -Htn state established "( sport = :$port )" | wc -l)" >>"$out/memory.csv"
 }
