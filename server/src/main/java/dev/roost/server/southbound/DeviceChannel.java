@@ -233,7 +233,13 @@ public final class DeviceChannel {
         if (session.isEnded() || !session.startLogin()) {
             return;
         }
-        DeviceAuthenticator.Outcome outcome = authenticator.authenticate(auth);
+        DeviceAuthenticator.Outcome outcome;
+        try {
+            outcome = authenticator.authenticate(auth);
+        } catch (RuntimeException e) {
+            session.loginFailed();
+            throw e;
+        }
         if (outcome instanceof DeviceAuthenticator.Refused refused) {
             session.reply(pdu.id(), new Messages.AuthError(refused.code(), refused.message(),
                     refused.retryAfter().toMillis()));

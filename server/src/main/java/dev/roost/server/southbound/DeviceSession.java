@@ -7,8 +7,8 @@ import dev.roost.server.common.DeviceId;
 import io.helidon.websocket.WsSession;
 
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -17,9 +17,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * fragments) is touched only by the connection's own reader thread.
  */
 final class DeviceSession {
-    private static final int AWAITING_LOGIN = 0;
-    private static final int LOGGING_IN = 1;
-    private static final int LOGIN_EXPIRED = 2;
+    /** Who may act on a session that has not authenticated yet: its login, or the auth timeout. */
+    private enum LoginState { AWAITING, LOGGING_IN, EXPIRED }
 
     private final WsSession ws;
     private final PduCodec codec;
@@ -30,7 +29,7 @@ final class DeviceSession {
     private final ReentrantLock sendLock = new ReentrantLock();
     private final AtomicBoolean ended = new AtomicBoolean();
     private final AtomicBoolean closing = new AtomicBoolean();
-    private final AtomicInteger login = new AtomicInteger(AWAITING_LOGIN);
+    private final AtomicReference<LoginState> loginState = new AtomicReference<>(LoginState.AWAITING);
     private final AtomicLong nextId = new AtomicLong();
 
     private volatile DeviceId deviceId;
@@ -76,16 +75,21 @@ final class DeviceSession {
 
     /** Claims the session for its login; false when the auth timeout claimed it first. */
     boolean startLogin() {
-        return login.compareAndSet(AWAITING_LOGIN, LOGGING_IN);
+        return loginState.compareAndSet(LoginState.AWAITING, LoginState.LOGGING_IN);
+    }
+
+    /** A login failed before it could answer (the database failed): the auth timeout applies again. */
+    void loginFailed() {
+        loginState.compareAndSet(LoginState.LOGGING_IN, LoginState.AWAITING);
     }
 
     /**
-     * Claims the session for the auth timeout; false once its login has started. The timeout is
-     * for a device that does not authenticate, not for a server that is slow to check it: a login
+     * Claims the session for the auth timeout; false while its login runs. The timeout is for a
+     * device that does not authenticate, not for a server that is slow to check it: a login
      * closed while it ran sent the device auth_ok and then 4001 (1,810 devices in a measured storm).
      */
     boolean expireLogin() {
-        return login.compareAndSet(AWAITING_LOGIN, LOGIN_EXPIRED);
+        return loginState.compareAndSet(LoginState.AWAITING, LoginState.EXPIRED);
     }
 
     /** True for the first caller only: one closing thread per session. */

@@ -3,6 +3,7 @@ package dev.roost.server.southbound;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.roost.server.support.Await;
 import dev.roost.server.support.RestClient.Reply;
+import dev.roost.server.support.TestDatabase;
 import dev.roost.server.support.TestDevice;
 import dev.roost.server.support.TestServer;
 import org.junit.jupiter.api.AfterAll;
@@ -256,6 +257,23 @@ class DeviceSessionTest {
                 link.send("ping", "{}");
                 assertThat(link.next("pong").get("reply_to").asText()).startsWith("d-");
                 assertThat(link.isClosed()).isFalse();
+            }
+        }
+    }
+
+    @Test
+    void aLoginThatFailsOnTheDatabase_isAnsweredWithAnError_andTheAuthTimeoutStillCloses() {
+        try (TestDatabase database = TestDatabase.create();
+             TestServer broken = TestServer.start(database, Map.of("southbound.auth-timeout", "PT1S",
+                     "southbound.sweep-interval", "PT0.1S"))) {
+            String[] device = broken.registerDevice("database-gone");
+            database.close();
+            try (TestDevice link = TestDevice.connect(broken.port())) {
+                link.send("auth", "{\"device_id\":\"" + device[0] + "\",\"secret\":\"" + device[1] + "\"}");
+                assertThat(link.next("error").at("/body/code").asText()).isEqualTo("INTERNAL");
+                TestDevice.Closed closed = link.awaitClose();
+                assertThat(closed.code()).isEqualTo(4001);
+                assertThat(closed.reason()).isEqualTo("auth timeout");
             }
         }
     }
