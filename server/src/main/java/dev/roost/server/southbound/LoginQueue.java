@@ -27,6 +27,7 @@ final class LoginQueue implements AutoCloseable {
     static final Duration RETRY_AFTER_MAX = Duration.ofMinutes(5);
     /** Assumed until a whole second of logins was measured: a token login takes a worker ~40 ms at worst. */
     static final int ASSUMED_LOGINS_PER_WORKER_SECOND = 25;
+    /** Returns are paced faster than measured: a return promised too late cannot be taken back. */
     static final int PACE_FACTOR = 2;
 
     private final BlockingQueue<Runnable> queue;
@@ -34,8 +35,9 @@ final class LoginQueue implements AutoCloseable {
     private final long maxWaitMillis;
     private final PerSecond admitted;
     private final LongSupplier nanoTime;
-    /** The return time given to the last refused device, on {@link #nanoTime}. */
-    private long lastReturnNanos = Long.MIN_VALUE;
+    /** The return time given to the last refused device, on {@link #nanoTime}; valid once {@code hasScheduled}. */
+    private long lastReturnNanos;
+    private boolean hasScheduled;
     private volatile boolean closed;
 
     LoginQueue(int workers, int capacity, Duration maxWait) {
@@ -43,6 +45,9 @@ final class LoginQueue implements AutoCloseable {
     }
 
     LoginQueue(int workers, int capacity, Duration maxWait, LongSupplier nanoTime) {
+        if (workers < 1) {
+            throw new IllegalArgumentException("a login queue needs at least one worker, was " + workers);
+        }
         this.queue = new ArrayBlockingQueue<>(capacity);
         this.maxWaitMillis = maxWait.toMillis();
         this.nanoTime = nanoTime;
@@ -71,7 +76,7 @@ final class LoginQueue implements AutoCloseable {
 
     /**
      * When the device just refused should come back: one interval after the device refused before
-     * it, and no sooner than the floor or than the queue drains. The pace is twice the better of
+     * it, and no sooner than the floor or than the queue drains (estimated at the same pace). The pace is twice the better of
      * the best login rate of the last ten seconds and the assumed rate: a return promised too late
      * cannot be taken back and leaves the server idle (a storm measured with the plain rate, which
      * is low while the storm starts, admitted nothing for its last 100 s), while one promised too
@@ -82,11 +87,16 @@ final class LoginQueue implements AutoCloseable {
         long now = nanoTime.getAsLong();
         long pace = PACE_FACTOR * Math.max(admitted.bestSecond(), assumedLoginsPerSecond());
         long interval = 1_000_000_000L / pace;
-        long earliest = now + Math.max(RETRY_AFTER_FLOOR.toNanos(), queue.size() * interval);
-        long returnAt = lastReturnNanos == Long.MIN_VALUE ? earliest : Math.max(earliest, lastReturnNanos + interval);
-        lastReturnNanos = Math.min(returnAt, now + RETRY_AFTER_MAX.toNanos());
-        long jitter = ThreadLocalRandom.current().nextLong(Math.max(1, interval / 1_000_000));
-        return (lastReturnNanos - now) / 1_000_000 + jitter;
+        // Offsets from now, not absolute nanoTime values: only differences of nanoTime are meaningful.
+        long wait = Math.max(RETRY_AFTER_FLOOR.toNanos(), queue.size() * interval);
+        if (hasScheduled) {
+            wait = Math.max(wait, lastReturnNanos - now + interval);
+        }
+        wait = Math.min(wait, RETRY_AFTER_MAX.toNanos());
+        lastReturnNanos = now + wait;
+        hasScheduled = true;
+        long jitter = ThreadLocalRandom.current().nextLong(Math.max(1, interval));
+        return Math.min(wait + jitter, RETRY_AFTER_MAX.toNanos()) / 1_000_000;
     }
 
     /** Logins waiting for a worker. */
