@@ -7,4 +7,8 @@ import java.time.Instant;
  * when a diff has to be applied.
  */
 public record Reported(long version, byte[] json, Instant at, String bootId) {
+    /** The one of two reports of the same device with the higher version ({@code a} on a tie). */
+    static Reported newer(Reported a, Reported b) {
+        return a.version() >= b.version() ? a : b;
+    }
 }

@@ -11,7 +11,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * Writes status batches, each in one transaction, on up to {@code writers} connections at once.
  * Writer {@code i} takes batches {@code i}, {@code i + writers}, ... in order and stops at its
- * first failure; {@link #write} returns only when every writer is done, so that a later flush
+ * first failure (a batch written again after a failure is the same upsert, harmless); {@link #write} returns only when every writer is done, so that a later flush
  * never races an older write of the same row.
  */
 final class StatusBatchWriter {
@@ -46,8 +46,15 @@ final class StatusBatchWriter {
             for (int i = lane; i < batches.size(); i += lanes) {
                 mine.add(batches.get(i));
             }
-            threads.add(Thread.ofVirtual().name("roost-status-writer-", lane)
-                    .start(() -> writeLane(mine).ifPresent(failures::add)));
+            // Platform threads: a virtual one would wait for a carrier after every round trip
+            // while holding its pooled connection, behind thousands of connection threads in a storm.
+            threads.add(Thread.ofPlatform().daemon().name("roost-status-writer-", lane).start(() -> {
+                try {
+                    writeLane(mine).ifPresent(failures::add);
+                } catch (Error e) {
+                    failures.add(new Failure(List.copyOf(mine), new IllegalStateException("status writer failed", e)));
+                }
+            }));
         }
         threads.forEach(StatusBatchWriter::joinUninterruptibly);
         if (failures.isEmpty()) {

@@ -109,7 +109,7 @@ public final class StatusService implements AutoCloseable {
                 continue;
             }
             // Two sessions of one device can report at once (during a replacement): keep the newest.
-            dirty.merge(device.value(), next, (a, b) -> a.version() >= b.version() ? a : b);
+            dirty.merge(device.value(), next, Reported::newer);
             sampleIfDue(device, next);
             reportsAccepted.increment();
             events.publish(new DeviceEvent(ids.nextId(), device, now, "status", "device", DeviceState.ONLINE,
@@ -207,7 +207,7 @@ public final class StatusService implements AutoCloseable {
                 oldest = Math.min(oldest, reported.at().toEpochMilli());
             }
         }
-        // Each batch is one transaction over a range of ids: concurrent writers never lock each other's rows.
+        // Each batch is one transaction over its own range of ids: concurrent writers touch disjoint rows.
         batch.sort(Comparator.comparingLong(entry -> entry.getKey().value()));
         List<StatusStore.Sample> history = new ArrayList<>();
         StatusStore.Sample sample;
@@ -234,8 +234,7 @@ public final class StatusService implements AutoCloseable {
     }
 
     private void putBack(StatusBatchWriter.Batch batch) {
-        batch.rows().forEach(entry -> dirty.merge(entry.getKey().value(), entry.getValue(),
-                (a, b) -> a.version() >= b.version() ? a : b));
+        batch.rows().forEach(entry -> dirty.merge(entry.getKey().value(), entry.getValue(), Reported::newer));
         samples.addAll(batch.history());
     }
 

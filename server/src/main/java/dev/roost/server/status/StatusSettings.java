@@ -11,7 +11,7 @@ import java.time.Duration;
  * @param flushInterval   longest time a report waits before it is written (the flush lag bound)
  * @param historyInterval at most one history sample per device per interval
  * @param historyRetention how long history samples are kept
- * @param flushWriters    database connections one flush writes on at once, each a range of device ids
+ * @param flushWriters    database connections one flush writes on at once (batches of disjoint id ranges)
  */
 public record StatusSettings(Duration flushInterval, Duration historyInterval, Duration historyRetention,
                              int flushWriters) {

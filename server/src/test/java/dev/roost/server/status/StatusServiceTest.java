@@ -18,12 +18,19 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.LongSummaryStatistics;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.LongStream;
 
@@ -49,11 +56,37 @@ class StatusServiceTest {
     }
 
     @Test
-    void oneFlushWritesTheLatestReportOfEveryDevice_onSeveralWriters() {
-        try (StatusService status = service(jdbc)) {
+    void oneFlushWritesTheLatestReportOfEveryDevice_onTwoWritersAtOnce_inDisjointRanges() {
+        CountDownLatch bothWriting = new CountDownLatch(2);
+        List<Boolean> joinedBySecondWrite = new CopyOnWriteArrayList<>();
+        List<long[]> ranges = new CopyOnWriteArrayList<>();
+        StatusStore recording = new DelegatingStore(jdbc) {
+            @Override
+            public void write(Collection<Map.Entry<DeviceId, Reported>> latest, Collection<Sample> history) {
+                LongSummaryStatistics ids = latest.stream().mapToLong(entry -> entry.getKey().value())
+                        .summaryStatistics();
+                ranges.add(new long[] {ids.getMin(), ids.getMax()});
+                bothWriting.countDown();
+                try {
+                    // Written one after the other, the first write would wait here in vain.
+                    joinedBySecondWrite.add(bothWriting.await(5, TimeUnit.SECONDS));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                super.write(latest, history);
+            }
+        };
+        try (StatusService status = service(recording)) {
             reportTwice(status);
             status.flush();
 
+            assertThat(joinedBySecondWrite).as("two batches were written at the same time").containsOnly(true);
+            assertThat(ranges).hasSize(3);
+            ranges.sort(Comparator.comparingLong(range -> range[0]));
+            for (int i = 1; i < ranges.size(); i++) {
+                assertThat(ranges.get(i)[0]).as("batch %d starts after the one before ends", i)
+                        .isGreaterThan(ranges.get(i - 1)[1]);
+            }
             assertThat(status.rowsWritten()).as("one row per device, however often it reported").isEqualTo(DEVICES);
             assertThat(status.pendingRows()).isZero();
             assertEveryDeviceStoredAtVersion2();
@@ -104,7 +137,7 @@ class StatusServiceTest {
         LongStream.rangeClosed(1, DEVICES).forEach(id -> {
             Reported stored = jdbc.latest(new DeviceId(id)).orElseThrow(() -> new AssertionError("device " + id));
             assertThat(stored.version()).as("device %d", id).isEqualTo(2);
-            assertThat(new String(stored.json())).as("device %d", id).isEqualTo("{\"uptime_s\":" + id + "}");
+            assertThat(new String(stored.json(), StandardCharsets.UTF_8)).as("device %d", id).isEqualTo("{\"uptime_s\":" + id + "}");
         });
     }
 
