@@ -38,6 +38,7 @@ while [ $# -gt 0 ]; do
     *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
+require_free_port "$port"
 
 JAVA_HOME=${JAVA_HOME:-$(./dev mvn -v 2>/dev/null | sed -e 's/\x1b\[[0-9;]*m//g' \
   | sed -n -e 's/.*runtime: \(.*\)$/\1/p' -e 's/^Java home: \(.*\)$/\1/p' | head -n 1)}
@@ -76,7 +77,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-require_free_port "$port"
 echo "== starting the server on :$port (MariaDB roost_fleet, bcrypt cost 4)" >&2
 ROOST_DB_URL=jdbc:mariadb://127.0.0.1:3306/roost_fleet ROOST_DB_USERNAME=root ROOST_DB_PASSWORD= \
 ROOST_BCRYPT_COST=4 ROOST_ADMIN_TOKEN=$token SERVER_PORT=$port \
@@ -118,7 +118,8 @@ heap_snapshot() { # name: full GC, then heap used (KiB) and RSS (KiB) into memor
   "$JCMD" "$server_pid" GC.heap_info >"$out/diagnostics/heap-$1.txt"
   local used rss
   # G1 prints "used 123456K", ZGC "used 58M".
-  used=$(grep -oE 'used [0-9]+[KMG]' "$out/diagnostics/heap-$1.txt" | head -n 1 \
+  # Another format leaves the figure empty rather than stopping the run.
+  used=$( (grep -oE 'used [0-9]+[KMG]' "$out/diagnostics/heap-$1.txt" || true) | head -n 1 \
     | awk '{ n = $2 + 0; u = substr($2, length($2)); print (u == "G" ? n * 1048576 : u == "M" ? n * 1024 : n) }')
   rss=$(awk '/VmRSS/ {print $2}' /proc/$server_pid/status)
   echo "$1,$(date +%s),$used,$rss,$(ss -Htn state established "( sport = :$port )" | wc -l)" >>"$out/memory.csv"

@@ -34,6 +34,7 @@ while [ $# -gt 0 ]; do
     *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
+require_free_port "$port"
 [ -n "$fleet" ] && ls "$fleet"/devices-*.csv >/dev/null || { echo "--fleet must name a run-fleet.sh folder with devices-*.csv" >&2; exit 2; }
 
 JAVA_HOME=${JAVA_HOME:-$(./dev mvn -v 2>/dev/null | sed -e 's/\x1b\[[0-9;]*m//g' \
@@ -60,7 +61,6 @@ pids=()
 cleanup() { for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done; }
 trap cleanup EXIT
 
-require_free_port "$port"
 ROOST_DB_URL=jdbc:mariadb://127.0.0.1:3306/roost_fleet ROOST_DB_USERNAME=root ROOST_DB_PASSWORD= \
 ROOST_BCRYPT_COST=4 ROOST_ADMIN_TOKEN=$token SERVER_PORT=$port ROOST_SOUTHBOUND_HEARTBEAT_dash_INTERVAL=PT30S \
   "$JAVA" "${JAVA_OPTS[@]}" ${SERVER_JAVA_OPTS:-} -jar server/target/roost-server.jar >"$out/diagnostics/server.log" 2>&1 &

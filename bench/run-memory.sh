@@ -20,6 +20,7 @@ while [ $# -gt 0 ]; do
     *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
+require_free_port "$port"
 JAVA_HOME=${JAVA_HOME:-$(./dev mvn -v 2>/dev/null | sed -e 's/\x1b\[[0-9;]*m//g' \
   | sed -n -e 's/.*runtime: \(.*\)$/\1/p' -e 's/^Java home: \(.*\)$/\1/p' | head -n 1)}
 JAVA="$JAVA_HOME/bin/java"; JCMD="$JAVA_HOME/bin/jcmd"
@@ -37,7 +38,6 @@ trap cleanup EXIT
   echo "java=$("$JAVA" -version 2>&1 | head -n 1)"; echo "git=$(git rev-parse --short HEAD)"
 } >"$out/machine.txt"
 
-require_free_port "$port"
 ROOST_DB_URL="jdbc:h2:file:$PWD/$scratch/roost;MODE=MySQL;DATABASE_TO_LOWER=TRUE" ROOST_BCRYPT_COST=4 \
 ROOST_ADMIN_TOKEN=$token SERVER_PORT=$port \
   "$JAVA" "${JAVA_OPTS[@]}" -XX:NativeMemoryTracking=summary -jar server/target/roost-server.jar \

@@ -28,6 +28,7 @@ while [ $# -gt 0 ]; do
     *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
+require_free_port "$port"
 northbound_args=("$@")
 
 # The JDK ./dev chose (it prefers JAVA_HOME, then the newest JDK 21+ installed).
@@ -72,7 +73,6 @@ case "$db" in
 esac
 
 server_log="$work/server-$(date -u +%Y%m%d-%H%M%S).log"
-require_free_port "$port"
 echo "== starting the server on :$port ($db, bcrypt cost 4); log in $server_log" >&2
 ROOST_BCRYPT_COST=4 ROOST_ADMIN_TOKEN=$token SERVER_PORT=$port \
   "$JAVA" "${JAVA_OPTS[@]}" ${SERVER_JAVA_OPTS:-} -jar server/target/roost-server.jar >"$server_log" 2>&1 &
