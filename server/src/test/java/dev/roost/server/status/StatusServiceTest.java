@@ -117,6 +117,26 @@ class StatusServiceTest {
         }
     }
 
+    @Test
+    void aDeviceWithoutStoredStatus_isReadOnce_atLogin_notAgainOnItsFirstReport() {
+        AtomicInteger reads = new AtomicInteger();
+        StatusStore counting = new DelegatingStore(jdbc) {
+            @Override
+            public Optional<Reported> latest(DeviceId device) {
+                reads.incrementAndGet();
+                return super.latest(device);
+            }
+        };
+        try (StatusService status = service(counting)) {
+            DeviceId device = new DeviceId(42);
+            assertThat(status.reportedVersion(device)).as("what the login reads").isZero();
+            assertThat(status.report(device, Messages.Status.snapshot(JsonNodeFactory.instance.objectNode()
+                    .put("uptime_s", 1)))).isEqualTo(new Messages.StatusAck(1));
+            assertThat(status.reportedVersion(device)).isEqualTo(1);
+            assertThat(reads).as("database reads of the latest status").hasValue(1);
+        }
+    }
+
     private StatusService service(StatusStore store) {
         Clock clock = Clock.systemUTC();
         return new StatusService(store, new JdbcDeviceStore(db, Json.newMapper(), new CountCache(Duration.ZERO, clock)),
