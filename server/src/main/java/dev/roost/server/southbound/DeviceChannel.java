@@ -251,7 +251,17 @@ public final class DeviceChannel {
                     .put("epoch", session.epoch()).put("source", session.remote())))));
             return;
         }
-        DeviceAuthenticator.Accepted accepted = (DeviceAuthenticator.Accepted) outcome;
+        try {
+            admit(session, pdu, auth, (DeviceAuthenticator.Accepted) outcome);
+        } catch (RuntimeException e) {
+            // The session may be bound without auth_ok: end it, so that the device logs in again.
+            close(session, 1011, "internal error");
+            throw e;
+        }
+    }
+
+    /** Binds an authenticated session, records the connect and answers with auth_ok. */
+    private void admit(DeviceSession session, Pdu pdu, Messages.Auth auth, DeviceAuthenticator.Accepted accepted) {
         DeviceId device = accepted.device().id();
         session.authenticated(device);
         Optional<DeviceSession> replaced = registry.bind(session);

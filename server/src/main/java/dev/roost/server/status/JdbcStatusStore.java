@@ -23,8 +23,9 @@ public final class JdbcStatusStore implements StatusStore {
             + "reported_at, boot_id) VALUES (?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE "
             + "reported_version = VALUES(reported_version), reported_json = VALUES(reported_json), "
             + "reported_at = VALUES(reported_at), boot_id = VALUES(boot_id)";
+    /** Idempotent: a batch written again after a failure that hid its commit must not fail on its own rows. */
     private static final String INSERT_HISTORY = "INSERT INTO status_history (id, device_id, recorded_at, "
-            + "reported_version, reported_json) VALUES (?, ?, ?, ?, ?)";
+            + "reported_version, reported_json) VALUES (?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE id = id";
 
     private final Database db;
 

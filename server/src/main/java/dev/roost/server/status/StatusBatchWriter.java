@@ -41,22 +41,20 @@ final class StatusBatchWriter {
         }
         List<Failure> failures = new CopyOnWriteArrayList<>();
         List<Thread> threads = new ArrayList<>();
-        for (int lane = 0; lane < lanes; lane++) {
-            List<Batch> mine = new ArrayList<>();
-            for (int i = lane; i < batches.size(); i += lanes) {
-                mine.add(batches.get(i));
-            }
-            // Platform threads: a virtual one would wait for a carrier after every round trip
-            // while holding its pooled connection, behind thousands of connection threads in a storm.
-            threads.add(Thread.ofPlatform().daemon().name("roost-status-writer-", lane).start(() -> {
-                try {
-                    writeLane(mine).ifPresent(failures::add);
-                } catch (Error e) {
-                    failures.add(new Failure(List.copyOf(mine), new IllegalStateException("status writer failed", e)));
+        try {
+            for (int lane = 0; lane < lanes; lane++) {
+                List<Batch> mine = new ArrayList<>();
+                for (int i = lane; i < batches.size(); i += lanes) {
+                    mine.add(batches.get(i));
                 }
-            }));
+                // Platform threads: a virtual one would wait for a carrier after every round trip
+                // while holding its pooled connection, behind thousands of connection threads in a storm.
+                threads.add(Thread.ofPlatform().daemon().name("roost-status-writer-", lane)
+                        .start(() -> writeLane(mine).ifPresent(failures::add)));
+            }
+        } finally {
+            threads.forEach(StatusBatchWriter::joinUninterruptibly);
         }
-        threads.forEach(StatusBatchWriter::joinUninterruptibly);
         if (failures.isEmpty()) {
             return Optional.empty();
         }
@@ -77,6 +75,9 @@ final class StatusBatchWriter {
                 store.write(lane.get(i).rows(), lane.get(i).history());
             } catch (RuntimeException e) {
                 return Optional.of(new Failure(List.copyOf(lane.subList(i, lane.size())), e));
+            } catch (Error e) {
+                return Optional.of(new Failure(List.copyOf(lane.subList(i, lane.size())),
+                        new IllegalStateException("status writer failed", e)));
             }
         }
         return Optional.empty();

@@ -64,6 +64,9 @@ public final class StatusService implements AutoCloseable {
     private final ConcurrentLinkedQueue<StatusStore.Sample> samples = new ConcurrentLinkedQueue<>();
     private final ScheduledExecutorService flusher = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("roost-status-flush").daemon().factory());
+    /** Its own thread: an hour's history delete must not hold up the flushes. */
+    private final ScheduledExecutorService pruner = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("roost-status-prune").daemon().factory());
     private volatile long lastFlushLagMillis;
     private final LongAdder reportsAccepted = new LongAdder();
     private final LongAdder rowsWritten = new LongAdder();
@@ -87,7 +90,7 @@ public final class StatusService implements AutoCloseable {
         // A fixed rate, not a fixed delay: a report then waits at most one interval plus one flush. With a
         // delay after each flush it waited up to two flushes plus the interval (lag 3.7 s at 2 s reports).
         flusher.scheduleAtFixedRate(this::flushQuietly, interval, interval, TimeUnit.MILLISECONDS);
-        flusher.scheduleWithFixedDelay(this::pruneQuietly, 0, 1, TimeUnit.HOURS);
+        pruner.scheduleWithFixedDelay(this::pruneQuietly, 0, 1, TimeUnit.HOURS);
     }
 
     /** Applies one uplink status report; answers with the ack or a resync request. */
@@ -248,6 +251,9 @@ public final class StatusService implements AutoCloseable {
             flush();
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "status flush failed; the latest state is kept in memory", e);
+        } catch (Error e) {
+            // A scheduled task that throws is never run again: keep flushing.
+            LOG.log(System.Logger.Level.ERROR, "status flush failed", e);
         }
     }
 
@@ -301,6 +307,7 @@ public final class StatusService implements AutoCloseable {
 
     @Override
     public void close() {
+        pruner.shutdownNow();
         flusher.shutdown();
         try {
             flusher.awaitTermination(5, TimeUnit.SECONDS);

@@ -13,6 +13,9 @@ import org.junit.jupiter.api.Test;
 
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
 
@@ -275,6 +278,29 @@ class DeviceSessionTest {
                 assertThat(closed.code()).isEqualTo(4001);
                 assertThat(closed.reason()).isEqualTo("auth timeout");
             }
+        }
+    }
+
+    @Test
+    void aLoginThatFailsAfterTheCredentialCheck_endsTheSessionWith1011() throws Exception {
+        try (TestDatabase database = TestDatabase.create();
+             TestServer own = TestServer.start(database, Map.of())) {
+            String[] device = own.registerDevice("unreadable-desired-state");
+            // A desired state that cannot be parsed makes the login fail after the session was bound.
+            try (Connection connection = DriverManager.getConnection(database.settings().url(),
+                    database.settings().username(), database.settings().password());
+                 Statement statement = connection.createStatement()) {
+                statement.executeUpdate("INSERT INTO desired_state (device_id, version, desired_json, applied_version, "
+                        + "applied_json, updated_at) VALUES (" + device[0] + ", 1, 'not json', 0, '{}', 0)");
+            }
+            try (TestDevice link = TestDevice.connect(own.port())) {
+                link.send("auth", "{\"device_id\":\"" + device[0] + "\",\"secret\":\"" + device[1] + "\"}");
+                TestDevice.Closed closed = link.awaitClose();
+                assertThat(closed.code()).isEqualTo(1011);
+                assertThat(closed.reason()).isEqualTo("internal error");
+            }
+            Await.until("the device is not left ONLINE", () -> own.rest().get("/api/v1/devices/" + device[0],
+                    ADMIN_TOKEN).data().get("state").asText().equals("OFFLINE"));
         }
     }
 
