@@ -76,12 +76,12 @@ final class LoginQueue implements AutoCloseable {
 
     /**
      * When the device just refused should come back: one interval after the device refused before
-     * it, and no sooner than the floor or than the queue drains (estimated at the same pace). The pace is twice the better of
-     * the best login rate of the last ten seconds and the assumed rate: a return promised too late
-     * cannot be taken back and leaves the server idle (a storm measured with the plain rate, which
-     * is low while the storm starts, admitted nothing for its last 100 s), while one promised too
-     * early costs one more refusal and a later place. No device is told more than
-     * {@link #RETRY_AFTER_MAX}.
+     * it, and no sooner than the floor or than the queue drains (estimated at the same pace). The
+     * pace is twice the better of the best login rate of the last ten seconds and the assumed
+     * rate: a return promised too late cannot be taken back and leaves the server idle (a storm
+     * paced at the plain rate, which is low while the storm starts, admitted nothing for its last
+     * 100 s), while one promised too early costs one more refusal and a later place. No device is
+     * told more than {@link #RETRY_AFTER_MAX}.
      */
     synchronized long retryAfterMillis() {
         long now = nanoTime.getAsLong();

@@ -11,8 +11,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * Writes status batches, each in one transaction, on up to {@code writers} connections at once.
  * Writer {@code i} takes batches {@code i}, {@code i + writers}, ... in order and stops at its
- * first failure (a batch written again after a failure is the same upsert, harmless); {@link #write} returns only when every writer is done, so that a later flush
- * never races an older write of the same row.
+ * first failure (a batch written again after a failure writes the same rows, harmlessly);
+ * {@link #write} returns only when every writer is done, so that a later flush never races an
+ * older write of the same row.
  */
 final class StatusBatchWriter {
     /** Latest rows and history samples written in one transaction. */

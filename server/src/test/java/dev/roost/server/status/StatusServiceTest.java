@@ -157,7 +157,8 @@ class StatusServiceTest {
         LongStream.rangeClosed(1, DEVICES).forEach(id -> {
             Reported stored = jdbc.latest(new DeviceId(id)).orElseThrow(() -> new AssertionError("device " + id));
             assertThat(stored.version()).as("device %d", id).isEqualTo(2);
-            assertThat(new String(stored.json(), StandardCharsets.UTF_8)).as("device %d", id).isEqualTo("{\"uptime_s\":" + id + "}");
+            assertThat(new String(stored.json(), StandardCharsets.UTF_8)).as("device %d", id)
+                    .isEqualTo("{\"uptime_s\":" + id + "}");
         });
     }
 
