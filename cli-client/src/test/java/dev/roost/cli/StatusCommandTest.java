@@ -46,15 +46,15 @@ class StatusCommandTest {
         try (TestDevice link = TestDevice.connect(server.port())) {
             link.authenticate(device[0], device[1]);
             link.send("status", SNAPSHOT);
-            link.next("status_ack");
-            link.send("status", "{\"mode\":\"diff\",\"base_version\":1,\"state\":{\"uptime_s\":120}}");
-            link.next("status_ack");
+            long first = link.next("status_ack").at("/body/version").asLong();
+            link.send("status", "{\"mode\":\"diff\",\"base_version\":" + first + ",\"state\":{\"uptime_s\":120}}");
+            long second = link.next("status_ack").at("/body/version").asLong();
 
             Result json = cli().run("status", "get", device[0], "-o", "json");
             assertThat(json.exitCode()).as(json.toString()).isZero();
             JsonNode status = json.json();
             assertThat(status.get("online").asBoolean()).isTrue();
-            assertThat(status.get("reported_version").asLong()).isEqualTo(2);
+            assertThat(status.get("reported_version").asLong()).isEqualTo(second);
             assertThat(status.at("/reported/cpu/usage_pct").asDouble()).isEqualTo(10.5);
             assertThat(status.at("/reported/uptime_s").asLong()).isEqualTo(120);
 

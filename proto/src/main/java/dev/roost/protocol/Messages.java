@@ -70,6 +70,8 @@ public final class Messages {
     public record Status(String mode, long baseVersion, ObjectNode state) implements Body {
         public static final String SNAPSHOT = "snapshot";
         public static final String DIFF = "diff";
+        /** The longest {@code state.boot_id} the server stores. */
+        public static final int MAX_BOOT_ID = 64;
 
         public static Status snapshot(ObjectNode state) {
             return new Status(SNAPSHOT, 0, state);
@@ -90,6 +92,9 @@ public final class Messages {
             Body.check(SNAPSHOT.equals(mode) || DIFF.equals(mode), "mode", "must be snapshot or diff");
             Body.require(state != null, "state");
             Body.check(!isDiff() || baseVersion > 0, "base_version", "must be > 0 for a diff");
+            JsonNode bootId = state.get("boot_id");
+            Body.check(bootId == null || bootId.isNull() || bootId.isTextual() && bootId.textValue().length() <= MAX_BOOT_ID,
+                    "state.boot_id", "must be a string of at most " + MAX_BOOT_ID + " characters");
         }
     }
 

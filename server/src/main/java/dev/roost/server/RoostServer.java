@@ -54,6 +54,7 @@ import dev.roost.server.status.JdbcStatusStore;
 import dev.roost.server.status.StatusService;
 import dev.roost.server.storage.CountCache;
 import dev.roost.server.storage.Database;
+import dev.roost.server.storage.RejectedRows;
 import dev.roost.server.storage.ServerSecrets;
 import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.protobuf.services.HealthStatusManager;
@@ -135,7 +136,8 @@ public final class RoostServer implements AutoCloseable {
                 LOG.log(System.Logger.Level.INFO, "Marked {0} devices OFFLINE that were ONLINE when the server last "
                         + "stopped", String.valueOf(stale));
             }
-            EventRecorder recorder = new EventRecorder(deviceStore, bus, EVENT_FLUSH_INTERVAL);
+            RejectedRows rejectedRows = new RejectedRows();
+            EventRecorder recorder = new EventRecorder(deviceStore, bus, rejectedRows, EVENT_FLUSH_INTERVAL);
             closeables.addFirst(recorder);
             DeviceService devices = new DeviceService(deviceStore, ids, hasher, clock, bus);
             JdbcGroupStore groupStore = new JdbcGroupStore(database, counts);
@@ -148,7 +150,7 @@ public final class RoostServer implements AutoCloseable {
 
             SessionRegistry sessions = new SessionRegistry();
             StatusService status = new StatusService(new JdbcStatusStore(database), deviceStore, sessions, bus, ids,
-                    clock, settings.status(), json);
+                    clock, settings.status(), json, rejectedRows);
             closeables.addFirst(status);
             DesiredStateService desired = new DesiredStateService(new JdbcDesiredStateStore(database, json),
                     deviceStore, sessions, clock);
@@ -162,7 +164,8 @@ public final class RoostServer implements AutoCloseable {
                     deviceAuthenticator, recorder, status, desired, commands, bus, ids, clock);
             Southbound southbound = new Southbound(channel, settings.southbound());
             closeables.addFirst(southbound);
-            closeables.addFirst(new RoostMeters(sessions, channel::loginsWaiting, status, commands));
+            closeables.addFirst(new RoostMeters(sessions, channel::loginsWaiting, status, commands, recorder,
+                    rejectedRows));
 
             RestJson restJson = new RestJson(json, settings.maxBodyBytes());
             JsonCodec grpcJson = new JsonCodec(json);

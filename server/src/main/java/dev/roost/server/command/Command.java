@@ -7,6 +7,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.roost.server.common.DeviceId;
+import dev.roost.server.common.Text;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -20,6 +21,9 @@ import java.util.Optional;
  * @param groupCommandId   0 unless the command belongs to a group command
  * @param runDeadline      when the running attempt times out; absent while queued
  * @param bootIdBefore     for reboot: the boot id before the reboot
+ *
+ * <p>{@code errorMessage} can be a device's own failure text: it is cut to its column's length
+ * here, so that a long message can never make the command's update fail.
  */
 public record Command(CommandId id,
                       DeviceId deviceId,
@@ -39,6 +43,12 @@ public record Command(CommandId id,
                       String bootIdBefore) {
 
     public static final String REBOOT = "reboot";
+    /** Length of {@code commands.error_message} (sql/V2__southbound.sql). */
+    public static final int MAX_ERROR_MESSAGE = 1024;
+
+    public Command {
+        errorMessage = Text.bounded(errorMessage, MAX_ERROR_MESSAGE);
+    }
 
     /** The timeout as the APIs take it, in milliseconds. */
     @JsonProperty("timeout_ms")

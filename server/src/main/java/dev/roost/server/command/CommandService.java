@@ -10,6 +10,7 @@ import dev.roost.server.common.Json;
 import dev.roost.server.common.Page;
 import dev.roost.server.common.PageRequest;
 import dev.roost.server.common.Snowflake;
+import dev.roost.server.common.Text;
 import dev.roost.server.common.Validation;
 import dev.roost.server.device.Device;
 import dev.roost.server.device.DeviceEvent;
@@ -520,15 +521,17 @@ public final class CommandService implements AutoCloseable {
     private boolean finish(Command command, Set<CommandState> from, CommandState to, Optional<JsonNode> result,
                            int code, String message, String actor) {
         Instant now = clock.instant();
-        if (!store.transition(command.id(), from, to, now, result, code, message)) {
+        // A device's failure text can be any length: cut it to its column before it is stored.
+        String errorMessage = Text.bounded(message, Command.MAX_ERROR_MESSAGE);
+        if (!store.transition(command.id(), from, to, now, result, code, errorMessage)) {
             return false;
         }
         running.remove(command.id().value());
         if (command.isReboot()) {
             rebooting.remove(command.deviceId().value());
         }
-        recordTransition(command, to, actor, message);
-        waiters.finished(command.moved(to, now, result, code, message));
+        recordTransition(command, to, actor, errorMessage);
+        waiters.finished(command.moved(to, now, result, code, errorMessage));
         if (backlogged.contains(command.deviceId().value())) {
             deliverPendingAsync(command.deviceId(), false);
         }

@@ -2,6 +2,8 @@ package dev.roost.server.event;
 
 import dev.roost.server.device.DeviceEvent;
 import dev.roost.server.device.DeviceStore;
+import dev.roost.server.storage.RejectedRows;
+import dev.roost.server.storage.RowBatches;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,26 +19,35 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * Publishes frequent device events (connects, disconnects, command transitions) at once and writes
  * them to the device log in batches: a reconnect storm or a command burst costs one transaction
- * per batch, not one per event. Nothing is dropped when a write fails; it is retried next round.
+ * per batch, not one per event.
+ *
+ * <p>While the database is unreachable, events wait in memory and are written in their order once
+ * it is back; beyond {@value #MAX_PENDING} waiting events the oldest are dropped and counted
+ * ({@link #dropped()}). An event the database refuses for its data is set aside and counted in
+ * {@link RejectedRows}; it never holds up the events of other devices.
  */
 public final class EventRecorder implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(EventRecorder.class.getName());
+    static final String TABLE = "device_events";
     private static final int MAX_BATCH = 1000;
-    /** While the database is down, at most this many events wait; the oldest go first beyond it. */
     private static final int MAX_PENDING = 1_000_000;
 
     private final DeviceStore store;
     private final EventBus bus;
+    private final RejectedRows rejected;
     private final ConcurrentLinkedDeque<DeviceEvent> pending = new ConcurrentLinkedDeque<>();
     private final ReentrantLock flushLock = new ReentrantLock();
     private final AtomicInteger pendingCount = new AtomicInteger();
     private final AtomicLong dropped = new AtomicLong();
+    /** Only the flusher thread reads and writes it. */
+    private boolean failing;
     private final ScheduledExecutorService flusher = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("roost-event-flush").daemon().factory());
 
-    public EventRecorder(DeviceStore store, EventBus bus, Duration flushInterval) {
+    public EventRecorder(DeviceStore store, EventBus bus, RejectedRows rejected, Duration flushInterval) {
         this.store = store;
         this.bus = bus;
+        this.rejected = rejected;
         flusher.scheduleWithFixedDelay(this::flushQuietly, flushInterval.toMillis(), flushInterval.toMillis(),
                 TimeUnit.MILLISECONDS);
     }
@@ -53,7 +64,17 @@ public final class EventRecorder implements AutoCloseable {
         bus.publish(event);
     }
 
-    /** Writes everything recorded so far. */
+    /** Events dropped, oldest first, because more than {@value #MAX_PENDING} waited for the database. */
+    public long dropped() {
+        return dropped.get();
+    }
+
+    /** Events waiting to be written. */
+    public int pending() {
+        return pendingCount.get();
+    }
+
+    /** Writes everything recorded so far; throws when the database fails, keeping what was not written. */
     public void flush() {
         flushLock.lock();
         try {
@@ -71,24 +92,41 @@ public final class EventRecorder implements AutoCloseable {
                 batch.add(next);
                 pendingCount.decrementAndGet();
             }
-            try {
-                store.recordEvents(batch);
-            } catch (RuntimeException e) {
-                // Keep the order: put the batch back in front of what arrived meanwhile.
-                for (int i = batch.size() - 1; i >= 0; i--) {
-                    pending.addFirst(batch.get(i));
+            RowBatches.Outcome<DeviceEvent> outcome = RowBatches.write(batch, store::recordEvents);
+            outcome.rejected().forEach(refused -> rejected.reject(TABLE, describe(refused.row()), refused.cause()));
+            if (outcome.failure().isPresent()) {
+                // Keep the order: put what was not written back in front of what arrived meanwhile.
+                List<DeviceEvent> unwritten = outcome.unwritten();
+                for (int i = unwritten.size() - 1; i >= 0; i--) {
+                    pending.addFirst(unwritten.get(i));
                     pendingCount.incrementAndGet();
                 }
-                throw e;
+                throw outcome.failure().get();
             }
         }
+    }
+
+    private static String describe(DeviceEvent event) {
+        return "device " + event.deviceId() + ", " + event.type() + " event " + event.id();
     }
 
     private void flushQuietly() {
         try {
             flush();
+            if (failing) {
+                failing = false;
+                LOG.log(System.Logger.Level.INFO, "device log writes resumed");
+            }
         } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "event flush failed; retrying next round", e);
+            // One line when the database goes away, not one per round while it stays away.
+            if (!failing) {
+                failing = true;
+                LOG.log(System.Logger.Level.WARNING, "device log writes failing; {0} events wait and are retried "
+                        + "every round: {1}", pending(), String.valueOf(e.getMessage()));
+            }
+        } catch (Error e) {
+            // A scheduled task that throws is never run again: keep flushing.
+            LOG.log(System.Logger.Level.ERROR, "event flush failed", e);
         }
     }
 

@@ -1,6 +1,8 @@
 package dev.roost.server.observe;
 
 import dev.roost.server.command.CommandService;
+import dev.roost.server.event.EventRecorder;
+import dev.roost.server.storage.RejectedRows;
 import dev.roost.server.southbound.SessionRegistry;
 import dev.roost.server.status.StatusService;
 import io.helidon.metrics.api.FunctionalCounter;
@@ -27,7 +29,7 @@ public final class RoostMeters implements AutoCloseable {
     private final List<Meter> meters = new ArrayList<>();
 
     public RoostMeters(SessionRegistry sessions, IntSupplier loginsWaiting, StatusService status,
-                       CommandService commands) {
+                       CommandService commands, EventRecorder events, RejectedRows rejected) {
         if (!registry.meters(meter -> meter.id().name().startsWith(PREFIX)).isEmpty()) {
             LOG.log(System.Logger.Level.INFO, "another Roost server in this JVM reports the roost.* meters");
             return;
@@ -46,6 +48,11 @@ public final class RoostMeters implements AutoCloseable {
                 () -> status.lastFlushLagMillis());
         gauge("roost.status.pending", "devices whose latest report waits for the next flush",
                 () -> status.pendingRows());
+        counter("roost.storage.rows.rejected", "rows the database refused for their data, set aside so that "
+                + "they hold up no other row", rejected, RejectedRows::total);
+        counter("roost.events.dropped", "device events dropped, oldest first, while over a million waited for "
+                + "the database", events, EventRecorder::dropped);
+        gauge("roost.events.pending", "device events waiting to be written", () -> events.pending());
         gauge("roost.commands.running", "commands SENT or ACKED and not finished", () -> commands.runningCount());
     }
 

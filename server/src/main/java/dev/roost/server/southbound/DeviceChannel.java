@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.roost.server.common.DeviceId;
 import dev.roost.server.common.Json;
 import dev.roost.server.common.Snowflake;
+import dev.roost.server.common.Text;
 import dev.roost.server.device.DeviceEvent;
 import dev.roost.server.device.DeviceState;
 import dev.roost.server.error.RoostException;
@@ -56,6 +57,8 @@ public final class DeviceChannel {
     private static final Duration REFUSAL_MEMORY = Duration.ofMinutes(1);
     private final LoginQueue logins;
     private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(2);
+    /** The agent version a connected event keeps; it is device-chosen text. */
+    private static final int MAX_AGENT_VERSION = 64;
     /** Set at shutdown: connections that arrive while the listener still runs are turned away. */
     private volatile boolean stopping;
 
@@ -287,7 +290,7 @@ public final class DeviceChannel {
         ObjectNode detail = JsonNodeFactory.instance.objectNode().put("epoch", session.epoch())
                 .put("source", session.remote());
         if (auth.agentVersion() != null) {
-            detail.put("agent_version", auth.agentVersion());
+            detail.put("agent_version", Text.bounded(auth.agentVersion(), MAX_AGENT_VERSION));
         }
         recorder.record(new DeviceEvent(ids.nextId(), device, clock.instant(), DeviceEvent.CONNECTED, "device",
                 accepted.previousState(), DeviceState.ONLINE, "connected", Json.text(detail)));

@@ -1,6 +1,8 @@
 package dev.roost.server.status;
 
 import dev.roost.server.common.DeviceId;
+import dev.roost.server.storage.RejectedRows;
+import dev.roost.server.storage.RowBatches;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -13,7 +15,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * Writer {@code i} takes batches {@code i}, {@code i + writers}, ... in order and stops at its
  * first failure (a batch written again after a failure writes the same rows, harmlessly);
  * {@link #write} returns only when every writer is done, so that a later flush never races an
- * older write of the same row.
+ * older write of the same row. A row or sample the database refuses for its data is set aside
+ * ({@link RowBatches}) and counted in {@link RejectedRows}; the rest of its batch is written.
  */
 final class StatusBatchWriter {
     /** Latest rows and history samples written in one transaction. */
@@ -27,12 +30,27 @@ final class StatusBatchWriter {
         }
     }
 
+    /** One row of a batch: a device's latest status or a history sample, split apart when refused. */
+    private sealed interface Row {
+    }
+
+    private record Latest(Map.Entry<DeviceId, Reported> entry) implements Row {
+    }
+
+    private record HistorySample(StatusStore.Sample sample) implements Row {
+    }
+
+    static final String LATEST_TABLE = "device_status";
+    static final String HISTORY_TABLE = "status_history";
+
     private final StatusStore store;
     private final int writers;
+    private final RejectedRows rejected;
 
-    StatusBatchWriter(StatusStore store, int writers) {
+    StatusBatchWriter(StatusStore store, int writers, RejectedRows rejected) {
         this.store = store;
         this.writers = writers;
+        this.rejected = rejected;
     }
 
     Optional<Failure> write(List<Batch> batches) {
@@ -73,15 +91,53 @@ final class StatusBatchWriter {
     private Optional<Failure> writeLane(List<Batch> lane) {
         for (int i = 0; i < lane.size(); i++) {
             try {
-                store.write(lane.get(i).rows(), lane.get(i).history());
-            } catch (RuntimeException e) {
-                return Optional.of(new Failure(List.copyOf(lane.subList(i, lane.size())), e));
+                RowBatches.Outcome<Row> outcome = RowBatches.write(rows(lane.get(i)), this::writeRows);
+                outcome.rejected().forEach(refused -> reject(refused.row(), refused.cause()));
+                if (outcome.failure().isPresent()) {
+                    List<Batch> unwritten = new ArrayList<>();
+                    unwritten.add(batch(outcome.unwritten()));
+                    unwritten.addAll(lane.subList(i + 1, lane.size()));
+                    return Optional.of(new Failure(unwritten, outcome.failure().get()));
+                }
             } catch (Error e) {
                 return Optional.of(new Failure(List.copyOf(lane.subList(i, lane.size())),
                         new IllegalStateException("status writer failed", e)));
             }
         }
         return Optional.empty();
+    }
+
+    private void writeRows(List<Row> rows) {
+        Batch batch = batch(rows);
+        store.write(batch.rows(), batch.history());
+    }
+
+    private void reject(Row row, RuntimeException cause) {
+        switch (row) {
+            case Latest latest -> rejected.reject(LATEST_TABLE, "device " + latest.entry().getKey()
+                    + ", version " + latest.entry().getValue().version(), cause);
+            case HistorySample sample -> rejected.reject(HISTORY_TABLE, "device " + sample.sample().device()
+                    + ", sample " + sample.sample().id(), cause);
+        }
+    }
+
+    private static List<Row> rows(Batch batch) {
+        List<Row> rows = new ArrayList<>(batch.rows().size() + batch.history().size());
+        batch.rows().forEach(entry -> rows.add(new Latest(entry)));
+        batch.history().forEach(sample -> rows.add(new HistorySample(sample)));
+        return rows;
+    }
+
+    private static Batch batch(List<Row> rows) {
+        List<Map.Entry<DeviceId, Reported>> latest = new ArrayList<>();
+        List<StatusStore.Sample> history = new ArrayList<>();
+        for (Row row : rows) {
+            switch (row) {
+                case Latest l -> latest.add(l.entry());
+                case HistorySample h -> history.add(h.sample());
+            }
+        }
+        return new Batch(latest, history);
     }
 
     private static void joinUninterruptibly(Thread thread) {

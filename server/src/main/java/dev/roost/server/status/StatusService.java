@@ -20,6 +20,7 @@ import dev.roost.server.error.RoostException;
 import dev.roost.server.event.EventBus;
 import dev.roost.server.security.Caller;
 import dev.roost.server.security.Role;
+import dev.roost.server.storage.RejectedRows;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -75,7 +76,7 @@ public final class StatusService implements AutoCloseable {
     private final StatusBatchWriter writer;
 
     public StatusService(StatusStore store, DeviceStore devices, DeviceLink link, EventBus events, Snowflake ids,
-                         Clock clock, StatusSettings settings, ObjectMapper json) {
+                         Clock clock, StatusSettings settings, ObjectMapper json, RejectedRows rejected) {
         this.store = store;
         this.devices = devices;
         this.link = link;
@@ -84,7 +85,7 @@ public final class StatusService implements AutoCloseable {
         this.clock = clock;
         this.settings = settings;
         this.json = json;
-        this.writer = new StatusBatchWriter(store, settings.flushWriters());
+        this.writer = new StatusBatchWriter(store, settings.flushWriters(), rejected);
         events.listen(this::forgetDecommissioned);
         long interval = settings.flushInterval().toMillis();
         // A fixed rate, not a fixed delay: a report then waits at most one interval plus one flush. With a
@@ -108,7 +109,7 @@ public final class StatusService implements AutoCloseable {
                 state = status.state();
             }
             Instant now = clock.instant();
-            Reported next = new Reported(version + 1, bytes(state), now, state.path("boot_id").asText(""));
+            Reported next = new Reported(nextVersion(version, now), bytes(state), now, state.path("boot_id").asText(""));
             boolean stored = current.isEmpty()
                     ? latest.replace(device.value(), NOTHING_REPORTED, next)
                             || latest.putIfAbsent(device.value(), next) == null
@@ -125,6 +126,19 @@ public final class StatusService implements AutoCloseable {
                     .put("version", next.version()).put("boot_id", next.bootId()))));
             return new Messages.StatusAck(next.version());
         }
+    }
+
+    /**
+     * Versions follow the clock: the next is the current time in milliseconds, or one more than
+     * the last when that is not smaller. Reports are persisted coalesced, so a crash can lose the
+     * last versions acked to a device; counting on from the stored version would then hand the
+     * same numbers out again for other states. A version taken from the clock is above every
+     * version acked before the crash, as long as no device reported more than once per
+     * millisecond on average (the frame rate limit keeps them far below) and the wall clock did
+     * not step back by more than the downtime.
+     */
+    static long nextVersion(long current, Instant now) {
+        return Math.max(current + 1, now.toEpochMilli());
     }
 
     private void forgetDecommissioned(DeviceEvent event) {

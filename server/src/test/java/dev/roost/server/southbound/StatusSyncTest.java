@@ -42,17 +42,19 @@ class StatusSyncTest {
             String snapshotId = link.send("status", SNAPSHOT);
             JsonNode ack = link.next("status_ack");
             assertThat(ack.get("reply_to").asText()).isEqualTo(snapshotId);
-            assertThat(ack.at("/body/version").asLong()).isEqualTo(1);
+            long first = ack.at("/body/version").asLong();
+            assertThat(first).isPositive();
 
-            link.send("status", "{\"mode\":\"diff\",\"base_version\":1,\"state\":{\"cpu\":{\"usage_pct\":55.0},"
-                    + "\"memory\":null,\"uptime_s\":120}}");
-            assertThat(link.next("status_ack").at("/body/version").asLong()).isEqualTo(2);
+            link.send("status", "{\"mode\":\"diff\",\"base_version\":" + first + ",\"state\":{\"cpu\":"
+                    + "{\"usage_pct\":55.0},\"memory\":null,\"uptime_s\":120}}");
+            long second = link.next("status_ack").at("/body/version").asLong();
+            assertThat(second).isGreaterThan(first);
 
             Reply status = server.rest().get("/api/v1/devices/" + device[0] + "/status", ADMIN_TOKEN);
             assertThat(status.status()).isEqualTo(200);
             JsonNode data = status.data();
             assertThat(data.get("online").asBoolean()).isTrue();
-            assertThat(data.get("reported_version").asLong()).isEqualTo(2);
+            assertThat(data.get("reported_version").asLong()).isEqualTo(second);
             assertThat(data.at("/reported/cpu/usage_pct").asDouble()).isEqualTo(55.0);
             assertThat(data.at("/reported/cpu/load_1").asDouble()).isEqualTo(0.2);
             assertThat(data.get("reported").has("memory")).isFalse();
@@ -70,11 +72,12 @@ class StatusSyncTest {
             assertThat(resync.at("/body/reported_version").asLong()).isZero();
 
             link.send("status", SNAPSHOT);
-            link.next("status_ack");
-            link.send("status", "{\"mode\":\"diff\",\"base_version\":7,\"state\":{\"uptime_s\":999}}");
-            assertThat(link.next("resync_required").at("/body/reported_version").asLong()).isEqualTo(1);
+            long acked = link.next("status_ack").at("/body/version").asLong();
+            link.send("status", "{\"mode\":\"diff\",\"base_version\":" + (acked - 1)
+                    + ",\"state\":{\"uptime_s\":999}}");
+            assertThat(link.next("resync_required").at("/body/reported_version").asLong()).isEqualTo(acked);
             JsonNode data = server.rest().get("/api/v1/devices/" + device[0] + "/status", ADMIN_TOKEN).data();
-            assertThat(data.get("reported_version").asLong()).isEqualTo(1);
+            assertThat(data.get("reported_version").asLong()).isEqualTo(acked);
             assertThat(data.at("/reported/uptime_s").asLong()).isEqualTo(60);
         }
     }
@@ -83,15 +86,17 @@ class StatusSyncTest {
     void reportedState_isPersisted_andSurvivesARestart_withHistory() {
         try (TestDatabase database = TestDatabase.create()) {
             String[] device;
+            long acked;
             try (TestServer first = TestServer.start(database, Map.of("status.flush-interval", "PT0.1S",
                     "status.history-interval", "PT0.001S"))) {
                 device = first.registerDevice("persisted");
                 try (TestDevice link = TestDevice.connect(first.port())) {
                     link.authenticate(device[0], device[1]);
                     link.send("status", SNAPSHOT);
-                    link.next("status_ack");
-                    link.send("status", "{\"mode\":\"diff\",\"base_version\":1,\"state\":{\"uptime_s\":61}}");
-                    link.next("status_ack");
+                    long snapshot = link.next("status_ack").at("/body/version").asLong();
+                    link.send("status", "{\"mode\":\"diff\",\"base_version\":" + snapshot
+                            + ",\"state\":{\"uptime_s\":61}}");
+                    acked = link.next("status_ack").at("/body/version").asLong();
                 }
                 Await.until("history has two samples", () -> first.rest().get("/api/v1/devices/" + device[0]
                         + "/status/history", ADMIN_TOKEN).data().get("total_count").asLong() == 2);
@@ -99,15 +104,16 @@ class StatusSyncTest {
             try (TestServer second = TestServer.start(database, Map.of());
                  TestDevice link = TestDevice.connect(second.port())) {
                 JsonNode ok = link.authenticate(device[0], device[1]);
-                assertThat(ok.get("reported_version").asLong()).isEqualTo(2);
-                link.send("status", "{\"mode\":\"diff\",\"base_version\":2,\"state\":{\"uptime_s\":62}}");
-                assertThat(link.next("status_ack").at("/body/version").asLong()).isEqualTo(3);
+                assertThat(ok.get("reported_version").asLong()).isEqualTo(acked);
+                link.send("status", "{\"mode\":\"diff\",\"base_version\":" + acked
+                        + ",\"state\":{\"uptime_s\":62}}");
+                assertThat(link.next("status_ack").at("/body/version").asLong()).isGreaterThan(acked);
                 JsonNode history = second.rest().get("/api/v1/devices/" + device[0] + "/status/history",
                         ADMIN_TOKEN).data();
                 assertThat(history.get("total_count").asLong()).isEqualTo(3);
                 assertThat(history.get("items").get(0).at("/reported/uptime_s").asLong()).isEqualTo(62);
                 assertThat(history.get("items").get(1).at("/reported/uptime_s").asLong()).isEqualTo(61);
-                assertThat(history.get("items").get(1).get("reported_version").asLong()).isEqualTo(2);
+                assertThat(history.get("items").get(1).get("reported_version").asLong()).isEqualTo(acked);
             }
         }
     }

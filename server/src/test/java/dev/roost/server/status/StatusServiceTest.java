@@ -13,6 +13,7 @@ import dev.roost.server.device.JdbcDeviceStore;
 import dev.roost.server.event.EventBus;
 import dev.roost.server.storage.CountCache;
 import dev.roost.server.storage.Database;
+import dev.roost.server.storage.RejectedRows;
 import dev.roost.server.support.TestDatabase;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
@@ -22,6 +23,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
@@ -44,6 +46,8 @@ class StatusServiceTest {
     private static final int DEVICES = 5_000;
     private static final StatusSettings TWO_WRITERS = new StatusSettings(Duration.ofHours(1), Duration.ofHours(1),
             Duration.ofDays(7), 2);
+
+    private static final Instant EPOCH = Instant.EPOCH;
 
     private final TestDatabase database = TestDatabase.create();
     private final Database db = Database.open(database.settings());
@@ -137,10 +141,69 @@ class StatusServiceTest {
         }
     }
 
+    @Test
+    void aRowTheDatabaseRefuses_isSetAsideAndCounted_andEveryOtherDeviceIsWritten() {
+        RejectedRows rejected = new RejectedRows();
+        DeviceId poison = new DeviceId(DEVICES + 1);
+        try (StatusService status = service(jdbc, EPOCH, rejected)) {
+            reportTwice(status);
+            // The wire refuses such a boot id (Messages.Status); this goes around it to reach the column.
+            status.report(poison, Messages.Status.snapshot(JsonNodeFactory.instance.objectNode()
+                    .put("boot_id", "b".repeat(Messages.Status.MAX_BOOT_ID + 1))));
+            status.flush();
+
+            assertThat(rejected.count("device_status")).isEqualTo(1);
+            assertThat(status.pendingRows()).as("a refused row is not retried").isZero();
+            assertEveryDeviceStoredAtVersion2();
+            assertThat(jdbc.latest(poison)).isEmpty();
+            status.flush();
+            assertThat(rejected.count("device_status")).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void versionsAfterACrash_areAboveEveryVersionAckedBeforeIt() {
+        DeviceId device = new DeviceId(5);
+        // The first service "crashes": it is not closed (which would flush) until the restart is checked.
+        StatusService beforeCrash = service(jdbc, EPOCH.plusSeconds(100), new RejectedRows());
+        try {
+            Body first = beforeCrash.report(device, Messages.Status.snapshot(JsonNodeFactory.instance.objectNode()));
+            long stored = ((Messages.StatusAck) first).version();
+            beforeCrash.flush();
+            Body second = beforeCrash.report(device, Messages.Status.diff(stored, JsonNodeFactory.instance.objectNode()
+                    .put("uptime_s", 2)));
+            long lastAcked = ((Messages.StatusAck) second).version();
+            assertThat(lastAcked).isGreaterThan(stored);
+            assertThat(jdbc.latest(device).orElseThrow().version()).as("the crash loses the unflushed report")
+                    .isEqualTo(stored);
+
+            try (StatusService afterRestart = service(jdbc, EPOCH.plusSeconds(110), new RejectedRows())) {
+                assertThat(afterRestart.report(device, Messages.Status.diff(lastAcked,
+                        JsonNodeFactory.instance.objectNode()))).isInstanceOf(Messages.ResyncRequired.class);
+                Body ack = afterRestart.report(device, Messages.Status.snapshot(JsonNodeFactory.instance.objectNode()));
+                assertThat(((Messages.StatusAck) ack).version()).isGreaterThan(lastAcked);
+            }
+        } finally {
+            beforeCrash.close();
+        }
+    }
+
+    @Test
+    void nextVersion_followsTheClock_andNeverGoesBack() {
+        assertThat(StatusService.nextVersion(0, Instant.ofEpochMilli(1_000))).isEqualTo(1_000);
+        assertThat(StatusService.nextVersion(1_000, Instant.ofEpochMilli(1_000))).isEqualTo(1_001);
+        assertThat(StatusService.nextVersion(5_000, Instant.ofEpochMilli(1_000))).as("clock behind").isEqualTo(5_001);
+    }
+
     private StatusService service(StatusStore store) {
-        Clock clock = Clock.systemUTC();
+        return service(store, EPOCH, new RejectedRows());
+    }
+
+    /** A clock that stands still at {@code now}: from the epoch, versions count 1, 2, ... */
+    private StatusService service(StatusStore store, Instant now, RejectedRows rejected) {
+        Clock clock = Clock.fixed(now, ZoneOffset.UTC);
         return new StatusService(store, new JdbcDeviceStore(db, Json.newMapper(), new CountCache(Duration.ZERO, clock)),
-                new NoSessions(), new EventBus(), Snowflake.create(1), clock, TWO_WRITERS, Json.newMapper());
+                new NoSessions(), new EventBus(), Snowflake.create(1), clock, TWO_WRITERS, Json.newMapper(), rejected);
     }
 
     private static void reportTwice(StatusService status) {
