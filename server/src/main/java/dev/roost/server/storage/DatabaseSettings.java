@@ -16,17 +16,34 @@ import java.time.Duration;
  */
 public record DatabaseSettings(String url, String username, String password, int poolSize, Duration connectTimeout) {
     public static final String DEFAULT_URL = "jdbc:h2:file:./data/roost;MODE=MySQL;DATABASE_TO_LOWER=TRUE";
+    private static final String H2_WRITE_DELAY = "WRITE_DELAY";
 
     public static DatabaseSettings create(Config db) {
-        String url = Settings.string(db, "url", DEFAULT_URL);
-        if (!url.startsWith("jdbc:h2:") && !url.startsWith("jdbc:mysql:") && !url.startsWith("jdbc:mariadb:")) {
+        String configured = Settings.string(db, "url", DEFAULT_URL);
+        if (!configured.startsWith("jdbc:h2:") && !configured.startsWith("jdbc:mysql:")
+                && !configured.startsWith("jdbc:mariadb:")) {
             throw Settings.invalid(db, "url", "must be a jdbc:h2:, jdbc:mysql: or jdbc:mariadb: URL");
         }
+        String url = withCommitsWritten(configured);
         return new DatabaseSettings(url,
                 Settings.string(db, "username", url.startsWith("jdbc:h2:") ? "sa" : "root"),
                 Settings.string(db, "password", ""),
                 Settings.intIn(db, "pool", 16, 1, 500),
                 Settings.duration(db, "connect-timeout", Duration.ofSeconds(10)));
+    }
+
+    /**
+     * An H2 file database writes a commit to its file only up to 500 ms later by default, so a
+     * {@code kill -9} in between loses what the API had acknowledged. Unless the URL chooses its
+     * own {@code WRITE_DELAY}, it gets {@code WRITE_DELAY=0}: every commit is in the file before
+     * it returns. H2 still does not fsync a commit (docs/operations.md says what that means).
+     */
+    static String withCommitsWritten(String url) {
+        boolean file = url.startsWith("jdbc:h2:") && !url.startsWith("jdbc:h2:mem:");
+        if (!file || url.toUpperCase(java.util.Locale.ROOT).contains(";" + H2_WRITE_DELAY + "=")) {
+            return url;
+        }
+        return url + ";" + H2_WRITE_DELAY + "=0";
     }
 
     public boolean isH2() {
