@@ -38,7 +38,11 @@ def main(folder, before=None):
             if os.path.exists(p):
                 xs, ys = hgrm(p)
                 ax[0].plot(xs, ys, ls=style, label="%s %s" % (label, op))
-        rows = list(csv.DictReader(open(os.path.join(path, "timeline.csv"))))
+        timeline = os.path.join(path, "timeline.csv")
+        if not os.path.exists(timeline):
+            # Only summaries and plots are kept in git; an older run's raw data may be gone.
+            continue
+        rows = list(csv.DictReader(open(timeline)))
         ax[1].plot([int(r["second"]) for r in rows], [int(r["completed"]) for r in rows], ls=style,
                    label="%s (%s)" % (label, os.path.basename(path)))
     ax[0].set_xscale("log")

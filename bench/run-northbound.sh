@@ -116,7 +116,8 @@ if [ -n "$jfr" ]; then
   "$JAVA_HOME/bin/jcmd" "$server_pid" JFR.stop name=bench >/dev/null
   echo "== server flight recording: $jfr" >&2
 fi
-# Plots (python3 + matplotlib): the newest result folder, against the first committed one.
+# Plots (python3 + matplotlib): the newest result folder, against the first committed one where its
+# raw data is still on this machine (git keeps only summaries and plots).
 latest=$(ls -d bench/results/northbound-* | sort | tail -n 1)
 /usr/bin/python3 bench/plot_northbound.py "$latest" bench/results/northbound-20261126-005858 >/dev/null \
   && echo "== plot: $latest/northbound.png" >&2 || echo "plotting failed (needs python3-matplotlib)" >&2
