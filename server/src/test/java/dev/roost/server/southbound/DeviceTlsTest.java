@@ -37,7 +37,7 @@ class DeviceTlsTest {
     static void start() {
         ca = TestPki.newCa("Roost Test CA");
         caFile = ca.writeCertificate(dir.resolve("ca.crt"));
-        TestPki.Issued serverCert = ca.issueServer(dir, "server");
+        TestPki.Issued serverCert = ca.issueServer(dir, "server", "127.0.0.1", "localhost");
         tls = Map.of("tls.cert", serverCert.certificate().toString(), "tls.key", serverCert.privateKey().toString(),
                 "tls.client-ca", caFile.toString());
         server = TestServer.startTls(with("tls.client-auth", "optional"), caFile, Optional.empty());

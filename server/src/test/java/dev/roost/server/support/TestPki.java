@@ -90,11 +90,15 @@ public final class TestPki {
         return file;
     }
 
-    /** A server certificate for 127.0.0.1 and localhost. */
-    public Issued issueServer(Path dir, String fileName) {
-        GeneralNames alternatives = new GeneralNames(new GeneralName[] {
-                new GeneralName(GeneralName.iPAddress, "127.0.0.1"), new GeneralName(GeneralName.dNSName, "localhost")});
-        return issue(dir, fileName, "localhost", alternatives, KeyPurposeId.id_kp_serverAuth);
+    /** A server certificate for {@code hosts}: IP literals become IP alternative names, others DNS names. */
+    public Issued issueServer(Path dir, String fileName, String... hosts) {
+        List<GeneralName> names = new ArrayList<>();
+        for (String host : hosts) {
+            boolean ip = host.chars().allMatch(c -> Character.isDigit(c) || c == '.');
+            names.add(new GeneralName(ip ? GeneralName.iPAddress : GeneralName.dNSName, host));
+        }
+        return issue(dir, fileName, hosts[0], new GeneralNames(names.toArray(GeneralName[]::new)),
+                KeyPurposeId.id_kp_serverAuth);
     }
 
     /** A client certificate with subject {@code CN=<commonName>} and the given DNS alternative names. */
