@@ -24,7 +24,7 @@ public final class ClientTls {
      *
      * @param caFile            trust only these CA certificates; the JVM's default trust store when empty
      * @param clientCertificate certificate chain presented to the server (with {@code clientKey})
-     * @param clientKey         its private key (PKCS#8, or PKCS#1/SEC1 through BouncyCastle)
+     * @param clientKey         its private key, unencrypted PEM (PKCS#8 is what the tests use)
      */
     public record Files(Optional<Path> caFile, Optional<Path> clientCertificate, Optional<Path> clientKey) {
         public static final Files SYSTEM_TRUST = new Files(Optional.empty(), Optional.empty(), Optional.empty());

@@ -63,7 +63,7 @@ final class WsClientHandler extends SimpleChannelInboundHandler<WebSocketFrame> 
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        // After a failed handshake event the decoder reports the same failure again: keep the first word.
+        // After a failed handshake event the decoder reports the same failure again: keep the first reason.
         if (closeCode != TLS_FAILED) {
             if (find(cause, SSLException.class) != null) {
                 tlsFailed(cause);
@@ -88,7 +88,8 @@ final class WsClientHandler extends SimpleChannelInboundHandler<WebSocketFrame> 
         }
         Throwable certificate = find(cause, CertificateException.class);
         if (certificate != null) {
-            closeReason = "TLS handshake failed: the server's certificate was refused (" + certificate.getMessage() + ")";
+            closeReason = "TLS handshake failed: the server's certificate was refused (" + certificate.getMessage()
+                    + ")";
             return;
         }
         String message = String.valueOf(rootSsl(cause).getMessage());

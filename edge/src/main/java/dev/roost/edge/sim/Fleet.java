@@ -38,8 +38,8 @@ public final class Fleet implements AutoCloseable {
      * @param sources        local addresses to spread connections over (empty = the system's choice)
      * @param connectsPerSec ramp-up rate
      */
-    public record Settings(URI serverUri, Optional<ClientTls> tls, List<InetAddress> sources, int connectsPerSec, Duration statusInterval,
-                           BackoffSettings backoff, int ioThreads, Duration tick) {
+    public record Settings(URI serverUri, Optional<ClientTls> tls, List<InetAddress> sources, int connectsPerSec,
+                           Duration statusInterval, BackoffSettings backoff, int ioThreads, Duration tick) {
     }
 
     private final Settings settings;

@@ -80,7 +80,8 @@ class AgentTlsTest {
     }
 
     private static boolean online(TestServer target, String device) {
-        return target.rest().get("/api/v1/devices/" + device + "/status", ADMIN_TOKEN).data().path("online").asBoolean();
+        return target.rest().get("/api/v1/devices/" + device + "/status", ADMIN_TOKEN).data().path("online")
+                .asBoolean();
     }
 
     @Test

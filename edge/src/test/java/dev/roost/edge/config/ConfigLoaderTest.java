@@ -89,17 +89,21 @@ class ConfigLoaderTest {
         Path file = yaml("server-url: ws://h:1/ws\ndevice-id: \"1\"\nsecret-file: SECRET\n");
         assertThatThrownBy(() -> ConfigLoader.load(Optional.of(file), Map.of(), Map.of("tls.ca-file", "/etc/hosts")))
                 .isInstanceOf(ConfigException.class)
-                .hasMessage("tls.ca-file: needs a wss:// server-url; server-url is ws://h:1/ws, which is not encrypted");
+                .hasMessage("tls.ca-file: needs a wss:// server-url; server-url is ws://h:1/ws, which is not "
+                        + "encrypted");
         assertThatThrownBy(() -> ConfigLoader.load(Optional.of(file),
                 Map.of(ConfigLoader.envName("tls.client-key"), "/etc/hosts"), Map.of()))
-                .isInstanceOf(ConfigException.class).hasMessageStartingWith("tls.client-key: needs a wss:// server-url");
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("tls.client-key: needs a wss:// server-url");
     }
 
     @Test
     void wssSettings_incompleteOrUnreadable_nameTheKey() throws Exception {
         Path file = yaml("server-url: wss://h:1/ws\ndevice-id: \"1\"\nsecret-file: SECRET\n");
-        assertThatThrownBy(() -> ConfigLoader.load(Optional.of(file), Map.of(), Map.of("tls.client-cert", "/etc/hosts")))
-                .isInstanceOf(ConfigException.class).hasMessage("tls.client-key: is required when tls.client-cert is set");
+        assertThatThrownBy(() -> ConfigLoader.load(Optional.of(file), Map.of(),
+                Map.of("tls.client-cert", "/etc/hosts")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("tls.client-key: is required when tls.client-cert is set");
         assertThatThrownBy(() -> ConfigLoader.load(Optional.of(file), Map.of(), Map.of("tls.ca-file", "/etc/hosts")))
                 .isInstanceOf(ConfigException.class).hasMessage("tls.ca-file: /etc/hosts holds no PEM certificate");
         assertThatThrownBy(() -> ConfigLoader.load(Optional.of(file), Map.of(),

@@ -152,7 +152,8 @@ public final class TestPki {
             for (Certificate ca : certificates(caFile)) {
                 trust.setCertificateEntry("ca-" + i++, ca);
             }
-            TrustManagerFactory trustManagers = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            TrustManagerFactory trustManagers =
+                    TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             trustManagers.init(trust);
             KeyManager[] keyManagers = null;
             if (client.isPresent()) {
