@@ -56,6 +56,8 @@ public final class Messages {
         public static final String DEVICE_DECOMMISSIONED = "DEVICE_DECOMMISSIONED";
         public static final String RATE_LIMITED = "RATE_LIMITED";
         public static final String BAD_REQUEST = "BAD_REQUEST";
+        /** The connection's TLS client certificate names another device than the credentials. */
+        public static final String CERTIFICATE_MISMATCH = "CERTIFICATE_MISMATCH";
     }
 
     /** {@code ping}, either direction. */

@@ -61,6 +61,8 @@ import io.grpc.protobuf.services.HealthStatusManager;
 import io.helidon.common.configurable.Resource;
 import io.helidon.common.pki.Keys;
 import io.helidon.common.tls.Tls;
+import io.helidon.common.tls.TlsClientAuth;
+import io.helidon.common.tls.TlsConfig;
 import io.helidon.config.Config;
 import io.helidon.health.HealthCheckType;
 import io.helidon.openapi.OpenApiFeature;
@@ -210,7 +212,17 @@ public final class RoostServer implements AutoCloseable {
                             .service(CommandProto.getDescriptor(), new CommandGrpcService(commands, bus, grpcJson))
                             .service(grpcHealth.getHealthService()))
                     .addRouting(southbound.routing());
-            settings.tls().ifPresent(files -> builder.tls(tls(files)));
+            settings.tls().ifPresent(files -> {
+                builder.tls(tls(files));
+                if (files.clientAuth() != TlsClientAuth.NONE && !builder.useNio()) {
+                    // Helidon 4.5.0's blocking TLS socket ignores the client-auth setting (it applies
+                    // none of the TLS parameters); its NIO socket applies them.
+                    LOG.log(System.Logger.Level.INFO, "roost.tls.client-auth is {0}: using NIO sockets "
+                            + "(server.use-nio) so that client certificates are asked for",
+                            files.clientAuth().name().toLowerCase(java.util.Locale.ROOT));
+                    builder.useNio(true);
+                }
+            });
             connectionLimit(serverConfig).ifPresent(builder::maxTcpConnections);
             WebServer webServer = builder.build();
             // Devices first (told "server shutdown"), then watchers, then the listener, then the flushes.
@@ -262,10 +274,14 @@ public final class RoostServer implements AutoCloseable {
                 .pem(pem -> pem.key(Resource.create(files.privateKey()))
                         .certChain(Resource.create(files.certificate())))
                 .build();
-        return Tls.builder()
+        TlsConfig.Builder tls = Tls.builder()
                 .privateKey(keys.privateKey().orElseThrow())
                 .privateKeyCertChain(keys.certChain())
-                .build();
+                .clientAuth(files.clientAuth());
+        if (!files.clientCa().isEmpty()) {
+            tls.trust(files.clientCa());
+        }
+        return tls.build();
     }
 
     public int port() {

@@ -208,8 +208,8 @@ public final class EdgeAgent implements AutoCloseable {
                     .map(id -> Credentials.ofDevice(id, config.secret()))
                     .orElseGet(() -> Credentials.ofHardware(config.hardware().get().serial(),
                             config.hardware().get().model(), config.secret()));
-            return new LinkSettings(config.serverUrl(), credentials, config.sourceAddress(), config.connectTimeout(),
-                    config.backoff(), AgentVersion.VALUE, false);
+            return new LinkSettings(config.serverUrl(), config.tls(), credentials, config.sourceAddress(),
+                    config.connectTimeout(), config.backoff(), AgentVersion.VALUE, false);
         }
 
         private Map<String, CommandHandler> handlers() {

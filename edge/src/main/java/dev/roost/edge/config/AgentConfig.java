@@ -2,6 +2,7 @@ package dev.roost.edge.config;
 
 import dev.roost.edge.command.SftpTarget;
 import dev.roost.edge.link.BackoffSettings;
+import dev.roost.edge.link.ClientTls;
 import dev.roost.edge.logging.LogSettings;
 import dev.roost.protocol.Messages;
 
@@ -16,6 +17,7 @@ import java.util.Optional;
 /**
  * The agent's validated configuration (docs/edge.md lists every key).
  *
+ * @param tls            for a {@code wss://} server URL: trust and the optional client certificate
  * @param secret         read from {@code secret-file}; never printed
  * @param stateDir       the dedupe journal, the applied desired state and the session token live here
  * @param tick           resolution of heartbeat, dead-link and report timers
@@ -24,6 +26,7 @@ import java.util.Optional;
  * @param commandTimeout for commands that carry no timeout
  */
 public record AgentConfig(URI serverUrl,
+                          Optional<ClientTls> tls,
                           Optional<String> deviceId,
                           Optional<Messages.Hardware> hardware,
                           Path secretFile,

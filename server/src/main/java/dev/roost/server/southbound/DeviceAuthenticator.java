@@ -18,7 +18,9 @@ import java.util.Optional;
 /**
  * Checks a device's {@code auth} message: a secret (one bcrypt verify) or a session token (one
  * HMAC). Failures are counted per claimed device identity, so that a brute force on one device is
- * stopped without locking out a whole site behind one NAT address.
+ * stopped without locking out a whole site behind one NAT address. A verified TLS client certificate,
+ * when the connection presented one, is a second factor: it must name the device the credentials
+ * identify.
  */
 public final class DeviceAuthenticator {
     private final DeviceStore devices;
@@ -55,9 +57,10 @@ public final class DeviceAuthenticator {
         }
     }
 
-    public Outcome authenticate(Messages.Auth auth) {
+    /** @param certificate the connection's verified client certificate, if it presented one */
+    Outcome authenticate(Messages.Auth auth, Optional<ClientCertificate> certificate) {
         if (auth.sessionToken() != null && !auth.sessionToken().isEmpty()) {
-            return byToken(auth.sessionToken());
+            return byToken(auth.sessionToken(), certificate);
         }
         String identity = auth.deviceId() != null && !auth.deviceId().isEmpty()
                 ? "device:" + auth.deviceId()
@@ -75,7 +78,7 @@ public final class DeviceAuthenticator {
             return new Refused(Messages.AuthError.INVALID_CREDENTIALS, "unknown device or wrong secret",
                     Duration.ZERO, found);
         }
-        return admitted(found.get());
+        return admitted(found.get(), certificate);
     }
 
     /** A reconnect token for the device, valid until {@code expiresAt}. */
@@ -83,7 +86,7 @@ public final class DeviceAuthenticator {
         return tokens.issue(device.id(), device.credentialVersion(), expiresAt);
     }
 
-    private Outcome byToken(String token) {
+    private Outcome byToken(String token, Optional<ClientCertificate> certificate) {
         Optional<SessionTokens.Claims> claims = tokens.verify(token);
         if (claims.isEmpty()) {
             return new Refused(Messages.AuthError.INVALID_CREDENTIALS, "invalid session token", Duration.ZERO);
@@ -97,10 +100,14 @@ public final class DeviceAuthenticator {
             return new Refused(Messages.AuthError.TOKEN_EXPIRED,
                     "session token no longer valid; authenticate with the secret", Duration.ZERO, device);
         }
-        return admitted(device.get());
+        return admitted(device.get(), certificate);
     }
 
-    private Outcome admitted(DeviceCredentials device) {
+    private Outcome admitted(DeviceCredentials device, Optional<ClientCertificate> certificate) {
+        if (certificate.isPresent() && !certificate.get().names(device.id())) {
+            return new Refused(Messages.AuthError.CERTIFICATE_MISMATCH, "the TLS client certificate does not name "
+                    + "this device", Duration.ZERO, Optional.of(device));
+        }
         return switch (device.state()) {
             case DISABLED -> new Refused(Messages.AuthError.DEVICE_DISABLED, "device is disabled", Duration.ZERO,
                     Optional.of(device));

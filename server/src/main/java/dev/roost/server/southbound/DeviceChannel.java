@@ -238,7 +238,7 @@ public final class DeviceChannel {
         }
         DeviceAuthenticator.Outcome outcome;
         try {
-            outcome = authenticator.authenticate(auth);
+            outcome = authenticator.authenticate(auth, session.clientCertificate());
         } catch (RuntimeException e) {
             session.loginFailed();
             throw e;

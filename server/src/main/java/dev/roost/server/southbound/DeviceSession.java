@@ -6,6 +6,7 @@ import dev.roost.protocol.PduCodec;
 import dev.roost.server.common.DeviceId;
 import io.helidon.websocket.WsSession;
 
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -99,6 +100,11 @@ final class DeviceSession {
 
     String remote() {
         return DeviceChannel.sourceOf(ws);
+    }
+
+    /** The certificate the TLS handshake verified, if the device presented one. */
+    Optional<ClientCertificate> clientCertificate() {
+        return ClientCertificate.of(ws.socketContext().remotePeer().tlsCertificates());
     }
 
     long epoch() {

@@ -15,6 +15,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
+import javax.net.ssl.SSLContext;
 
 /**
  * A device speaking the protocol over a real WebSocket (the JDK client), recording everything the
@@ -88,6 +89,17 @@ public final class TestDevice implements AutoCloseable {
             builder.subprotocols(subprotocol);
         }
         WebSocket socket = builder.buildAsync(URI.create("ws://127.0.0.1:" + port + "/ws"), listener).join();
+        TestDevice device = new TestDevice(socket, listener);
+        device.received.addAll(listener.early);
+        return device;
+    }
+
+    /** Over {@code wss://127.0.0.1:port/ws} with the given TLS client context; fails when the handshake does. */
+    public static TestDevice connectTls(int port, SSLContext tls) {
+        Listener listener = new Listener();
+        WebSocket socket = HttpClient.newBuilder().sslContext(tls).build().newWebSocketBuilder()
+                .connectTimeout(Duration.ofSeconds(5)).subprotocols("roost.v1")
+                .buildAsync(URI.create("wss://127.0.0.1:" + port + "/ws"), listener).join();
         TestDevice device = new TestDevice(socket, listener);
         device.received.addAll(listener.early);
         return device;
