@@ -15,7 +15,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
 /** {@code roost-edge}: runs the agent until stopped. Exit 2 on invalid configuration. */
-@CommandLine.Command(name = "roost-edge", mixinStandardHelpOptions = true, version = AgentVersion.VALUE,
+@CommandLine.Command(name = "roost-edge", mixinStandardHelpOptions = true, versionProvider = AgentVersion.Provider.class,
         description = "Roost edge agent: connects this device to the Roost server.")
 public final class AgentCommand implements Callable<Integer> {
     static final int INVALID_CONFIG = 2;
