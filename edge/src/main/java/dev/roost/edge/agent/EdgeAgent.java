@@ -2,6 +2,7 @@ package dev.roost.edge.agent;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.roost.edge.command.CommandJournal;
+import dev.roost.edge.command.CommandLineReboot;
 import dev.roost.edge.command.CommandRunner;
 import dev.roost.edge.command.ExecHandler;
 import dev.roost.edge.command.ExternalCommandHandler;
@@ -125,6 +126,7 @@ public final class EdgeAgent implements AutoCloseable {
         private RotatingLogFiles logFiles;
         private LinkMetrics metrics = LinkMetrics.NONE;
         private Consumer<ObjectNode> onDesired = state -> { };
+        private Optional<Runnable> restart = Optional.empty();
         private final List<CommandHandler> handlers = new ArrayList<>();
 
         private Builder(AgentConfig config) {
@@ -157,6 +159,15 @@ public final class EdgeAgent implements AutoCloseable {
 
         public Builder metrics(LinkMetrics linkMetrics) {
             this.metrics = linkMetrics;
+            return this;
+        }
+
+        /**
+         * What {@code restart_agent} runs: stop this agent and start a new one from the same
+         * configuration and state directory. Without it, {@code restart_agent} fails.
+         */
+        public Builder restartHook(Runnable hook) {
+            this.restart = Optional.of(hook);
             return this;
         }
 
@@ -193,14 +204,13 @@ public final class EdgeAgent implements AutoCloseable {
             StatusReporter reporter = new StatusReporter(source, collector, loop, metrics, config.reportInterval());
             CommandJournal journal = CommandJournal.open(config.stateDir().resolve("commands.journal"),
                     JOURNAL_CAPACITY, codec);
-            ConnectionManager[] manager = new ConnectionManager[1];
-            RebootAction reboot = rebootAction != null ? rebootAction : defaultReboot(() -> manager[0]);
-            CommandRunner runner = new CommandRunner(handlers(), journal, reboot, config.commandTimeout());
+            RebootAction reboot = rebootAction != null ? rebootAction : defaultReboot();
+            CommandRunner runner = new CommandRunner(handlers(), journal, reboot, config.commandTimeout(), restart);
             AgentSession session = new AgentSession(reporter, desired, runner);
-            manager[0] = new ConnectionManager(linkSettings(), usedTransport, loop, new Ticker(config.tick()), codec,
+            ConnectionManager manager = new ConnectionManager(linkSettings(), usedTransport, loop, new Ticker(config.tick()), codec,
                     session, metrics, new Backoff(config.backoff(), new SecureRandom()),
                     new FileSessionTokenStore(config.stateDir().resolve(SESSION_TOKEN_FILE), config.deviceId()));
-            return new EdgeAgent(manager[0], bootId, desired, journal, ownedTransport, ownedLogs);
+            return new EdgeAgent(manager, bootId, desired, journal, ownedTransport, ownedLogs);
         }
 
         private LinkSettings linkSettings() {
@@ -216,7 +226,7 @@ public final class EdgeAgent implements AutoCloseable {
             ProcessRunner processes = new ProcessRunner(config.maxOutputBytes());
             Map<String, CommandHandler> byName = new LinkedHashMap<>();
             List<CommandHandler> all = new ArrayList<>();
-            all.add(new ExecHandler(config.scripts(), processes, config.commandTimeout()));
+            all.add(new ExecHandler(config.scripts(), config.builtInScripts(), processes, config.commandTimeout()));
             all.add(new GetConfigHandler(() -> RedactedConfig.of(config)));
             all.add(new UploadLogHandler(logFiles, config.sftp().map(SftpUploader::new)));
             config.handlers().forEach((name, line) ->
@@ -237,16 +247,11 @@ public final class EdgeAgent implements AutoCloseable {
             }
         }
 
-        private RebootAction defaultReboot(java.util.function.Supplier<ConnectionManager> manager) {
-            if (!config.reboot().isEmpty()) {
-                ProcessRunner processes = new ProcessRunner(config.maxOutputBytes());
-                return () -> processes.run(config.reboot(), Map.of(), null, Duration.ofMinutes(5));
+        private RebootAction defaultReboot() {
+            if (config.reboot().isEmpty()) {
+                return RebootAction.refused("reboots are disabled on this device (reboot.command: none)");
             }
-            return () -> {
-                String next = bootId.renew();
-                LOG.log(System.Logger.Level.INFO, "restarting the agent's link with boot id {0}", next);
-                manager.get().reconnectNow();
-            };
+            return new CommandLineReboot(config.reboot());
         }
 
         private static StatusSource agentStatus(StatusSource system, BootId bootId, DesiredStateApplier desired) {

@@ -19,8 +19,9 @@ import java.util.Optional;
  * @param secret         read from {@code secret-file}; never printed
  * @param stateDir       the dedupe journal, the applied desired state and the session token live here
  * @param tick           resolution of heartbeat, dead-link and report timers
- * @param reboot         the command line a confirmed reboot runs; empty = restart the agent's
- *                       link with a new boot id instead
+ * @param reboot         the command line a confirmed reboot runs (default: {@code systemctl reboot} on
+ *                       Linux); empty = this device refuses reboots
+ * @param builtInScripts whether exec also allows the read-only built-ins (uptime, disk-usage, ...)
  * @param commandTimeout for commands that carry no timeout
  */
 public record AgentConfig(URI serverUrl,
@@ -37,6 +38,7 @@ public record AgentConfig(URI serverUrl,
                           Optional<InetAddress> sourceAddress,
                           Optional<SftpTarget> sftp,
                           Map<String, Path> scripts,
+                          boolean builtInScripts,
                           Map<String, List<String>> handlers,
                           List<String> reboot,
                           int maxOutputBytes,

@@ -347,11 +347,11 @@ public final class ConnectionManager {
             }
             current = null;
             if (state == State.LIVE) {
-                LOG.log(System.Logger.Level.INFO, "disconnected: {0} {1}", code, reason);
+                LOG.log(System.Logger.Level.INFO, "disconnected: {0} {1}", Integer.toString(code), reason);
                 metrics.disconnected(code, reason);
                 session.onDown();
             } else if (state != State.STOPPED && !closing) {
-                LOG.log(System.Logger.Level.DEBUG, "connect attempt failed: {0} {1}", code, reason);
+                LOG.log(System.Logger.Level.DEBUG, "connect attempt failed: {0} {1}", Integer.toString(code), reason);
                 metrics.attemptFailed(reason);
             }
             scheduleReconnect();

@@ -105,7 +105,8 @@ class GoldenUplinkTest {
             }
         };
         CommandRunner runner = new CommandRunner(Map.of("exec", exec),
-                CommandJournal.open(dir.resolve("journal"), 8, codec), () -> { }, Duration.ofSeconds(5));
+                CommandJournal.open(dir.resolve("journal"), 8, codec), () -> { }, Duration.ofSeconds(5),
+                java.util.Optional.empty());
         runner.onLive(link);
         link.pdus.clear();
         runner.onCommand(link, "s-6", goldenCommand());
