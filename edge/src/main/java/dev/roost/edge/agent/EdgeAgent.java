@@ -3,6 +3,7 @@ package dev.roost.edge.agent;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.roost.edge.command.CommandJournal;
 import dev.roost.edge.command.CommandLineReboot;
+import dev.roost.edge.command.DesiredStateScript;
 import dev.roost.edge.command.CommandRunner;
 import dev.roost.edge.command.ExecHandler;
 import dev.roost.edge.command.ExternalCommandHandler;
@@ -23,6 +24,7 @@ import dev.roost.edge.link.Ticker;
 import dev.roost.edge.link.WsTransport;
 import dev.roost.edge.logging.RotatingLogFiles;
 import dev.roost.edge.spi.CommandHandler;
+import dev.roost.edge.spi.DesiredStateHandler;
 import dev.roost.edge.status.BootId;
 import dev.roost.edge.status.OshiStatusSource;
 import dev.roost.edge.status.StatusReporter;
@@ -79,6 +81,7 @@ public final class EdgeAgent implements AutoCloseable {
 
     /** Connects and keeps connecting until closed. */
     public EdgeAgent start() {
+        desired.reapply();
         link.start();
         return this;
     }
@@ -111,6 +114,7 @@ public final class EdgeAgent implements AutoCloseable {
     @Override
     public void close() {
         link.stop().join();
+        desired.close();
         ownedTransport.ifPresent(WsTransport::close);
         ownedLogs.ifPresent(RotatingLogFiles::close);
         LOG.log(System.Logger.Level.INFO, "agent stopped");
@@ -128,6 +132,7 @@ public final class EdgeAgent implements AutoCloseable {
         private Consumer<ObjectNode> onDesired = state -> { };
         private Optional<Runnable> restart = Optional.empty();
         private final List<CommandHandler> handlers = new ArrayList<>();
+        private final List<DesiredStateHandler> desiredHandlers = new ArrayList<>();
 
         private Builder(AgentConfig config) {
             this.config = config;
@@ -171,6 +176,12 @@ public final class EdgeAgent implements AutoCloseable {
             return this;
         }
 
+        /** A desired-state handler in addition to the configured and ServiceLoader ones; wins for its key. */
+        public Builder desiredHandler(DesiredStateHandler handler) {
+            desiredHandlers.add(handler);
+            return this;
+        }
+
         public Builder onDesired(Consumer<ObjectNode> listener) {
             this.onDesired = listener;
             return this;
@@ -198,7 +209,7 @@ public final class EdgeAgent implements AutoCloseable {
                 logFiles = ownedLogs.get();
             }
             DesiredStateApplier desired = new DesiredStateApplier(Optional.of(config.stateDir().resolve("desired.json")),
-                    onDesired);
+                    desiredHandlers(), onDesired);
             StatusSource source = agentStatus(systemStatus, bootId, desired);
             Executor collector = task -> Thread.ofVirtual().name("roost-status").start(task);
             StatusReporter reporter = new StatusReporter(source, collector, loop, metrics, config.reportInterval());
@@ -237,6 +248,16 @@ public final class EdgeAgent implements AutoCloseable {
                 byName.put(handler.name(), handler);
             }
             return byName;
+        }
+
+        private Map<String, DesiredStateHandler> desiredHandlers() {
+            ProcessRunner processes = new ProcessRunner(config.maxOutputBytes());
+            Map<String, DesiredStateHandler> byKey = new LinkedHashMap<>();
+            config.desiredHandlers().forEach((key, line) ->
+                    byKey.put(key, new DesiredStateScript(key, line, processes, config.commandTimeout())));
+            ServiceLoader.load(DesiredStateHandler.class).forEach(handler -> byKey.put(handler.key(), handler));
+            desiredHandlers.forEach(handler -> byKey.put(handler.key(), handler));
+            return byKey;
         }
 
         private RotatingLogFiles openLogs() {

@@ -22,6 +22,7 @@ import java.util.Optional;
  * @param reboot         the command line a confirmed reboot runs (default: {@code systemctl reboot} on
  *                       Linux); empty = this device refuses reboots
  * @param builtInScripts whether exec also allows the read-only built-ins (uptime, disk-usage, ...)
+ * @param desiredHandlers command lines that apply a desired-state key, by key
  * @param commandTimeout for commands that carry no timeout
  */
 public record AgentConfig(URI serverUrl,
@@ -40,6 +41,7 @@ public record AgentConfig(URI serverUrl,
                           Map<String, Path> scripts,
                           boolean builtInScripts,
                           Map<String, List<String>> handlers,
+                          Map<String, List<String>> desiredHandlers,
                           List<String> reboot,
                           int maxOutputBytes,
                           Duration commandTimeout) {

@@ -122,6 +122,8 @@ public final class ConfigLoader {
         config.map("scripts").forEach((name, path) -> scripts.put(name, Path.of(path)));
         Map<String, List<String>> handlers = new LinkedHashMap<>();
         config.map("handlers").forEach((name, line) -> handlers.put(name, split(line)));
+        Map<String, List<String>> desiredHandlers = new LinkedHashMap<>();
+        config.map("desired-handlers").forEach((key, line) -> desiredHandlers.put(key, split(line)));
         List<String> reboot = config.string("reboot.command")
                 .map(line -> NO_REBOOT.equals(line) ? List.<String>of() : split(line))
                 .orElseGet(() -> CommandLineReboot.defaultCommand(System.getProperty("os.name", "")));
@@ -129,7 +131,7 @@ public final class ConfigLoader {
                 config.duration("report-interval", Duration.ofSeconds(30)), stateDir, log, backoff,
                 config.duration("connect-timeout", Duration.ofSeconds(10)),
                 config.duration("tick", Duration.ofMillis(200)), source, sftp(config), scripts,
-                config.bool("exec.built-in-scripts", true), handlers, reboot,
+                config.bool("exec.built-in-scripts", true), handlers, desiredHandlers, reboot,
                 (int) config.longIn("exec.max-output-bytes", 64 * 1024, 1024, 16 * 1024 * 1024),
                 config.duration("exec.default-timeout", Duration.ofMinutes(1)));
         config.refuseUnknown();

@@ -20,7 +20,7 @@ import java.util.Optional;
  */
 final class SimulatedDevice implements LinkSession {
     private final StatusReporter status;
-    private final DesiredStateApplier desired = new DesiredStateApplier(Optional.empty(), state -> { });
+    private final DesiredStateApplier desired = DesiredStateApplier.simulated();
     private final BootId bootId;
     private final FleetStats stats;
     private ConnectionManager manager;

@@ -151,19 +151,43 @@ class AgentEndToEndTest {
     }
 
     @Test
-    void desiredState_isAppliedAndAcknowledged() {
+    void desiredState_isAppliedByItsHandlers_reportedTruthfully_andAppliedAgainAfterARestart(@TempDir Path scripts)
+            throws Exception {
+        Path seen = scripts.resolve("fan.json");
+        Path fan = script(scripts, "fan.sh", "cat > " + seen + "; echo \"$ROOST_DESIRED_KEY\" >> " + seen);
+        Path broken = script(scripts, "ntp.sh", "echo 'no such server' >&2; exit 2");
         String[] device = server.registerDevice("e2e-desired");
-        try (EdgeAgent agent = agent(device, Map.of())) {
+        Map<String, String> handlers = Map.of("desired-handlers.fan", fan.toString(),
+                "desired-handlers.ntp", broken.toString());
+        try (EdgeAgent agent = agent(device, handlers)) {
             Await.until("online", agent::isLive);
             Reply patched = server.rest().patch("/api/v1/devices/" + device[0] + "/desired", ADMIN_TOKEN,
-                    "{\"patch\":{\"log_level\":\"debug\",\"fan\":{\"speed\":3}}}");
+                    "{\"patch\":{\"log_level\":\"debug\",\"fan\":{\"speed\":3},\"ntp\":\"pool\"}}");
             assertThat(patched.status()).as(patched.raw()).isEqualTo(200);
-            Await.until("applied on the server", () -> server.rest().get("/api/v1/devices/" + device[0] + "/desired",
-                    ADMIN_TOKEN).data().get("applied_version").asLong() == 1);
+            JsonNode[] desired = new JsonNode[1];
+            Await.until("applied on the server", () -> (desired[0] = server.rest().get("/api/v1/devices/" + device[0]
+                    + "/desired", ADMIN_TOKEN).data()).get("applied_version").asLong() == 1);
+            assertThat(Files.readString(seen)).isEqualTo("{\"speed\":3}fan\n");
+            assertThat(desired[0].get("applied").toString()).as("only what a handler applied")
+                    .isEqualTo("{\"fan\":{\"speed\":3}}");
             assertThat(agent.desiredVersion()).isEqualTo(1);
-            assertThat(agent.desiredState().at("/fan/speed").asInt()).isEqualTo(3);
             Await.until("reported desired_applied_version", () ->
                     status(device[0]).at("/reported/desired_applied_version").asLong() == 1);
+        }
+        Files.delete(seen);
+        try (EdgeAgent restarted = agent(device, handlers)) {
+            Await.until("applied again after the restart", () -> Files.exists(seen)
+                    && read(seen).endsWith("fan\n"));
+            assertThat(Files.readString(seen)).isEqualTo("{\"speed\":3}fan\n");
+            assertThat(restarted.desiredVersion()).isEqualTo(1);
+        }
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 
