@@ -236,10 +236,17 @@ public final class RoostServer implements AutoCloseable {
                         .orElse("9090") + " (in use, or not permitted)");
             }
             // Only once the server listens: a start that fails must not consume the one-time token.
-            Optional<String> bootstrapped = access.bootstrap(settings.adminToken());
-            Optional<String> generated = settings.adminToken().isPresent() ? Optional.empty() : bootstrapped;
-            if (bootstrapped.isPresent() && settings.adminToken().isPresent()) {
-                LOG.log(System.Logger.Level.INFO, "Created the initial admin token from roost.admin.token");
+            Optional<String> generated = Optional.empty();
+            if (settings.adminToken().isPresent()) {
+                AccessService.ConfiguredAdmin outcome = access.installConfiguredAdmin(settings.adminToken().get());
+                LOG.log(System.Logger.Level.INFO, "roost.admin.token (ROOST_ADMIN_TOKEN): {0}", switch (outcome) {
+                    case ALREADY_VALID -> "a valid admin token";
+                    case INSTALLED -> "installed as admin token '" + AccessService.CONFIGURED_TOKEN_NAME + "'";
+                    case REPLACED -> "installed as admin token '" + AccessService.CONFIGURED_TOKEN_NAME
+                            + "'; the previous value is revoked";
+                });
+            } else {
+                generated = access.bootstrap();
             }
             grpcHealth.setStatus("", HealthCheckResponse.ServingStatus.SERVING);
             return new RoostServer(webServer, grpcHealth, generated, sessions, status, closeables);

@@ -30,7 +30,8 @@ import java.util.Optional;
  * @param db               database connection
  * @param nodeId           Snowflake node id, unique per server process of one fleet (0..1023)
  * @param bcryptCost       bcrypt cost for secrets, passwords and tokens (4..31)
- * @param adminToken       the initial admin token on an empty database; generated when absent
+ * @param adminToken       an admin token installed at every start when not already valid; when absent,
+ *                         one is generated on an empty database and printed once
  * @param maxAuthFailures  failed authentications from one address before it is refused
  * @param authFailureWindow window over which failures are counted and the refusal lasts
  * @param authCacheTtl     how long a verified token is trusted without checking the database

@@ -18,25 +18,36 @@ import java.util.concurrent.ConcurrentHashMap;
  * virtual thread with the command's timeout, records the result in the {@link CommandJournal} and
  * sends it — now, or after the next connect when the link is down. A command id already in the
  * journal is never run again; its recorded result is sent again. {@code reboot} is acknowledged,
- * then waits for {@code reboot_confirm} before the {@link RebootAction} runs.
+ * then waits for {@code reboot_confirm} before the {@link RebootAction} runs; a reboot the device
+ * refuses, or one the operating system does not start, fails with the reason.
+ * {@code restart_agent} restarts the agent, not the machine: its result is recorded before the
+ * restart and sent by the restarted agent.
  */
 public final class CommandRunner {
     private static final System.Logger LOG = System.getLogger(CommandRunner.class.getName());
     public static final String REBOOT = "reboot";
+    public static final String RESTART_AGENT = "restart_agent";
 
     private final Map<String, CommandHandler> handlers;
     private final CommandJournal journal;
     private final RebootAction rebootAction;
     private final Duration defaultTimeout;
+    private final Optional<Runnable> agentRestart;
     private final Map<String, Thread> running = new ConcurrentHashMap<>();
     private volatile Link link;
 
+    /**
+     * @param agentRestart stops this agent and starts it again (from its configuration and state
+     *                     directory); empty where the agent cannot restart itself (then
+     *                     {@code restart_agent} fails)
+     */
     public CommandRunner(Map<String, CommandHandler> handlers, CommandJournal journal, RebootAction rebootAction,
-                         Duration defaultTimeout) {
+                         Duration defaultTimeout, Optional<Runnable> agentRestart) {
         this.handlers = Map.copyOf(handlers);
         this.journal = journal;
         this.rebootAction = rebootAction;
         this.defaultTimeout = defaultTimeout;
+        this.agentRestart = agentRestart;
     }
 
     /** A session started: results recorded while offline go out first. */
@@ -58,8 +69,8 @@ public final class CommandRunner {
             LOG.log(System.Logger.Level.INFO, "command {0} ({1}) delivered again; not running it twice",
                     command.commandId(), command.name());
             from.reply(pduId, new Messages.CommandAck(command.commandId()));
-            // A reboot's result is the new boot id, never a message: nothing to send again.
-            if (known.get().stage() == JournalEntry.Stage.DONE && !REBOOT.equals(known.get().name())) {
+            // A started reboot's result is the new boot id, never a message: nothing to send again.
+            if (known.get().stage() == JournalEntry.Stage.DONE && !isStartedReboot(known.get())) {
                 deliver(known.get());
             }
             return;
@@ -70,6 +81,12 @@ public final class CommandRunner {
         from.reply(pduId, new Messages.CommandAck(command.commandId()));
         LOG.log(System.Logger.Level.INFO, "command {0} ({1}) accepted", command.commandId(), command.name());
         if (reboot) {
+            rebootAction.refusal().ifPresent(reason ->
+                    complete(command.commandId(), CommandOutcome.failed(-1, "reboot refused: " + reason)));
+            return;
+        }
+        if (RESTART_AGENT.equals(command.name())) {
+            restartAgent(command.commandId());
             return;
         }
         CommandHandler handler = handlers.get(command.name());
@@ -86,7 +103,9 @@ public final class CommandRunner {
     public void onRebootConfirm(Messages.RebootConfirm confirm) {
         Optional<JournalEntry> entry = journal.find(confirm.commandId());
         if (entry.isEmpty() || entry.get().stage() != JournalEntry.Stage.AWAITING_REBOOT) {
-            LOG.log(System.Logger.Level.WARNING, "reboot_confirm for {0}, which awaits no reboot", confirm.commandId());
+            // A refused reboot was answered already; the confirm crossed the answer.
+            LOG.log(entry.isPresent() ? System.Logger.Level.INFO : System.Logger.Level.WARNING,
+                    "reboot_confirm for {0}, which awaits no reboot; ignored", confirm.commandId());
             return;
         }
         // Recorded first: a redelivered reboot after the restart must not reboot again. The server
@@ -99,9 +118,29 @@ public final class CommandRunner {
             try {
                 rebootAction.reboot();
             } catch (Exception e) {
-                LOG.log(System.Logger.Level.ERROR, "reboot action failed", e);
+                String reason = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+                LOG.log(System.Logger.Level.WARNING, "reboot {0} failed: {1}", confirm.commandId(), reason);
+                complete(confirm.commandId(), CommandOutcome.failed(-1, "reboot failed: " + reason));
             }
         });
+    }
+
+    private void restartAgent(String commandId) {
+        if (agentRestart.isEmpty()) {
+            complete(commandId, CommandOutcome.failed(-1, "this agent cannot restart itself (embedded without a "
+                    + "restart hook)"));
+            return;
+        }
+        // Recorded, not sent: the restarted agent sends it on its first session, which is the evidence.
+        journal.finish(commandId, new Messages.CommandResult(commandId, Messages.CommandResult.SUCCEEDED, 0,
+                JsonNodeFactory.instance.objectNode().put("restarted", "agent").put("machine_rebooted", false), ""));
+        LOG.log(System.Logger.Level.INFO, "command {0}: restarting the agent", commandId);
+        Thread.ofVirtual().name("roost-restart-agent").start(agentRestart.get());
+    }
+
+    private static boolean isStartedReboot(JournalEntry entry) {
+        return REBOOT.equals(entry.name()) && entry.result() != null
+                && Messages.CommandResult.SUCCEEDED.equals(entry.result().status());
     }
 
     public void onCancel(Messages.CommandCancel cancel) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.roost.edge.command.CommandLineReboot;
 import dev.roost.edge.command.SftpTarget;
 import dev.roost.edge.link.BackoffSettings;
 import dev.roost.edge.link.ClientTls;
@@ -37,8 +38,10 @@ public final class ConfigLoader {
             "log.dir", "log.max-file-bytes", "log.rotate-every", "log.max-files", "log.retention", "log.level",
             "backoff.base", "backoff.multiplier", "backoff.cap", "backoff.healthy-after", "backoff.max-attempts",
             "sftp.host", "sftp.port", "sftp.user", "sftp.private-key-file", "sftp.password",
-            "sftp.host-key-fingerprint", "sftp.timeout", "reboot.command", "exec.max-output-bytes",
+            "sftp.host-key-fingerprint", "sftp.timeout", "reboot.command", "exec.max-output-bytes", "exec.built-in-scripts",
             "exec.default-timeout");
+    /** {@code reboot.command: none} refuses reboots. */
+    static final String NO_REBOOT = "none";
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
     private ConfigLoader() {
@@ -122,11 +125,16 @@ public final class ConfigLoader {
         config.map("scripts").forEach((name, path) -> scripts.put(name, Path.of(path)));
         Map<String, List<String>> handlers = new LinkedHashMap<>();
         config.map("handlers").forEach((name, line) -> handlers.put(name, split(line)));
-        List<String> reboot = config.string("reboot.command").map(ConfigLoader::split).orElse(List.of());
+        Map<String, List<String>> desiredHandlers = new LinkedHashMap<>();
+        config.map("desired-handlers").forEach((key, line) -> desiredHandlers.put(key, split(line)));
+        List<String> reboot = config.string("reboot.command")
+                .map(line -> NO_REBOOT.equals(line) ? List.<String>of() : split(line))
+                .orElseGet(() -> CommandLineReboot.defaultCommand(System.getProperty("os.name", "")));
         AgentConfig agent = new AgentConfig(serverUrl, tls, deviceId, hardware, secretFile, secret,
                 config.duration("report-interval", Duration.ofSeconds(30)), stateDir, log, backoff,
                 config.duration("connect-timeout", Duration.ofSeconds(10)),
-                config.duration("tick", Duration.ofMillis(200)), source, sftp(config), scripts, handlers, reboot,
+                config.duration("tick", Duration.ofMillis(200)), source, sftp(config), scripts,
+                config.bool("exec.built-in-scripts", true), handlers, desiredHandlers, reboot,
                 (int) config.longIn("exec.max-output-bytes", 64 * 1024, 1024, 16 * 1024 * 1024),
                 config.duration("exec.default-timeout", Duration.ofMinutes(1)));
         config.refuseUnknown();

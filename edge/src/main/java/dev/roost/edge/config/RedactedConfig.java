@@ -53,8 +53,11 @@ public final class RedactedConfig {
         config.scripts().forEach((name, path) -> scripts.put(name, path.toString()));
         ObjectNode handlers = json.putObject("handlers");
         config.handlers().forEach((name, line) -> handlers.put(name, String.join(" ", line)));
-        json.putObject("reboot").put("command", String.join(" ", config.reboot()));
-        json.putObject("exec").put("max-output-bytes", config.maxOutputBytes())
+        ObjectNode desiredHandlers = json.putObject("desired-handlers");
+        config.desiredHandlers().forEach((key, line) -> desiredHandlers.put(key, String.join(" ", line)));
+        json.putObject("reboot").put("command", config.reboot().isEmpty() ? "none" : String.join(" ", config.reboot()));
+        json.putObject("exec").put("built-in-scripts", config.builtInScripts())
+                .put("max-output-bytes", config.maxOutputBytes())
                 .put("default-timeout", config.commandTimeout().toString());
         return json;
     }

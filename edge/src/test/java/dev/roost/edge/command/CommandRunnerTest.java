@@ -36,7 +36,8 @@ class CommandRunnerTest {
     };
 
     private CommandRunner runner(CommandJournal journal, RebootAction reboot) {
-        return new CommandRunner(Map.of("count", counting, "sleep", sleeping()), journal, reboot, Duration.ofSeconds(5));
+        return new CommandRunner(Map.of("count", counting, "sleep", sleeping()), journal, reboot, Duration.ofSeconds(5),
+                java.util.Optional.empty());
     }
 
     private static Messages.Command command(String id, String name, long timeoutMs) {

@@ -29,6 +29,7 @@ public final class Database implements AutoCloseable {
 
     /** Opens the pool and migrates the schema to the newest version. */
     public static Database open(DatabaseSettings settings) {
+        DatabaseCreation.ensureExists(settings);
         HikariConfig hikari = new HikariConfig();
         hikari.setJdbcUrl(settings.url());
         hikari.setUsername(settings.username());
@@ -38,14 +39,17 @@ public final class Database implements AutoCloseable {
         hikari.setPoolName("roost-db");
         HikariDataSource dataSource = new HikariDataSource(hikari);
         try {
-            var result = Flyway.configure()
+            Flyway flyway = Flyway.configure()
                     .dataSource(dataSource)
                     .locations("classpath:db/migration")
-                    .load()
-                    .migrate();
-            LOG.log(System.Logger.Level.INFO, "Database schema at version {0} ({1} migrations applied) on {2}",
-                    result.targetSchemaVersion == null ? "current" : result.targetSchemaVersion,
-                    result.migrationsExecuted, settings.url());
+                    .load();
+            int applied = flyway.migrate().migrationsExecuted;
+            var current = flyway.info().current();
+            String version = current == null ? "none" : current.getVersion().getVersion();
+            LOG.log(System.Logger.Level.INFO, applied == 0
+                            ? "Database schema at version {0}, up to date, on {2}"
+                            : "Database schema migrated to version {0} ({1} migrations applied) on {2}",
+                    version, applied, DatabaseCreation.redacted(settings.url()));
             DbClient client = JdbcClientBuilder.create()
                     .connectionPool(() -> connection(dataSource))
                     .build();
