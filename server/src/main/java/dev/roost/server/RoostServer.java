@@ -42,12 +42,14 @@ import dev.roost.server.security.AccessService;
 import dev.roost.server.security.AuthFailureLimiter;
 import dev.roost.server.security.Authenticator;
 import dev.roost.server.security.JdbcAccessStore;
+import dev.roost.server.security.LoginFailureLimiter;
 import dev.roost.server.security.SecretHasher;
 import dev.roost.server.southbound.DeviceAuthenticator;
 import dev.roost.server.southbound.DeviceChannel;
 import dev.roost.server.southbound.SessionRegistry;
 import dev.roost.server.southbound.SessionTokens;
 import dev.roost.server.southbound.Southbound;
+import dev.roost.server.southbound.SouthboundSettings;
 import dev.roost.server.status.DesiredStateService;
 import dev.roost.server.status.JdbcDesiredStateStore;
 import dev.roost.server.status.JdbcStatusStore;
@@ -155,14 +157,17 @@ public final class RoostServer implements AutoCloseable {
             CommandService commands = new CommandService(new JdbcCommandStore(database, json), deviceStore,
                     groupStore, sessions, recorder, bus, ids, clock, settings.commands(), status::bootId);
             closeables.addFirst(commands);
+            SouthboundSettings south = settings.southbound();
+            LoginFailureLimiter deviceLogins = new LoginFailureLimiter(south.loginFailuresPerDevice(),
+                    south.loginFailuresPerAddress(), south.loginFailureWindow(), south.loginFailureTracking(), clock);
             DeviceAuthenticator deviceAuthenticator = new DeviceAuthenticator(deviceStore, hasher,
                     new SessionTokens(new ServerSecrets(database).getOrCreate("session-token-key")),
-                    new AuthFailureLimiter(settings.maxAuthFailures(), settings.authFailureWindow(), clock), clock);
+                    deviceLogins, clock);
             DeviceChannel channel = new DeviceChannel(settings.southbound(), new PduCodec(), sessions,
                     deviceAuthenticator, recorder, status, desired, commands, bus, ids, clock);
             Southbound southbound = new Southbound(channel, settings.southbound());
             closeables.addFirst(southbound);
-            closeables.addFirst(new RoostMeters(sessions, channel::loginsWaiting, status, commands));
+            closeables.addFirst(new RoostMeters(sessions, channel::loginsWaiting, status, commands, deviceLogins));
 
             RestJson restJson = new RestJson(json, settings.maxBodyBytes());
             JsonCodec grpcJson = new JsonCodec(json);

@@ -1,6 +1,7 @@
 package dev.roost.server.observe;
 
 import dev.roost.server.command.CommandService;
+import dev.roost.server.security.LoginFailureLimiter;
 import dev.roost.server.southbound.SessionRegistry;
 import dev.roost.server.status.StatusService;
 import io.helidon.metrics.api.FunctionalCounter;
@@ -27,7 +28,7 @@ public final class RoostMeters implements AutoCloseable {
     private final List<Meter> meters = new ArrayList<>();
 
     public RoostMeters(SessionRegistry sessions, IntSupplier loginsWaiting, StatusService status,
-                       CommandService commands) {
+                       CommandService commands, LoginFailureLimiter deviceLogins) {
         if (!registry.meters(meter -> meter.id().name().startsWith(PREFIX)).isEmpty()) {
             LOG.log(System.Logger.Level.INFO, "another Roost server in this JVM reports the roost.* meters");
             return;
@@ -36,6 +37,10 @@ public final class RoostMeters implements AutoCloseable {
         gauge("roost.device.connections", "open device WebSocket connections, authenticated or not",
                 () -> sessions.openCount());
         gauge("roost.device.logins.waiting", "device logins queued for a login worker", loginsWaiting::getAsInt);
+        counter("roost.device.login.throttled", "device logins refused by the failed-login limits", deviceLogins,
+                LoginFailureLimiter::refusals);
+        counter("roost.device.login.limiter.evictions", "failed-login counters dropped while holding failures "
+                + "because the limiter was full", deviceLogins, LoginFailureLimiter::evictions);
         counter("roost.status.reports", "status reports applied (snapshots and diffs)", status,
                 StatusService::reportsAccepted);
         counter("roost.status.rows.written", "latest-status rows upserted (one per device per flush)", status,

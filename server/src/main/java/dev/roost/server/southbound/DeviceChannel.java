@@ -198,6 +198,14 @@ public final class DeviceChannel {
             return;
         }
         Messages.Auth auth = pdu.body(Messages.Auth.class);
+        // A throttled address never takes a place in the queue or a worker.
+        Optional<DeviceAuthenticator.Refused> throttled = authenticator.throttled(auth, session.remote());
+        if (throttled.isPresent()) {
+            session.reply(pdu.id(), new Messages.AuthError(throttled.get().code(), throttled.get().message(),
+                    throttled.get().retryAfter().toMillis()));
+            close(session, 4003, "auth failed: " + throttled.get().code());
+            return;
+        }
         // Logins queue for a few workers: in a storm the database and bcrypt see a bounded load in
         // arrival order, and the surplus beyond the queue is told when to come back.
         Optional<CompletableFuture<Void>> login = logins.submit(() -> {
@@ -235,7 +243,7 @@ public final class DeviceChannel {
         }
         DeviceAuthenticator.Outcome outcome;
         try {
-            outcome = authenticator.authenticate(auth);
+            outcome = authenticator.authenticate(auth, session.remote());
         } catch (RuntimeException e) {
             session.loginFailed();
             throw e;
