@@ -56,6 +56,7 @@ public final class DeviceChannel {
     private static final Duration REFUSAL_MEMORY = Duration.ofMinutes(1);
     private final LoginQueue logins;
     private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(2);
+    private final CloseWait closeWait;
     /** Set at shutdown: connections that arrive while the listener still runs are turned away. */
     private volatile boolean stopping;
 
@@ -76,7 +77,13 @@ public final class DeviceChannel {
         // A queued login must finish well inside the auth timeout, or the sweep closes it without a hint.
         this.logins = new LoginQueue(settings.loginWorkers(), settings.loginQueue(),
                 settings.authTimeout().multipliedBy(3).dividedBy(4));
+        this.closeWait = new CloseWait(settings.closeWait());
         events.listen(this::closeRefusedDevices);
+    }
+
+    /** Connections the server closed because the peer did not answer its close frame (for metrics). */
+    public long closeWaitsExpired() {
+        return closeWait.dropped();
     }
 
     /** Logins waiting for a worker (for metrics). */
@@ -322,6 +329,7 @@ public final class DeviceChannel {
 
     /** Closes from the server side and records the end of the session at once. */
     void close(DeviceSession session, int code, String reason) {
+        closeWait.closing(session, clock.millis());
         session.close(code, reason);
         ended(session, reason);
     }
@@ -339,7 +347,10 @@ public final class DeviceChannel {
         }
     }
 
-    /** One liveness sweep: ends dropped connections, closes ones that did not authenticate or went silent. */
+    /**
+     * One liveness sweep: ends dropped connections, closes ones that did not authenticate or went
+     * silent, and drops the connections of peers that did not answer a close frame in time.
+     */
     void sweep() {
         long now = clock.millis();
         long silence = settings.heartbeatInterval().toMillis() * 2;
@@ -354,6 +365,7 @@ public final class DeviceChannel {
                 closeAsync(session, 4008, "heartbeat timeout");
             }
         }
+        closeWait.sweep(now);
     }
 
     /**
