@@ -11,6 +11,7 @@ import dev.roost.protocol.PduCodec;
 import dev.roost.server.command.CommandService;
 import dev.roost.server.command.JdbcCommandStore;
 import dev.roost.server.common.Json;
+import dev.roost.server.connection.ConnectionMonitor;
 import dev.roost.server.common.Snowflake;
 import dev.roost.server.device.DeviceService;
 import dev.roost.server.device.JdbcDeviceStore;
@@ -61,6 +62,7 @@ import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.helidon.common.configurable.Resource;
 import io.helidon.common.pki.Keys;
+import io.helidon.common.socket.SocketOptions;
 import io.helidon.common.tls.Tls;
 import io.helidon.config.Config;
 import io.helidon.health.HealthCheckType;
@@ -70,6 +72,7 @@ import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.grpc.GrpcReflectionFeature;
 import io.helidon.webserver.grpc.GrpcRouting;
 import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http1.Http1Config;
 import io.helidon.webserver.observe.ObserveFeature;
 import io.helidon.webserver.observe.health.HealthObserver;
 import io.helidon.webserver.observe.metrics.MetricsObserver;
@@ -99,16 +102,19 @@ public final class RoostServer implements AutoCloseable {
     private final Optional<String> generatedAdminToken;
     private final SessionRegistry sessions;
     private final StatusService status;
+    private final ConnectionMonitor connections;
     /** Closed in this order on shutdown. */
     private final List<AutoCloseable> closeables;
 
     private RoostServer(WebServer webServer, HealthStatusManager grpcHealth, Optional<String> generatedAdminToken,
-                        SessionRegistry sessions, StatusService status, List<AutoCloseable> closeables) {
+                        SessionRegistry sessions, StatusService status, ConnectionMonitor connections,
+                        List<AutoCloseable> closeables) {
         this.webServer = webServer;
         this.grpcHealth = grpcHealth;
         this.generatedAdminToken = generatedAdminToken;
         this.sessions = sessions;
         this.status = status;
+        this.connections = connections;
         this.closeables = closeables;
     }
 
@@ -167,7 +173,9 @@ public final class RoostServer implements AutoCloseable {
                     deviceAuthenticator, recorder, status, desired, commands, bus, ids, clock);
             Southbound southbound = new Southbound(channel, settings.southbound());
             closeables.addFirst(southbound);
-            closeables.addFirst(new RoostMeters(sessions, channel::loginsWaiting, status, commands, deviceLogins));
+            ConnectionMonitor connections = new ConnectionMonitor(settings.connections(), clock);
+            closeables.add(connections);
+            closeables.addFirst(new RoostMeters(sessions, channel, status, commands, deviceLogins, connections));
 
             RestJson restJson = new RestJson(json, settings.maxBodyBytes());
             JsonCodec grpcJson = new JsonCodec(json);
@@ -187,8 +195,13 @@ public final class RoostServer implements AutoCloseable {
                             .build())
                     .addFeature(OpenApiFeature.create())
                     .addFeature(GrpcReflectionFeature.builder().enabled(true).build())
+                    .addProtocol(Http1Config.builder()
+                            .addReceiveListener(connections.http1RequestListener())
+                            .addSendListener(connections.http1ResponseListener())
+                            .build())
                     .routing(routing -> {
-                        routing.addFilter(new RestAuthFilter(authenticator, restJson))
+                        routing.addFilter(connections.requestFilter())
+                                .addFilter(new RestAuthFilter(authenticator, restJson))
                                 .register("/api/v1/devices", new DeviceHttpService(devices, groups, restJson),
                                         new StatusHttpService(status, desired, restJson), commandHttp.deviceRoutes())
                                 .register("/api/v1/groups", new GroupHttpService(groups, restJson),
@@ -202,6 +215,7 @@ public final class RoostServer implements AutoCloseable {
                     })
                     .addRouting(GrpcRouting.builder()
                             .intercept(new GrpcErrorInterceptor(), new GrpcAuthInterceptor(authenticator))
+                            .intercept(connections.grpcInterceptor())
                             // With their file descriptors, so that reflection can describe them.
                             .service(DeviceProto.getDescriptor(), new DeviceGrpcService(devices))
                             .service(GroupProto.getDescriptor(), new GroupGrpcService(groups))
@@ -214,6 +228,7 @@ public final class RoostServer implements AutoCloseable {
                     .addRouting(southbound.routing());
             settings.tls().ifPresent(files -> builder.tls(tls(files)));
             connectionLimit(serverConfig).ifPresent(builder::maxTcpConnections);
+            builder.connectionOptions(connections.tracking(builder.connectionOptions().orElseGet(SocketOptions::create)));
             WebServer webServer = builder.build();
             // Devices first (told "server shutdown"), then watchers, then the listener, then the flushes.
             closeables.remove(southbound);
@@ -232,7 +247,7 @@ public final class RoostServer implements AutoCloseable {
                 LOG.log(System.Logger.Level.INFO, "Created the initial admin token from roost.admin.token");
             }
             grpcHealth.setStatus("", HealthCheckResponse.ServingStatus.SERVING);
-            return new RoostServer(webServer, grpcHealth, generated, sessions, status, closeables);
+            return new RoostServer(webServer, grpcHealth, generated, sessions, status, connections, closeables);
         } catch (RuntimeException e) {
             closeAll(closeables);
             throw e;
@@ -286,6 +301,11 @@ public final class RoostServer implements AutoCloseable {
 
     public StatusService status() {
         return status;
+    }
+
+    /** The listener's TCP connections (for tests and metrics). */
+    public ConnectionMonitor connections() {
+        return connections;
     }
 
     @Override
