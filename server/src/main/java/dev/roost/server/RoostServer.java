@@ -11,6 +11,7 @@ import dev.roost.protocol.PduCodec;
 import dev.roost.server.command.CommandService;
 import dev.roost.server.command.JdbcCommandStore;
 import dev.roost.server.common.Json;
+import dev.roost.server.connection.ConnectionMonitor;
 import dev.roost.server.common.Snowflake;
 import dev.roost.server.device.DeviceService;
 import dev.roost.server.device.JdbcDeviceStore;
@@ -42,12 +43,14 @@ import dev.roost.server.security.AccessService;
 import dev.roost.server.security.AuthFailureLimiter;
 import dev.roost.server.security.Authenticator;
 import dev.roost.server.security.JdbcAccessStore;
+import dev.roost.server.security.LoginFailureLimiter;
 import dev.roost.server.security.SecretHasher;
 import dev.roost.server.southbound.DeviceAuthenticator;
 import dev.roost.server.southbound.DeviceChannel;
 import dev.roost.server.southbound.SessionRegistry;
 import dev.roost.server.southbound.SessionTokens;
 import dev.roost.server.southbound.Southbound;
+import dev.roost.server.southbound.SouthboundSettings;
 import dev.roost.server.status.DesiredStateService;
 import dev.roost.server.status.JdbcDesiredStateStore;
 import dev.roost.server.status.JdbcStatusStore;
@@ -60,6 +63,7 @@ import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.helidon.common.configurable.Resource;
 import io.helidon.common.pki.Keys;
+import io.helidon.common.socket.SocketOptions;
 import io.helidon.common.tls.Tls;
 import io.helidon.common.tls.TlsClientAuth;
 import io.helidon.common.tls.TlsConfig;
@@ -71,6 +75,7 @@ import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.grpc.GrpcReflectionFeature;
 import io.helidon.webserver.grpc.GrpcRouting;
 import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http1.Http1Config;
 import io.helidon.webserver.observe.ObserveFeature;
 import io.helidon.webserver.observe.health.HealthObserver;
 import io.helidon.webserver.observe.metrics.MetricsObserver;
@@ -100,16 +105,19 @@ public final class RoostServer implements AutoCloseable {
     private final Optional<String> generatedAdminToken;
     private final SessionRegistry sessions;
     private final StatusService status;
+    private final ConnectionMonitor connections;
     /** Closed in this order on shutdown. */
     private final List<AutoCloseable> closeables;
 
     private RoostServer(WebServer webServer, HealthStatusManager grpcHealth, Optional<String> generatedAdminToken,
-                        SessionRegistry sessions, StatusService status, List<AutoCloseable> closeables) {
+                        SessionRegistry sessions, StatusService status, ConnectionMonitor connections,
+                        List<AutoCloseable> closeables) {
         this.webServer = webServer;
         this.grpcHealth = grpcHealth;
         this.generatedAdminToken = generatedAdminToken;
         this.sessions = sessions;
         this.status = status;
+        this.connections = connections;
         this.closeables = closeables;
     }
 
@@ -159,15 +167,20 @@ public final class RoostServer implements AutoCloseable {
             CommandService commands = new CommandService(new JdbcCommandStore(database, json), deviceStore,
                     groupStore, sessions, recorder, bus, ids, clock, settings.commands(), status::bootId);
             closeables.addFirst(commands);
+            SouthboundSettings south = settings.southbound();
+            LoginFailureLimiter deviceLogins = new LoginFailureLimiter(south.loginFailuresPerDevice(),
+                    south.loginFailuresPerAddress(), south.loginFailureWindow(), south.loginFailureTracking(), clock);
             DeviceAuthenticator deviceAuthenticator = new DeviceAuthenticator(deviceStore, hasher,
                     new SessionTokens(new ServerSecrets(database).getOrCreate("session-token-key")),
-                    new AuthFailureLimiter(settings.maxAuthFailures(), settings.authFailureWindow(), clock), clock);
+                    deviceLogins, clock);
             DeviceChannel channel = new DeviceChannel(settings.southbound(), new PduCodec(), sessions,
                     deviceAuthenticator, recorder, status, desired, commands, bus, ids, clock);
             Southbound southbound = new Southbound(channel, settings.southbound());
             closeables.addFirst(southbound);
-            closeables.addFirst(new RoostMeters(sessions, channel::loginsWaiting, status, commands, recorder,
-                    rejectedRows));
+            ConnectionMonitor connections = new ConnectionMonitor(settings.connections(), clock);
+            closeables.add(connections);
+            closeables.addFirst(new RoostMeters(sessions, channel, status, commands, deviceLogins, connections,
+                    recorder, rejectedRows));
 
             RestJson restJson = new RestJson(json, settings.maxBodyBytes());
             JsonCodec grpcJson = new JsonCodec(json);
@@ -187,8 +200,13 @@ public final class RoostServer implements AutoCloseable {
                             .build())
                     .addFeature(OpenApiFeature.create())
                     .addFeature(GrpcReflectionFeature.builder().enabled(true).build())
+                    .addProtocol(Http1Config.builder()
+                            .addReceiveListener(connections.http1RequestListener())
+                            .addSendListener(connections.http1ResponseListener())
+                            .build())
                     .routing(routing -> {
-                        routing.addFilter(new RestAuthFilter(authenticator, restJson))
+                        routing.addFilter(connections.requestFilter())
+                                .addFilter(new RestAuthFilter(authenticator, restJson))
                                 .register("/api/v1/devices", new DeviceHttpService(devices, groups, restJson),
                                         new StatusHttpService(status, desired, restJson), commandHttp.deviceRoutes())
                                 .register("/api/v1/groups", new GroupHttpService(groups, restJson),
@@ -202,6 +220,7 @@ public final class RoostServer implements AutoCloseable {
                     })
                     .addRouting(GrpcRouting.builder()
                             .intercept(new GrpcErrorInterceptor(), new GrpcAuthInterceptor(authenticator))
+                            .intercept(connections.grpcInterceptor())
                             // With their file descriptors, so that reflection can describe them.
                             .service(DeviceProto.getDescriptor(), new DeviceGrpcService(devices))
                             .service(GroupProto.getDescriptor(), new GroupGrpcService(groups))
@@ -224,6 +243,7 @@ public final class RoostServer implements AutoCloseable {
                 }
             });
             connectionLimit(serverConfig).ifPresent(builder::maxTcpConnections);
+            builder.connectionOptions(connections.tracking(builder.connectionOptions().orElseGet(SocketOptions::create)));
             WebServer webServer = builder.build();
             // Devices first (told "server shutdown"), then watchers, then the listener, then the flushes.
             closeables.remove(southbound);
@@ -249,7 +269,7 @@ public final class RoostServer implements AutoCloseable {
                 generated = access.bootstrap();
             }
             grpcHealth.setStatus("", HealthCheckResponse.ServingStatus.SERVING);
-            return new RoostServer(webServer, grpcHealth, generated, sessions, status, closeables);
+            return new RoostServer(webServer, grpcHealth, generated, sessions, status, connections, closeables);
         } catch (RuntimeException e) {
             closeAll(closeables);
             throw e;
@@ -307,6 +327,11 @@ public final class RoostServer implements AutoCloseable {
 
     public StatusService status() {
         return status;
+    }
+
+    /** The listener's TCP connections (for tests and metrics). */
+    public ConnectionMonitor connections() {
+        return connections;
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.roost.server;
 import dev.roost.server.command.CommandSettings;
 import dev.roost.server.common.Snowflake;
 import dev.roost.server.config.Settings;
+import dev.roost.server.connection.ConnectionSettings;
 import dev.roost.server.security.SecretHasher;
 import dev.roost.server.southbound.SouthboundSettings;
 import dev.roost.server.status.StatusSettings;
@@ -40,6 +41,7 @@ import java.util.Optional;
  * @param southbound       the device channel
  * @param status           status persistence
  * @param commands         command delivery
+ * @param connections      bounds on TCP connections that hold a socket without using it
  */
 public record ServerSettings(DatabaseSettings db,
                              int nodeId,
@@ -52,7 +54,8 @@ public record ServerSettings(DatabaseSettings db,
                              Optional<TlsFiles> tls,
                              SouthboundSettings southbound,
                              StatusSettings status,
-                             CommandSettings commands) {
+                             CommandSettings commands,
+                             ConnectionSettings connections) {
 
     /**
      * PEM files of the server's certificate chain and private key, and whether clients present a
@@ -87,7 +90,8 @@ public record ServerSettings(DatabaseSettings db,
                 tls(roost),
                 SouthboundSettings.create(roost.get("southbound")),
                 StatusSettings.create(roost.get("status")),
-                CommandSettings.create(roost.get("commands")));
+                CommandSettings.create(roost.get("commands")),
+                ConnectionSettings.create(roost.get("connections")));
     }
 
     private static Optional<TlsFiles> tls(Config roost) {

@@ -59,6 +59,7 @@ public final class DeviceChannel {
     private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(2);
     /** The agent version a connected event keeps; it is device-chosen text. */
     private static final int MAX_AGENT_VERSION = 64;
+    private final CloseWait closeWait;
     /** Set at shutdown: connections that arrive while the listener still runs are turned away. */
     private volatile boolean stopping;
 
@@ -79,7 +80,13 @@ public final class DeviceChannel {
         // A queued login must finish well inside the auth timeout, or the sweep closes it without a hint.
         this.logins = new LoginQueue(settings.loginWorkers(), settings.loginQueue(),
                 settings.authTimeout().multipliedBy(3).dividedBy(4));
+        this.closeWait = new CloseWait(settings.closeWait());
         events.listen(this::closeRefusedDevices);
+    }
+
+    /** Connections the server closed because the peer did not answer its close frame (for metrics). */
+    public long closeWaitsExpired() {
+        return closeWait.dropped();
     }
 
     /** Logins waiting for a worker (for metrics). */
@@ -201,6 +208,14 @@ public final class DeviceChannel {
             return;
         }
         Messages.Auth auth = pdu.body(Messages.Auth.class);
+        // A throttled address never takes a place in the queue or a worker.
+        Optional<DeviceAuthenticator.Refused> throttled = authenticator.throttled(auth, session.remote());
+        if (throttled.isPresent()) {
+            session.reply(pdu.id(), new Messages.AuthError(throttled.get().code(), throttled.get().message(),
+                    throttled.get().retryAfter().toMillis()));
+            close(session, 4003, "auth failed: " + throttled.get().code());
+            return;
+        }
         // Logins queue for a few workers: in a storm the database and bcrypt see a bounded load in
         // arrival order, and the surplus beyond the queue is told when to come back.
         Optional<CompletableFuture<Void>> login = logins.submit(() -> {
@@ -238,7 +253,7 @@ public final class DeviceChannel {
         }
         DeviceAuthenticator.Outcome outcome;
         try {
-            outcome = authenticator.authenticate(auth, session.clientCertificate());
+            outcome = authenticator.authenticate(auth, session.remote(), session.clientCertificate());
         } catch (RuntimeException e) {
             session.loginFailed();
             throw e;
@@ -317,6 +332,7 @@ public final class DeviceChannel {
 
     /** Closes from the server side and records the end of the session at once. */
     void close(DeviceSession session, int code, String reason) {
+        closeWait.closing(session, clock.millis());
         session.close(code, reason);
         ended(session, reason);
     }
@@ -334,7 +350,10 @@ public final class DeviceChannel {
         }
     }
 
-    /** One liveness sweep: ends dropped connections, closes ones that did not authenticate or went silent. */
+    /**
+     * One liveness sweep: ends dropped connections, closes ones that did not authenticate or went
+     * silent, and drops the connections of peers that did not answer a close frame in time.
+     */
     void sweep() {
         long now = clock.millis();
         long silence = settings.heartbeatInterval().toMillis() * 2;
@@ -349,6 +368,7 @@ public final class DeviceChannel {
                 closeAsync(session, 4008, "heartbeat timeout");
             }
         }
+        closeWait.sweep(now);
     }
 
     /**

@@ -82,8 +82,22 @@ public final class TestDevice implements AutoCloseable {
     }
 
     public static TestDevice connect(int port, String subprotocol) {
+        return connect(port, subprotocol, HttpClient.newHttpClient());
+    }
+
+    /** Connects from a chosen loopback source address (e.g. 127.0.0.2), as a device at another site. */
+    public static TestDevice connectFrom(int port, String sourceAddress) {
+        try {
+            return connect(port, "roost.v1", HttpClient.newBuilder()
+                    .localAddress(java.net.InetAddress.getByName(sourceAddress)).build());
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalArgumentException(sourceAddress, e);
+        }
+    }
+
+    private static TestDevice connect(int port, String subprotocol, HttpClient client) {
         Listener listener = new Listener();
-        WebSocket.Builder builder = HttpClient.newHttpClient().newWebSocketBuilder()
+        WebSocket.Builder builder = client.newWebSocketBuilder()
                 .connectTimeout(Duration.ofSeconds(5));
         if (subprotocol != null) {
             builder.subprotocols(subprotocol);
