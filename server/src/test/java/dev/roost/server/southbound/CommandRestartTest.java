@@ -54,7 +54,8 @@ class CommandRestartTest {
             assertThat(link.next("command").at("/body/command_id").asText()).isEqualTo(sent);
         }
         Instant deadlinesPassed = Instant.now().plusMillis(250);
-        Await.until("both run deadlines passed while the server was down", () -> Instant.now().isAfter(deadlinesPassed));
+        Await.until("both run deadlines passed while the server was down",
+                () -> Instant.now().isAfter(deadlinesPassed));
         return new String[] {acked, sent};
     }
 
