@@ -169,6 +169,17 @@ public final class Messages {
         }
     }
 
+    /**
+     * downlink {@code command_result_ack}, the reply to a {@code command_result}: the result is stored
+     * (or was already); the device may forget it.
+     */
+    public record CommandResultAck(String commandId) implements Body {
+        @Override
+        public void validate() {
+            Body.require(Body.present(commandId), "command_id");
+        }
+    }
+
     /** downlink {@code reboot_confirm}. */
     public record RebootConfirm(String commandId) implements Body {
         @Override

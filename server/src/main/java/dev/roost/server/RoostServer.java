@@ -255,6 +255,8 @@ public final class RoostServer implements AutoCloseable {
                 throw new IllegalStateException("could not listen on port " + serverConfig.get("port").asString()
                         .orElse("9090") + " (in use, or not permitted)");
             }
+            // Timeouts of commands left running start only now, with the restart grace from this moment.
+            commands.listenerOpened();
             // Only once the server listens: a start that fails must not consume the one-time token.
             Optional<String> generated = Optional.empty();
             if (settings.adminToken().isPresent()) {

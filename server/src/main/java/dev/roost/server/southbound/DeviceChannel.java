@@ -1,11 +1,13 @@
 package dev.roost.server.southbound;
 
+import dev.roost.protocol.Body;
 import dev.roost.protocol.ErrorCode;
 import dev.roost.protocol.Messages;
 import dev.roost.protocol.Pdu;
 import dev.roost.protocol.PduCodec;
 import dev.roost.protocol.ProtocolException;
 import dev.roost.server.command.CommandService;
+import dev.roost.server.command.ResultOutcome;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.roost.server.common.DeviceId;
@@ -184,18 +186,40 @@ public final class DeviceChannel {
                     throw unknownCommand(pdu.body(Messages.CommandAck.class).commandId());
                 }
             }
-            case COMMAND_RESULT -> {
-                Messages.CommandResult result = pdu.body(Messages.CommandResult.class);
-                if (!commands.finished(device, result)) {
-                    throw unknownCommand(result.commandId());
-                }
-            }
+            case COMMAND_RESULT -> storeResult(session, pdu);
             case AUTH -> throw new ProtocolException(ErrorCode.UNEXPECTED_MESSAGE, "already authenticated");
             default -> throw new ProtocolException(ErrorCode.UNEXPECTED_MESSAGE,
                     "'" + pdu.type().wireName() + "' is a downlink message");
         }
     }
 
+
+    /**
+     * Hands the result to the command service's result workers: this connection reads on while the
+     * database stores it, and the answer (protocol.md, {@code command_result_ack}) follows once it is
+     * stored. A result that cannot be taken now is refused at once; the device sends it again.
+     */
+    private void storeResult(DeviceSession session, Pdu pdu) {
+        Messages.CommandResult result = pdu.body(Messages.CommandResult.class);
+        boolean taken = commands.finishLater(session.deviceId(), result,
+                outcome -> answerResult(session, pdu.id(), result.commandId(), outcome));
+        if (!taken) {
+            session.reply(pdu.id(), new Messages.Error(ErrorCode.RATE_LIMITED.name(), "too many results waiting "
+                    + "to be stored; send it again later"));
+        }
+    }
+
+    private static void answerResult(DeviceSession session, String resultId, String commandId, ResultOutcome outcome) {
+        Body answer = switch (outcome) {
+            case STORED, DUPLICATE -> new Messages.CommandResultAck(commandId);
+            case UNKNOWN -> new Messages.Error(ErrorCode.UNKNOWN_COMMAND.name(), "no running command " + commandId
+                    + " for this device");
+            case FAILED -> new Messages.Error(ErrorCode.INTERNAL.name(), "the result could not be stored; send it "
+                    + "again later");
+        };
+        // Not on the worker: a device slow to read must not hold up the results of other devices.
+        Thread.ofVirtual().start(() -> session.reply(resultId, answer));
+    }
 
     private static ProtocolException unknownCommand(String commandId) {
         return new ProtocolException(ErrorCode.UNKNOWN_COMMAND, "no running command " + commandId

@@ -20,10 +20,12 @@ public final class Database implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Database.class.getName());
 
     private final HikariDataSource dataSource;
+    private final QueryTimeout queryTimeout;
     private final DbClient client;
 
-    private Database(HikariDataSource dataSource, DbClient client) {
+    private Database(HikariDataSource dataSource, QueryTimeout queryTimeout, DbClient client) {
         this.dataSource = dataSource;
+        this.queryTimeout = queryTimeout;
         this.client = client;
     }
 
@@ -50,10 +52,11 @@ public final class Database implements AutoCloseable {
                             ? "Database schema at version {0}, up to date, on {2}"
                             : "Database schema migrated to version {0} ({1} migrations applied) on {2}",
                     version, applied, DatabaseCreation.redacted(settings.url()));
+            QueryTimeout queryTimeout = new QueryTimeout(settings.queryTimeout());
             DbClient client = JdbcClientBuilder.create()
-                    .connectionPool(() -> connection(dataSource))
+                    .connectionPool(() -> queryTimeout.applyTo(connection(dataSource)))
                     .build();
-            return new Database(dataSource, client);
+            return new Database(dataSource, queryTimeout, client);
         } catch (RuntimeException e) {
             dataSource.close();
             throw e;
@@ -101,7 +104,7 @@ public final class Database implements AutoCloseable {
      * JDBC batching, which DbClient does not offer; everything else goes through {@link #client()}.
      */
     public <T> T inJdbcTransaction(SqlWork<T> work) {
-        try (java.sql.Connection connection = dataSource.getConnection()) {
+        try (java.sql.Connection connection = queryTimeout.applyTo(dataSource.getConnection())) {
             connection.setAutoCommit(false);
             try {
                 T result = work.run(connection);
