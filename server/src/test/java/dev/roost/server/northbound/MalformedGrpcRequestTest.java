@@ -1,7 +1,7 @@
 package dev.roost.server.northbound;
 
-import dev.roost.proto.v1.ListGroupsRequest;
 import dev.roost.proto.v1.GroupServiceGrpc;
+import dev.roost.proto.v1.ListGroupsRequest;
 import dev.roost.server.support.TestServer;
 import io.grpc.CallOptions;
 import io.grpc.MethodDescriptor;
@@ -67,8 +67,8 @@ class MalformedGrpcRequestTest {
         MethodDescriptor<byte[], byte[]> createGroup = raw("roost.v1.GroupService/CreateGroup",
                 MethodDescriptor.MethodType.UNARY);
 
-        StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class, () -> ClientCalls.blockingUnaryCall(
-                server.channel(), createGroup, options(), MALFORMED));
+        StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class,
+                () -> ClientCalls.blockingUnaryCall(server.channel(), createGroup, options(), MALFORMED));
 
         assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
         assertThat(e.getStatus().getDescription())
@@ -82,8 +82,8 @@ class MalformedGrpcRequestTest {
         MethodDescriptor<byte[], byte[]> watch = raw("roost.v1.EventService/Watch",
                 MethodDescriptor.MethodType.SERVER_STREAMING);
 
-        StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class, () -> ClientCalls.blockingServerStreamingCall(
-                server.channel(), watch, options(), MALFORMED).hasNext());
+        StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class,
+                () -> ClientCalls.blockingServerStreamingCall(server.channel(), watch, options(), MALFORMED).hasNext());
 
         assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
     }
@@ -93,8 +93,9 @@ class MalformedGrpcRequestTest {
         MethodDescriptor<byte[], byte[]> createGroup = raw("roost.v1.GroupService/CreateGroup",
                 MethodDescriptor.MethodType.UNARY);
 
-        StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class, () -> ClientCalls.blockingUnaryCall(
-                server.channel(), createGroup, CallOptions.DEFAULT.withDeadlineAfter(20, TimeUnit.SECONDS), MALFORMED));
+        StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class,
+                () -> ClientCalls.blockingUnaryCall(server.channel(), createGroup,
+                        CallOptions.DEFAULT.withDeadlineAfter(20, TimeUnit.SECONDS), MALFORMED));
 
         assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
     }

@@ -41,7 +41,8 @@ class RestBadInputTest {
         Reply reply = server.rest().post("/api/v1/groups", ADMIN_TOKEN,
                 "{\"name\":\"deep\",\"extra\":" + nested(1_001) + "}");
 
-        assertInvalid(reply, "body: exceeds a JSON limit: Document nesting depth (1001) exceeds the maximum allowed (1000)");
+        assertInvalid(reply,
+                "body: exceeds a JSON limit: Document nesting depth (1001) exceeds the maximum allowed (1000)");
     }
 
     @Test
@@ -60,8 +61,8 @@ class RestBadInputTest {
 
         assertInvalid(server.rest().get("/api/v1/events?until=%2B999999999-12-31T23:59:59Z", ADMIN_TOKEN), "until: ");
         assertInvalid(server.rest().get("/api/v1/events?since=-999999999-01-01T00:00:00Z", ADMIN_TOKEN), "since: ");
-        assertInvalid(server.rest().get("/api/v1/devices/" + device + "/status/history?until=%2B999999999-12-31T23:59:59Z",
-                ADMIN_TOKEN), "until: ");
+        assertInvalid(server.rest().get("/api/v1/devices/" + device
+                + "/status/history?until=%2B999999999-12-31T23:59:59Z", ADMIN_TOKEN), "until: ");
     }
 
     @Test

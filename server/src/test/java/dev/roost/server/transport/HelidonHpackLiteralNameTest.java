@@ -29,8 +29,8 @@ class HelidonHpackLiteralNameTest {
                 Http2Flag.HeaderFlags.create(Http2Flag.END_OF_HEADERS), 1);
         Http2FrameData frame = new Http2FrameData(header, BufferData.create(block));
 
-        assertThatThrownBy(() -> Http2Headers.create(null, Http2Headers.DynamicTable.create(4096), Http2HuffmanDecoder.create(),
-                frame))
+        assertThatThrownBy(() -> Http2Headers.create(null, Http2Headers.DynamicTable.create(4096),
+                Http2HuffmanDecoder.create(), frame))
                 .isInstanceOf(Http2Exception.class)
                 .hasMessageContaining(":path");
     }

@@ -15,7 +15,8 @@ class GrpcErrorsTest {
     void percentEncoded_keepsPlainText_andEncodesPercentNonAsciiAndLongHuffmanCharacters() {
         assertThat(GrpcErrors.percentEncoded("name: must be at most 128 characters, was 130"))
                 .isEqualTo("name: must be at most 128 characters, was 130");
-        assertThat(GrpcErrors.percentEncoded("a group named '<X>' exists")).isEqualTo("a group named %27%3CX%3E%27 exists");
+        assertThat(GrpcErrors.percentEncoded("a group named '<X>' exists"))
+                .isEqualTo("a group named %27%3CX%3E%27 exists");
         assertThat(GrpcErrors.percentEncoded("100% é")).isEqualTo("100%25 %C3%A9");
     }
 
