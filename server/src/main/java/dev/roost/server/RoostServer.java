@@ -27,6 +27,7 @@ import dev.roost.server.northbound.grpc.GroupGrpcService;
 import dev.roost.server.northbound.grpc.GrpcAuthInterceptor;
 import dev.roost.server.northbound.grpc.GrpcErrorInterceptor;
 import dev.roost.server.northbound.grpc.JsonCodec;
+import dev.roost.server.northbound.grpc.RequestParsing;
 import dev.roost.server.northbound.grpc.StatusGrpcService;
 import dev.roost.server.northbound.rest.AccessHttpService;
 import dev.roost.server.northbound.rest.CommandHttpService;
@@ -221,15 +222,18 @@ public final class RoostServer implements AutoCloseable {
                     .addRouting(GrpcRouting.builder()
                             .intercept(new GrpcErrorInterceptor(), new GrpcAuthInterceptor(authenticator))
                             .intercept(connections.grpcInterceptor())
-                            // With their file descriptors, so that reflection can describe them.
-                            .service(DeviceProto.getDescriptor(), new DeviceGrpcService(devices))
-                            .service(GroupProto.getDescriptor(), new GroupGrpcService(groups))
-                            .service(AccessProto.getDescriptor(), new AccessGrpcService(access))
-                            .service(EventProto.getDescriptor(), new EventGrpcService(devices, groups, bus))
-                            .service(StatusProto.getDescriptor(), new StatusGrpcService(status, desired, groups, bus,
-                                    grpcJson))
-                            .service(CommandProto.getDescriptor(), new CommandGrpcService(commands, bus, grpcJson))
-                            .service(grpcHealth.getHealthService()))
+                            // With their file descriptors, so that reflection can describe them; requests
+                            // parsed in the call, so that a malformed one is answered INVALID_ARGUMENT.
+                            .service(DeviceProto.getDescriptor(), RequestParsing.inCall(new DeviceGrpcService(devices)))
+                            .service(GroupProto.getDescriptor(), RequestParsing.inCall(new GroupGrpcService(groups)))
+                            .service(AccessProto.getDescriptor(), RequestParsing.inCall(new AccessGrpcService(access)))
+                            .service(EventProto.getDescriptor(), RequestParsing.inCall(new EventGrpcService(devices,
+                                    groups, bus)))
+                            .service(StatusProto.getDescriptor(), RequestParsing.inCall(new StatusGrpcService(status,
+                                    desired, groups, bus, grpcJson)))
+                            .service(CommandProto.getDescriptor(), RequestParsing.inCall(new CommandGrpcService(
+                                    commands, bus, grpcJson)))
+                            .service(RequestParsing.inCall(grpcHealth.getHealthService())))
                     .addRouting(southbound.routing());
             settings.tls().ifPresent(files -> {
                 builder.tls(tls(files));
