@@ -3,6 +3,7 @@ package dev.roost.server;
 import dev.roost.server.command.CommandSettings;
 import dev.roost.server.common.Snowflake;
 import dev.roost.server.config.Settings;
+import dev.roost.server.northbound.legacy.LegacyRestSettings;
 import dev.roost.server.security.SecretHasher;
 import dev.roost.server.southbound.SouthboundSettings;
 import dev.roost.server.status.StatusSettings;
@@ -29,6 +30,7 @@ import java.util.Optional;
  * @param southbound       the device channel
  * @param status           status persistence
  * @param commands         command delivery
+ * @param legacyRest       the legacy REST paths ({@code roost.legacy.rest})
  */
 public record ServerSettings(DatabaseSettings db,
                              int nodeId,
@@ -41,7 +43,8 @@ public record ServerSettings(DatabaseSettings db,
                              Optional<TlsFiles> tls,
                              SouthboundSettings southbound,
                              StatusSettings status,
-                             CommandSettings commands) {
+                             CommandSettings commands,
+                             LegacyRestSettings legacyRest) {
 
     /** PEM files of the server's certificate chain and private key. */
     public record TlsFiles(Path certificate, Path privateKey) {
@@ -64,7 +67,8 @@ public record ServerSettings(DatabaseSettings db,
                 tls(roost),
                 SouthboundSettings.create(roost.get("southbound")),
                 StatusSettings.create(roost.get("status")),
-                CommandSettings.create(roost.get("commands")));
+                CommandSettings.create(roost.get("commands")),
+                LegacyRestSettings.create(roost.get("legacy.rest")));
     }
 
     private static Optional<TlsFiles> tls(Config roost) {
