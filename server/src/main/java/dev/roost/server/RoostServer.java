@@ -29,6 +29,9 @@ import dev.roost.server.northbound.grpc.GrpcErrorInterceptor;
 import dev.roost.server.northbound.grpc.JsonCodec;
 import dev.roost.server.northbound.grpc.RequestParsing;
 import dev.roost.server.northbound.grpc.StatusGrpcService;
+import dev.roost.server.northbound.legacy.LegacyOpenAccessFilter;
+import dev.roost.server.northbound.legacy.LegacyRestService;
+import dev.roost.server.northbound.legacy.LegacyRestSettings;
 import dev.roost.server.northbound.rest.AccessHttpService;
 import dev.roost.server.northbound.rest.CommandHttpService;
 import dev.roost.server.northbound.rest.DeviceHttpService;
@@ -37,7 +40,6 @@ import dev.roost.server.northbound.rest.GroupHttpService;
 import dev.roost.server.northbound.rest.RestAuthFilter;
 import dev.roost.server.northbound.rest.RestErrors;
 import dev.roost.server.northbound.rest.RestJson;
-import dev.roost.server.northbound.rest.SeedHttpService;
 import dev.roost.server.northbound.rest.StatusHttpService;
 import dev.roost.server.observe.RoostMeters;
 import dev.roost.server.security.AccessService;
@@ -187,6 +189,12 @@ public final class RoostServer implements AutoCloseable {
             JsonCodec grpcJson = new JsonCodec(json);
             CommandHttpService commandHttp = new CommandHttpService(commands, restJson);
             HealthStatusManager grpcHealth = new HealthStatusManager();
+            LegacyRestSettings legacyRest = settings.legacyRest();
+            if (legacyRest.open()) {
+                LOG.log(System.Logger.Level.WARNING, "roost.legacy.rest.open is true: "
+                        + LegacyOpenAccessFilter.PATH + " needs no token from " + legacyRest.clientList()
+                        + " (anyone there can register, delete and order devices)");
+            }
 
             WebServerConfig.Builder builder = WebServer.builder()
                     .config(serverConfig)
@@ -196,6 +204,8 @@ public final class RoostServer implements AutoCloseable {
                                     .addCheck(() -> io.helidon.health.HealthCheckResponse.builder()
                                             .status(database.isReachable())
                                             .build(), HealthCheckType.READINESS, "database")
+                                    .addCheck(() -> legacyHealth(legacyRest), HealthCheckType.READINESS,
+                                            "legacy-rest")
                                     .build())
                             .addObserver(MetricsObserver.create())
                             .build())
@@ -207,6 +217,7 @@ public final class RoostServer implements AutoCloseable {
                             .build())
                     .routing(routing -> {
                         routing.addFilter(connections.requestFilter())
+                                .addFilter(new LegacyOpenAccessFilter(legacyRest))
                                 .addFilter(new RestAuthFilter(authenticator, restJson))
                                 .register("/api/v1/devices", new DeviceHttpService(devices, groups, restJson),
                                         new StatusHttpService(status, desired, restJson), commandHttp.deviceRoutes())
@@ -215,8 +226,8 @@ public final class RoostServer implements AutoCloseable {
                                 .register("/api/v1/events", new EventHttpService(devices, restJson))
                                 .register("/api/v1", new AccessHttpService(access, restJson),
                                         commandHttp.commandRoutes())
-                                .register("/service/devices_manage",
-                                        new SeedHttpService(devices, status, commands, restJson));
+                                .register(LegacyOpenAccessFilter.PATH, new LegacyRestService(devices, groups, status,
+                                        commands, json, settings.maxBodyBytes(), clock));
                         RestErrors.register(routing, restJson);
                     })
                     .addRouting(GrpcRouting.builder()
@@ -280,6 +291,17 @@ public final class RoostServer implements AutoCloseable {
             closeAll(closeables);
             throw e;
         }
+    }
+
+    /** Always up; says whether the legacy paths are open to callers without a token, and to whom. */
+    private static io.helidon.health.HealthCheckResponse legacyHealth(LegacyRestSettings legacyRest) {
+        var response = io.helidon.health.HealthCheckResponse.builder().status(true)
+                .detail("open", legacyRest.open());
+        if (legacyRest.open()) {
+            response.detail("clients", legacyRest.clientList())
+                    .detail("warning", LegacyOpenAccessFilter.PATH + " needs no token from these networks");
+        }
+        return response.build();
     }
 
     /**

@@ -4,6 +4,7 @@ import dev.roost.server.command.CommandSettings;
 import dev.roost.server.common.Snowflake;
 import dev.roost.server.config.Settings;
 import dev.roost.server.connection.ConnectionSettings;
+import dev.roost.server.northbound.legacy.LegacyRestSettings;
 import dev.roost.server.security.SecretHasher;
 import dev.roost.server.southbound.SouthboundSettings;
 import dev.roost.server.status.StatusSettings;
@@ -42,6 +43,7 @@ import java.util.Optional;
  * @param status           status persistence
  * @param commands         command delivery
  * @param connections      bounds on TCP connections that hold a socket without using it
+ * @param legacyRest       the legacy REST paths ({@code roost.legacy.rest})
  */
 public record ServerSettings(DatabaseSettings db,
                              int nodeId,
@@ -55,7 +57,8 @@ public record ServerSettings(DatabaseSettings db,
                              SouthboundSettings southbound,
                              StatusSettings status,
                              CommandSettings commands,
-                             ConnectionSettings connections) {
+                             ConnectionSettings connections,
+                             LegacyRestSettings legacyRest) {
 
     /**
      * PEM files of the server's certificate chain and private key, and whether clients present a
@@ -91,7 +94,8 @@ public record ServerSettings(DatabaseSettings db,
                 SouthboundSettings.create(roost.get("southbound")),
                 StatusSettings.create(roost.get("status")),
                 CommandSettings.create(roost.get("commands")),
-                ConnectionSettings.create(roost.get("connections")));
+                ConnectionSettings.create(roost.get("connections")),
+                LegacyRestSettings.create(roost.get("legacy.rest")));
     }
 
     private static Optional<TlsFiles> tls(Config roost) {

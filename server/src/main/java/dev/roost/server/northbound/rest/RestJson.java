@@ -22,7 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Reads JSON request bodies and writes the seed's envelope: {@code {"status":"success","data":...}}
+ * Reads JSON request bodies and writes the envelope: {@code {"status":"success","data":...}}
  * or {@code {"status":"fail","type":"<ERROR_CODE>","message":"..."}}.
  */
 public final class RestJson {
