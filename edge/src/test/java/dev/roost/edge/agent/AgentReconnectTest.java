@@ -80,6 +80,9 @@ class AgentReconnectTest {
             public void close() {
             }
         };
+        // Its own level: an agent started by another test of this JVM may have set "dev.roost" to WARNING.
+        java.util.logging.Level levelBefore = linkLog.getLevel();
+        linkLog.setLevel(java.util.logging.Level.INFO);
         linkLog.addHandler(capture);
         try (TestDatabase database = TestDatabase.create()) {
             TestServer first = TestServer.start(database, Map.of(), port);
@@ -96,6 +99,7 @@ class AgentReconnectTest {
             }
         } finally {
             linkLog.removeHandler(capture);
+            linkLog.setLevel(levelBefore);
         }
         // The close code as the protocol writes it, not as a formatted number ("1,001").
         assertThat(logged).filteredOn(line -> line.startsWith("disconnected: ")).isNotEmpty()
