@@ -118,8 +118,9 @@ final class FaultCommand implements Callable<Integer> {
                 }
             }
         }
-        out.printf("%d passed, %d failed%n", results.stream().filter(ScenarioResult::passed).count(),
-                results.size() - results.stream().filter(ScenarioResult::passed).count());
+        long passed = results.stream().filter(ScenarioResult::passed).count();
+        out.printf("fault runs: %d PASS, %d FAIL, %d of them failing the exit code%n", passed,
+                results.size() - passed, failing);
         return failing == 0 ? 0 : 1;
     }
 

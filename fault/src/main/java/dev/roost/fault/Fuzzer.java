@@ -14,6 +14,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
@@ -55,7 +56,11 @@ final class Fuzzer {
     private final DeviceCredential hostileDevice;
     private final DeviceCredential victim;
     private final Random random;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+    /** Hostile clients come from their own address: per-address limits must not hit the operator or devices. */
+    static final InetAddress SOURCE = address("127.0.0.2");
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3))
+            .localAddress(SOURCE).build();
     final AtomicInteger wsSent = new AtomicInteger();
     final AtomicInteger wsUpgradeFailures = new AtomicInteger();
     final AtomicInteger restSent = new AtomicInteger();
@@ -76,6 +81,13 @@ final class Fuzzer {
     void run(int count, Duration budget) {
         long deadline = System.nanoTime() + budget.toNanos();
         ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext()
+                .localSocketPicker(new NettyChannelBuilder.LocalSocketPicker() {
+                    @Override
+                    public java.net.SocketAddress createSocketAddress(java.net.SocketAddress remote,
+                                                                      io.grpc.Attributes attrs) {
+                        return new InetSocketAddress(SOURCE, 0);
+                    }
+                })
                 .maxInboundMessageSize(1 << 20).build();
         try {
             for (int n = 0; n < count && System.nanoTime() < deadline; n++) {
@@ -105,7 +117,7 @@ final class Fuzzer {
     private void webSocket() {
         HostileWebSocket ws;
         try {
-            ws = HostileWebSocket.open(port, random);
+            ws = HostileWebSocket.open(SOURCE, port, random);
         } catch (IOException e) {
             wsUpgradeFailures.incrementAndGet();
             return;
@@ -114,14 +126,14 @@ final class Fuzzer {
             if (random.nextBoolean()) {
                 ws.text("{\"type\":\"auth\",\"id\":\"a1\",\"body\":{\"device_id\":\"" + hostileDevice.id()
                         + "\",\"secret\":\"" + hostileDevice.secret() + "\"}}");
-                ws.drain(200);
+                ws.drain(100);
             }
             int frames = 1 + random.nextInt(3);
             for (int i = 0; i < frames; i++) {
                 hostileFrame(ws);
                 wsSent.incrementAndGet();
             }
-            ws.drain(300);
+            ws.drain(150);
         } catch (IOException e) {
             // the server closed on us: that is its right
         }
@@ -218,6 +230,7 @@ final class Fuzzer {
                     + "Content-Type: application/json\r\n\r\nFFFFFFFFFFFF\r\n{}\r\n";
         };
         try (Socket socket = new Socket()) {
+            socket.bind(new InetSocketAddress(SOURCE, 0));
             socket.connect(new InetSocketAddress("127.0.0.1", port), 3_000);
             socket.setSoTimeout(1_000);
             OutputStream out = socket.getOutputStream();
@@ -254,6 +267,14 @@ final class Fuzzer {
                     || e.getStatus().getCode() == io.grpc.Status.Code.UNKNOWN) {
                 grpcServerFaults.incrementAndGet();
             }
+        }
+    }
+
+    private static InetAddress address(String literal) {
+        try {
+            return InetAddress.getByName(literal);
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalStateException(e);
         }
     }
 

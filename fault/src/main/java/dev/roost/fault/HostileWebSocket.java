@@ -34,8 +34,9 @@ final class HostileWebSocket implements AutoCloseable {
     }
 
     /** Connects and upgrades; @throws IOException when the server refuses the upgrade */
-    static HostileWebSocket open(int port, Random random) throws IOException {
+    static HostileWebSocket open(java.net.InetAddress source, int port, Random random) throws IOException {
         Socket socket = new Socket();
+        socket.bind(new InetSocketAddress(source, 0));
         socket.connect(new InetSocketAddress("127.0.0.1", port), 3_000);
         socket.setSoTimeout(3_000);
         HostileWebSocket ws = new HostileWebSocket(socket, random);
