@@ -7,13 +7,16 @@ import dev.roost.edge.status.StatusReporter;
 import dev.roost.protocol.Messages;
 import dev.roost.protocol.Pdu;
 
-/** The agent's protocol logic over a live link: routes each downlink message to its component. */
-final class AgentSession implements LinkSession {
+/**
+ * The agent's protocol logic over a live link: routes each downlink message to its component. Public so
+ * that the fault-injection suite (fault/) runs the agent's own routing, not a copy of it.
+ */
+public final class AgentSession implements LinkSession {
     private final StatusReporter status;
     private final DesiredStateApplier desired;
     private final CommandRunner commands;
 
-    AgentSession(StatusReporter status, DesiredStateApplier desired, CommandRunner commands) {
+    public AgentSession(StatusReporter status, DesiredStateApplier desired, CommandRunner commands) {
         this.status = status;
         this.desired = desired;
         this.commands = commands;

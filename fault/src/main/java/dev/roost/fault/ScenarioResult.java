@@ -1,0 +1,34 @@
+package dev.roost.fault;
+
+import java.util.Locale;
+
+/**
+ * What one scenario run counted; every target is zero.
+ *
+ * @param commandsLost      accepted by the API (201) but not SUCCEEDED after the settle time, although
+ *                          every device is healthy and every command it runs succeeds
+ * @param executedTwice     extra executions of one command id, as the devices recorded them
+ * @param statusRowsLost    devices whose last acknowledged status is not the one stored in the database
+ * @param sessionsDisturbed well-behaved devices whose session the fault should not have touched but did
+ *                          (the scenario says which closes count), or that never came back
+ * @param detail            one line of the scenario's own figures, for the reader
+ */
+public record ScenarioResult(String scenario, String db, long commandsLost, long executedTwice, long statusRowsLost,
+                             long sessionsDisturbed, String detail) {
+
+    public boolean passed() {
+        return commandsLost == 0 && executedTwice == 0 && statusRowsLost == 0 && sessionsDisturbed == 0;
+    }
+
+    /** The one summary line that bench/run-faults.sh, CI and docs/reliability.md read. */
+    public String summaryLine() {
+        return String.format(Locale.ROOT,
+                "scenario=%s db=%s commands_lost=%d executed_twice=%d status_rows_lost=%d sessions_disturbed=%d result=%s",
+                scenario, db, commandsLost, executedTwice, statusRowsLost, sessionsDisturbed, passed() ? "PASS" : "FAIL");
+    }
+
+    /** A scenario that could not run to its measurement (setup failed): counted as a failure. */
+    public static ScenarioResult broken(String scenario, String db, String why) {
+        return new ScenarioResult(scenario, db, -1, -1, -1, -1, "did not run: " + why);
+    }
+}
