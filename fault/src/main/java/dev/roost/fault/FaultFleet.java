@@ -64,11 +64,11 @@ final class FaultFleet implements AutoCloseable {
                     dev.roost.edge.link.LinkMetrics.NONE, statusInterval);
             CommandRunner runner = new CommandRunner(Map.of(WorkHandler.NAME, new WorkHandler(executions)),
                     CommandJournal.open(journals.resolve(credential.id() + ".json"), 1000, codec),
-                    () -> { }, Duration.ofSeconds(60));
+                    () -> { }, Duration.ofSeconds(60), Optional.empty());
             device[0] = new FaultDevice(credential.id(),
-                    new AgentSession(status, new DesiredStateApplier(Optional.empty(), state -> { }), runner),
+                    new AgentSession(status, new DesiredStateApplier(Optional.empty(), Map.of(), state -> { }), runner),
                     slowPong);
-            LinkSettings link = new LinkSettings(serverUri, Credentials.ofDevice(credential.id(), credential.secret()),
+            LinkSettings link = new LinkSettings(serverUri, Optional.empty(), Credentials.ofDevice(credential.id(), credential.secret()),
                     Optional.empty(), Duration.ofSeconds(15), backoff, VERSION, true);
             managers.add(new ConnectionManager(link, transport, loop, ticker, codec, device[0], device[0],
                     new Backoff(backoff, new Random(seeds.nextLong())), SessionTokenStore.NONE));
