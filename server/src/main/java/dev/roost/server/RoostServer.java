@@ -8,10 +8,13 @@ import dev.roost.proto.v1.EventProto;
 import dev.roost.proto.v1.GroupProto;
 import dev.roost.proto.v1.StatusProto;
 import dev.roost.protocol.PduCodec;
+import dev.roost.server.cluster.ClusterNode;
 import dev.roost.server.command.CommandService;
 import dev.roost.server.command.JdbcCommandStore;
 import dev.roost.server.common.Json;
 import dev.roost.server.common.Snowflake;
+import dev.roost.server.device.DeviceLink;
+import dev.roost.server.device.DevicePresence;
 import dev.roost.server.device.DeviceService;
 import dev.roost.server.device.JdbcDeviceStore;
 import dev.roost.server.event.EventBus;
@@ -125,13 +128,17 @@ public final class RoostServer implements AutoCloseable {
             // Millisecond ticks: what the API returns at once equals what it reads back later.
             Clock clock = Clock.tick(Clock.systemUTC(), Duration.ofMillis(1));
             ObjectMapper json = Json.newMapper();
-            Snowflake ids = Snowflake.create(settings.nodeId());
+            Optional<ClusterNode> cluster = joinCluster(settings, clock);
+            cluster.ifPresent(node -> closeables.addFirst(node));
+            // In a cluster the worker id leased through NATS is the Snowflake node id: unique among live nodes.
+            Snowflake ids = Snowflake.create(cluster.map(ClusterNode::worker).orElse(settings.nodeId()));
             SecretHasher hasher = new SecretHasher(settings.bcryptCost());
             EventBus bus = new EventBus();
 
             CountCache counts = new CountCache(Duration.ofSeconds(2), clock);
             JdbcDeviceStore deviceStore = new JdbcDeviceStore(database, json, counts);
-            long stale = deviceStore.resetPresence(clock.instant());
+            // In a cluster other nodes hold devices now: only a single node may reset every presence.
+            long stale = cluster.isPresent() ? 0 : deviceStore.resetPresence(clock.instant());
             if (stale > 0) {
                 LOG.log(System.Logger.Level.INFO, "Marked {0} devices OFFLINE that were ONLINE when the server last "
                         + "stopped", String.valueOf(stale));
@@ -148,20 +155,25 @@ public final class RoostServer implements AutoCloseable {
             Authenticator authenticator = new Authenticator(accessStore, hasher, limiter, settings.authCacheTtl(), clock);
             AccessService access = new AccessService(accessStore, authenticator, limiter, hasher, ids, clock);
 
-            SessionRegistry sessions = new SessionRegistry();
-            StatusService status = new StatusService(new JdbcStatusStore(database), deviceStore, sessions, bus, ids,
+            SessionRegistry sessions = new SessionRegistry(ids::nextId);
+            cluster.ifPresent(node -> node.attach(sessions, sessions::liveEpochs));
+            DeviceLink link = cluster.<DeviceLink>map(node -> node).orElse(sessions);
+            StatusService status = new StatusService(new JdbcStatusStore(database), deviceStore, link, bus, ids,
                     clock, settings.status(), json, rejectedRows);
             closeables.addFirst(status);
             DesiredStateService desired = new DesiredStateService(new JdbcDesiredStateStore(database, json),
-                    deviceStore, sessions, clock);
+                    deviceStore, link, clock);
             CommandService commands = new CommandService(new JdbcCommandStore(database, json), deviceStore,
-                    groupStore, sessions, recorder, bus, ids, clock, settings.commands(), status::bootId);
+                    groupStore, link, recorder, bus, ids, clock, settings.commands(), status::bootId);
             closeables.addFirst(commands);
             DeviceAuthenticator deviceAuthenticator = new DeviceAuthenticator(deviceStore, hasher,
                     new SessionTokens(new ServerSecrets(database).getOrCreate("session-token-key")),
                     new AuthFailureLimiter(settings.maxAuthFailures(), settings.authFailureWindow(), clock), clock);
-            DeviceChannel channel = new DeviceChannel(settings.southbound(), new PduCodec(), sessions,
-                    deviceAuthenticator, recorder, status, desired, commands, bus, ids, clock);
+            PduCodec codec = new PduCodec();
+            DeviceChannel channel = new DeviceChannel(settings.southbound(), codec, sessions,
+                    deviceAuthenticator, recorder, status, desired, commands, bus, ids, clock,
+                    cluster.<DevicePresence>map(node -> node).orElse(DevicePresence.SINGLE_NODE));
+            cluster.ifPresent(node -> ClusterWiring.connect(node, sessions, channel, bus, codec, json));
             Southbound southbound = new Southbound(channel, settings.southbound());
             closeables.addFirst(southbound);
             closeables.addFirst(new RoostMeters(sessions, channel::loginsWaiting, status, commands, recorder,
@@ -255,6 +267,22 @@ public final class RoostServer implements AutoCloseable {
             }
         }
         return Optional.empty();
+    }
+
+    private static Optional<ClusterNode> joinCluster(ServerSettings settings, Clock clock) {
+        if (!settings.cluster().enabled()) {
+            return Optional.empty();
+        }
+        ClusterNode node = ClusterNode.join(settings.cluster(), clock, () -> {
+            // Another node holds this node's worker id: it would make the same ids. Stop at once.
+            LOG.log(System.Logger.Level.ERROR, "cluster: this node lost its worker id; stopping");
+            Thread.ofPlatform().start(() -> System.exit(3));
+        });
+        if (settings.nodeId() != 0) {
+            LOG.log(System.Logger.Level.INFO, "roost.snowflake.node is ignored in a cluster: this node leased "
+                    + "worker id {0}", String.valueOf(node.worker()));
+        }
+        return Optional.of(node);
     }
 
     private static Tls tls(ServerSettings.TlsFiles files) {

@@ -1,5 +1,6 @@
 package dev.roost.server;
 
+import dev.roost.server.cluster.ClusterSettings;
 import dev.roost.server.command.CommandSettings;
 import dev.roost.server.common.Snowflake;
 import dev.roost.server.config.Settings;
@@ -29,6 +30,7 @@ import java.util.Optional;
  * @param southbound       the device channel
  * @param status           status persistence
  * @param commands         command delivery
+ * @param cluster          clustering over NATS; off unless {@code cluster.nats-url} is set
  */
 public record ServerSettings(DatabaseSettings db,
                              int nodeId,
@@ -41,7 +43,8 @@ public record ServerSettings(DatabaseSettings db,
                              Optional<TlsFiles> tls,
                              SouthboundSettings southbound,
                              StatusSettings status,
-                             CommandSettings commands) {
+                             CommandSettings commands,
+                             ClusterSettings cluster) {
 
     /** PEM files of the server's certificate chain and private key. */
     public record TlsFiles(Path certificate, Path privateKey) {
@@ -64,7 +67,8 @@ public record ServerSettings(DatabaseSettings db,
                 tls(roost),
                 SouthboundSettings.create(roost.get("southbound")),
                 StatusSettings.create(roost.get("status")),
-                CommandSettings.create(roost.get("commands")));
+                CommandSettings.create(roost.get("commands")),
+                ClusterSettings.create(roost.get("cluster")));
     }
 
     private static Optional<TlsFiles> tls(Config roost) {
