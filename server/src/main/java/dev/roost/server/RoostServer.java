@@ -9,6 +9,7 @@ import dev.roost.proto.v1.GroupProto;
 import dev.roost.proto.v1.StatusProto;
 import dev.roost.protocol.PduCodec;
 import dev.roost.server.cluster.ClusterNode;
+import dev.roost.server.cluster.NodeInfo;
 import dev.roost.server.command.CommandService;
 import dev.roost.server.command.JdbcCommandStore;
 import dev.roost.server.common.Json;
@@ -101,16 +102,19 @@ public final class RoostServer implements AutoCloseable {
     private final Optional<String> generatedAdminToken;
     private final SessionRegistry sessions;
     private final StatusService status;
+    private final Optional<ClusterNode> cluster;
     /** Closed in this order on shutdown. */
     private final List<AutoCloseable> closeables;
 
     private RoostServer(WebServer webServer, HealthStatusManager grpcHealth, Optional<String> generatedAdminToken,
-                        SessionRegistry sessions, StatusService status, List<AutoCloseable> closeables) {
+                        SessionRegistry sessions, StatusService status, Optional<ClusterNode> cluster,
+                        List<AutoCloseable> closeables) {
         this.webServer = webServer;
         this.grpcHealth = grpcHealth;
         this.generatedAdminToken = generatedAdminToken;
         this.sessions = sessions;
         this.status = status;
+        this.cluster = cluster;
         this.closeables = closeables;
     }
 
@@ -242,7 +246,7 @@ public final class RoostServer implements AutoCloseable {
                 LOG.log(System.Logger.Level.INFO, "Created the initial admin token from roost.admin.token");
             }
             grpcHealth.setStatus("", HealthCheckResponse.ServingStatus.SERVING);
-            return new RoostServer(webServer, grpcHealth, generated, sessions, status, closeables);
+            return new RoostServer(webServer, grpcHealth, generated, sessions, status, cluster, closeables);
         } catch (RuntimeException e) {
             closeAll(closeables);
             throw e;
@@ -312,6 +316,11 @@ public final class RoostServer implements AutoCloseable {
 
     public StatusService status() {
         return status;
+    }
+
+    /** The live nodes of this server's cluster; just this one when it runs alone. */
+    public List<NodeInfo> clusterNodes() {
+        return cluster.map(ClusterNode::nodes).orElse(List.of());
     }
 
     @Override
