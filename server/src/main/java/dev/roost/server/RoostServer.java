@@ -2,6 +2,7 @@ package dev.roost.server;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.roost.proto.v1.AccessProto;
+import dev.roost.proto.v1.ClusterProto;
 import dev.roost.proto.v1.CommandProto;
 import dev.roost.proto.v1.DeviceProto;
 import dev.roost.proto.v1.EventProto;
@@ -9,7 +10,10 @@ import dev.roost.proto.v1.GroupProto;
 import dev.roost.proto.v1.StatusProto;
 import dev.roost.protocol.PduCodec;
 import dev.roost.server.cluster.ClusterNode;
+import dev.roost.server.cluster.ClusterService;
+import dev.roost.server.cluster.NodeList;
 import dev.roost.server.cluster.NodeInfo;
+import dev.roost.server.cluster.OrphanSweeper;
 import dev.roost.server.command.CommandService;
 import dev.roost.server.command.JdbcCommandStore;
 import dev.roost.server.common.Json;
@@ -23,6 +27,7 @@ import dev.roost.server.event.EventRecorder;
 import dev.roost.server.group.GroupService;
 import dev.roost.server.group.JdbcGroupStore;
 import dev.roost.server.northbound.grpc.AccessGrpcService;
+import dev.roost.server.northbound.grpc.ClusterGrpcService;
 import dev.roost.server.northbound.grpc.CommandGrpcService;
 import dev.roost.server.northbound.grpc.DeviceGrpcService;
 import dev.roost.server.northbound.grpc.EventGrpcService;
@@ -32,6 +37,7 @@ import dev.roost.server.northbound.grpc.GrpcErrorInterceptor;
 import dev.roost.server.northbound.grpc.JsonCodec;
 import dev.roost.server.northbound.grpc.StatusGrpcService;
 import dev.roost.server.northbound.rest.AccessHttpService;
+import dev.roost.server.northbound.rest.ClusterHttpService;
 import dev.roost.server.northbound.rest.CommandHttpService;
 import dev.roost.server.northbound.rest.DeviceHttpService;
 import dev.roost.server.northbound.rest.EventHttpService;
@@ -178,11 +184,15 @@ public final class RoostServer implements AutoCloseable {
                     deviceAuthenticator, recorder, status, desired, commands, bus, ids, clock,
                     cluster.<DevicePresence>map(node -> node).orElse(DevicePresence.SINGLE_NODE));
             cluster.ifPresent(node -> ClusterWiring.connect(node, sessions, channel, bus, codec, json));
+            cluster.ifPresent(node -> closeables.addFirst(new OrphanSweeper(node, deviceStore, recorder::record, ids,
+                    clock)));
             Southbound southbound = new Southbound(channel, settings.southbound());
             closeables.addFirst(southbound);
             closeables.addFirst(new RoostMeters(sessions, channel::loginsWaiting, status, commands, recorder,
                     rejectedRows));
 
+            ClusterService clusterService = new ClusterService(cluster, new NodeInfo(settings.nodeId(),
+                    settings.cluster().nodeName(), clock.instant()), sessions::liveCount);
             RestJson restJson = new RestJson(json, settings.maxBodyBytes());
             JsonCodec grpcJson = new JsonCodec(json);
             CommandHttpService commandHttp = new CommandHttpService(commands, restJson);
@@ -196,6 +206,8 @@ public final class RoostServer implements AutoCloseable {
                                     .addCheck(() -> io.helidon.health.HealthCheckResponse.builder()
                                             .status(database.isReachable())
                                             .build(), HealthCheckType.READINESS, "database")
+                                    .addCheck(() -> clusterHealth(clusterService), HealthCheckType.READINESS,
+                                            "cluster")
                                     .build())
                             .addObserver(MetricsObserver.create())
                             .build())
@@ -208,6 +220,7 @@ public final class RoostServer implements AutoCloseable {
                                 .register("/api/v1/groups", new GroupHttpService(groups, restJson),
                                         commandHttp.groupRoutes())
                                 .register("/api/v1/events", new EventHttpService(devices, restJson))
+                                .register("/api/v1/cluster", new ClusterHttpService(clusterService, restJson))
                                 .register("/api/v1", new AccessHttpService(access, restJson),
                                         commandHttp.commandRoutes())
                                 .register("/service/devices_manage",
@@ -224,6 +237,7 @@ public final class RoostServer implements AutoCloseable {
                             .service(StatusProto.getDescriptor(), new StatusGrpcService(status, desired, groups, bus,
                                     grpcJson))
                             .service(CommandProto.getDescriptor(), new CommandGrpcService(commands, bus, grpcJson))
+                            .service(ClusterProto.getDescriptor(), new ClusterGrpcService(clusterService))
                             .service(grpcHealth.getHealthService()))
                     .addRouting(southbound.routing());
             settings.tls().ifPresent(files -> builder.tls(tls(files)));
@@ -271,6 +285,21 @@ public final class RoostServer implements AutoCloseable {
             }
         }
         return Optional.empty();
+    }
+
+    /** Ready while the node reaches NATS (a single server always is); the details list the live nodes. */
+    private static io.helidon.health.HealthCheckResponse clusterHealth(ClusterService cluster) {
+        NodeList nodes = cluster.current();
+        io.helidon.health.HealthCheckResponse.Builder health = io.helidon.health.HealthCheckResponse.builder()
+                .status(nodes.messagingConnected())
+                .detail("clustered", nodes.clustered())
+                .detail("this_node", nodes.thisWorker())
+                .detail("nodes", nodes.nodes().stream().map(node -> node.worker() + ":" + node.name()).toList()
+                        .toString());
+        if (nodes.clustered()) {
+            health.detail("cluster", nodes.clusterName());
+        }
+        return health.build();
     }
 
     private static Optional<ClusterNode> joinCluster(ServerSettings settings, Clock clock) {

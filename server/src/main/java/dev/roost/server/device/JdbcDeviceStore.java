@@ -242,6 +242,14 @@ public final class JdbcDeviceStore implements DeviceStore {
     }
 
     @Override
+    public List<DeviceId> onlineDevices(long afterId, int limit) {
+        try (Stream<DbRow> rows = db.client().execute().query("SELECT id FROM devices WHERE state = 'ONLINE' "
+                + "AND id > ? ORDER BY id LIMIT ?", afterId, limit)) {
+            return rows.map(row -> new DeviceId(Rows.longOf(row, "id"))).toList();
+        }
+    }
+
+    @Override
     public Optional<DeviceCredentials> credentials(DeviceId id) {
         return db.client().execute().get("SELECT id, state, secret_hash, credential_version FROM devices WHERE id = ?",
                 id.value()).map(JdbcDeviceStore::credentials);

@@ -1,7 +1,11 @@
 package dev.roost.server.cluster;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.roost.proto.v1.ClusterServiceGrpc;
 import dev.roost.proto.v1.DeviceEvent;
+import dev.roost.proto.v1.ListNodesRequest;
+import dev.roost.proto.v1.ListNodesResponse;
+import dev.roost.proto.v1.Node;
 import dev.roost.proto.v1.EventFilter;
 import dev.roost.proto.v1.EventServiceGrpc;
 import dev.roost.proto.v1.WatchEventsRequest;
@@ -152,9 +156,18 @@ class ClusterNodesTest {
     }
 
     @Test
-    void everyNodeListsTheLiveNodes() {
-        Await.until("three nodes", () -> a.server().clusterNodes().size() == 3);
-        assertThat(a.server().clusterNodes()).extracting(NodeInfo::worker).doesNotHaveDuplicates();
+    void everyNodeListsTheLiveNodes_overRestAndGrpc_andInItsHealth() {
+        Await.until("three nodes", () -> c.rest().get("/api/v1/cluster/nodes", ADMIN_TOKEN).data().get("nodes").size() == 3);
+        JsonNode nodes = b.rest().get("/api/v1/cluster/nodes", ADMIN_TOKEN).data();
+        assertThat(nodes.get("clustered").asBoolean()).isTrue();
+        assertThat(nodes.get("messaging_connected").asBoolean()).isTrue();
+        assertThat(nodes.get("nodes").findValuesAsText("worker")).doesNotHaveDuplicates().hasSize(3);
+        ListNodesResponse grpc = ClusterServiceGrpc.newBlockingStub(a.channel())
+                .withCallCredentials(TestServer.bearer(ADMIN_TOKEN)).listNodes(ListNodesRequest.getDefaultInstance());
+        assertThat(grpc.getNodesList()).hasSize(3).filteredOn(Node::getThisNode).hasSize(1);
+        JsonNode health = a.rest().get("/observe/health", null).body();
+        assertThat(health.at("/status").asText()).isEqualTo("UP");
+        assertThat(health.toString()).contains("\"clustered\":true");
     }
 
     private static JsonNode status(TestServer on, String device) {
