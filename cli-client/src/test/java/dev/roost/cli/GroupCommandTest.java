@@ -54,6 +54,19 @@ class GroupCommandTest extends ServerBackedTest {
     }
 
     @Test
+    void duplicateNameWithHeaderUnsafeCharacters_reportsTheNameVerbatim_everyTime() {
+        String name = "<<<<<<<<<<<<<<<<<<<<<<<<X {[\\^`~#$@}] 100% é " + UUID.randomUUID().toString().substring(0, 8);
+        create(name);
+
+        for (int attempt = 0; attempt < 2; attempt++) {
+            Result again = cli().run("group", "create", name);
+
+            assertThat(again.exitCode()).as(again.toString()).isEqualTo(ExitCodes.FAILED);
+            assertThat(again.err()).contains("a group named '" + name + "' exists").contains("(ALREADY_EXISTS)");
+        }
+    }
+
+    @Test
     void addListAndRemoveMembers() {
         String group = create(unique("members"));
         String first = server.registerDevice("m1")[0];

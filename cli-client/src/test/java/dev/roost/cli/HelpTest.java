@@ -73,10 +73,12 @@ class HelpTest {
     }
 
     @Test
-    void version_isPrinted() {
+    void version_namesTheReleaseAndTheCommit() {
         Result result = new CliRunner(home).run("--version");
 
         assertThat(result.exitCode()).isZero();
-        assertThat(result.out()).startsWith("roost ");
+        // The build fills both in; "unknown" commit only outside a git checkout.
+        assertThat(result.out().strip()).matches("roost \\d+\\.\\d+\\.\\d+\\S* \\(commit ([0-9a-f]{12}|unknown)\\)");
+        assertThat(result.out()).doesNotContain("development build");
     }
 }

@@ -4,7 +4,7 @@ package dev.roost.protocol;
 public sealed interface Body permits Messages.Auth, Messages.AuthOk, Messages.AuthError, Messages.Ping,
         Messages.Pong, Messages.Status, Messages.StatusAck, Messages.ResyncRequired, Messages.Desired,
         Messages.DesiredApplied, Messages.Command, Messages.CommandAck, Messages.CommandResult,
-        Messages.RebootConfirm, Messages.CommandCancel, Messages.Error {
+        Messages.CommandResultAck, Messages.RebootConfirm, Messages.CommandCancel, Messages.Error {
 
     /** @throws ProtocolException MISSING_FIELD or INVALID_FIELD naming the field */
     default void validate() {

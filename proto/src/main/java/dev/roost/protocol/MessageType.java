@@ -19,6 +19,7 @@ public enum MessageType {
     COMMAND("command", Messages.Command.class),
     COMMAND_ACK("command_ack", Messages.CommandAck.class),
     COMMAND_RESULT("command_result", Messages.CommandResult.class),
+    COMMAND_RESULT_ACK("command_result_ack", Messages.CommandResultAck.class),
     REBOOT_CONFIRM("reboot_confirm", Messages.RebootConfirm.class),
     COMMAND_CANCEL("command_cancel", Messages.CommandCancel.class),
     ERROR("error", Messages.Error.class);

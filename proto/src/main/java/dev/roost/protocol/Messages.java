@@ -56,6 +56,8 @@ public final class Messages {
         public static final String DEVICE_DECOMMISSIONED = "DEVICE_DECOMMISSIONED";
         public static final String RATE_LIMITED = "RATE_LIMITED";
         public static final String BAD_REQUEST = "BAD_REQUEST";
+        /** The connection's TLS client certificate names another device than the credentials. */
+        public static final String CERTIFICATE_MISMATCH = "CERTIFICATE_MISMATCH";
     }
 
     /** {@code ping}, either direction. */
@@ -164,6 +166,17 @@ public final class Messages {
             Body.require(Body.present(commandId), "command_id");
             Body.require(status != null, "status");
             Body.check(SUCCEEDED.equals(status) || FAILED.equals(status), "status", "must be succeeded or failed");
+        }
+    }
+
+    /**
+     * downlink {@code command_result_ack}, the reply to a {@code command_result}: the result is stored
+     * (or was already); the device may forget it.
+     */
+    public record CommandResultAck(String commandId) implements Body {
+        @Override
+        public void validate() {
+            Body.require(Body.present(commandId), "command_id");
         }
     }
 

@@ -11,7 +11,7 @@ public final class Golden {
     public static final List<String> NAMES = List.of("auth.device_id", "auth.hardware", "auth.session_token",
             "auth_ok", "auth_error", "ping", "pong", "status.snapshot", "status.diff", "status_ack",
             "resync_required", "desired.full", "desired.patch", "desired_applied", "command", "command_ack",
-            "command_result", "reboot_confirm", "command_cancel", "error");
+            "command_result", "command_result_ack", "reboot_confirm", "command_cancel", "error");
 
     private Golden() {
     }

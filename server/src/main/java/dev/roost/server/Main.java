@@ -1,10 +1,16 @@
 package dev.roost.server;
 
 import dev.roost.server.config.InvalidConfigException;
+import dev.roost.server.legacyimport.LegacyImportCommand;
 import io.helidon.config.Config;
 import io.helidon.logging.common.LogConfig;
 
-/** Starts the Roost server from application.yaml and environment overrides. */
+import java.util.Arrays;
+
+/**
+ * Starts the Roost server from application.yaml and environment overrides; with the first argument
+ * {@code import-legacy}, imports a legacy database instead (docs/operations.md).
+ */
 public final class Main {
     private Main() {
     }
@@ -18,6 +24,11 @@ public final class Main {
         } catch (InvalidConfigException e) {
             System.err.println("Invalid configuration: " + e.getMessage());
             System.exit(2);
+            return;
+        }
+        if (args.length > 0 && args[0].equals("import-legacy")) {
+            System.exit(LegacyImportCommand.run(Arrays.copyOfRange(args, 1, args.length), settings.db(),
+                    settings.nodeId(), System.out, System.err));
             return;
         }
         RoostServer server;

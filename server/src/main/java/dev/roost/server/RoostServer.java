@@ -17,6 +17,7 @@ import dev.roost.server.cluster.OrphanSweeper;
 import dev.roost.server.command.CommandService;
 import dev.roost.server.command.JdbcCommandStore;
 import dev.roost.server.common.Json;
+import dev.roost.server.connection.ConnectionMonitor;
 import dev.roost.server.common.Snowflake;
 import dev.roost.server.device.DeviceLink;
 import dev.roost.server.device.DevicePresence;
@@ -35,7 +36,11 @@ import dev.roost.server.northbound.grpc.GroupGrpcService;
 import dev.roost.server.northbound.grpc.GrpcAuthInterceptor;
 import dev.roost.server.northbound.grpc.GrpcErrorInterceptor;
 import dev.roost.server.northbound.grpc.JsonCodec;
+import dev.roost.server.northbound.grpc.RequestParsing;
 import dev.roost.server.northbound.grpc.StatusGrpcService;
+import dev.roost.server.northbound.legacy.LegacyOpenAccessFilter;
+import dev.roost.server.northbound.legacy.LegacyRestService;
+import dev.roost.server.northbound.legacy.LegacyRestSettings;
 import dev.roost.server.northbound.rest.AccessHttpService;
 import dev.roost.server.northbound.rest.ClusterHttpService;
 import dev.roost.server.northbound.rest.CommandHttpService;
@@ -45,19 +50,20 @@ import dev.roost.server.northbound.rest.GroupHttpService;
 import dev.roost.server.northbound.rest.RestAuthFilter;
 import dev.roost.server.northbound.rest.RestErrors;
 import dev.roost.server.northbound.rest.RestJson;
-import dev.roost.server.northbound.rest.SeedHttpService;
 import dev.roost.server.northbound.rest.StatusHttpService;
 import dev.roost.server.observe.RoostMeters;
 import dev.roost.server.security.AccessService;
 import dev.roost.server.security.AuthFailureLimiter;
 import dev.roost.server.security.Authenticator;
 import dev.roost.server.security.JdbcAccessStore;
+import dev.roost.server.security.LoginFailureLimiter;
 import dev.roost.server.security.SecretHasher;
 import dev.roost.server.southbound.DeviceAuthenticator;
 import dev.roost.server.southbound.DeviceChannel;
 import dev.roost.server.southbound.SessionRegistry;
 import dev.roost.server.southbound.SessionTokens;
 import dev.roost.server.southbound.Southbound;
+import dev.roost.server.southbound.SouthboundSettings;
 import dev.roost.server.status.DesiredStateService;
 import dev.roost.server.status.JdbcDesiredStateStore;
 import dev.roost.server.status.JdbcStatusStore;
@@ -70,7 +76,10 @@ import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.helidon.common.configurable.Resource;
 import io.helidon.common.pki.Keys;
+import io.helidon.common.socket.SocketOptions;
 import io.helidon.common.tls.Tls;
+import io.helidon.common.tls.TlsClientAuth;
+import io.helidon.common.tls.TlsConfig;
 import io.helidon.config.Config;
 import io.helidon.health.HealthCheckType;
 import io.helidon.openapi.OpenApiFeature;
@@ -79,6 +88,7 @@ import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.grpc.GrpcReflectionFeature;
 import io.helidon.webserver.grpc.GrpcRouting;
 import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http1.Http1Config;
 import io.helidon.webserver.observe.ObserveFeature;
 import io.helidon.webserver.observe.health.HealthObserver;
 import io.helidon.webserver.observe.metrics.MetricsObserver;
@@ -109,11 +119,13 @@ public final class RoostServer implements AutoCloseable {
     private final SessionRegistry sessions;
     private final StatusService status;
     private final Optional<ClusterNode> cluster;
+    private final ConnectionMonitor connections;
     /** Closed in this order on shutdown. */
     private final List<AutoCloseable> closeables;
 
     private RoostServer(WebServer webServer, HealthStatusManager grpcHealth, Optional<String> generatedAdminToken,
                         SessionRegistry sessions, StatusService status, Optional<ClusterNode> cluster,
+                        ConnectionMonitor connections,
                         List<AutoCloseable> closeables) {
         this.webServer = webServer;
         this.grpcHealth = grpcHealth;
@@ -121,6 +133,7 @@ public final class RoostServer implements AutoCloseable {
         this.sessions = sessions;
         this.status = status;
         this.cluster = cluster;
+        this.connections = connections;
         this.closeables = closeables;
     }
 
@@ -176,9 +189,12 @@ public final class RoostServer implements AutoCloseable {
             CommandService commands = new CommandService(new JdbcCommandStore(database, json), deviceStore,
                     groupStore, link, recorder, bus, ids, clock, settings.commands(), status::bootId);
             closeables.addFirst(commands);
+            SouthboundSettings south = settings.southbound();
+            LoginFailureLimiter deviceLogins = new LoginFailureLimiter(south.loginFailuresPerDevice(),
+                    south.loginFailuresPerAddress(), south.loginFailureWindow(), south.loginFailureTracking(), clock);
             DeviceAuthenticator deviceAuthenticator = new DeviceAuthenticator(deviceStore, hasher,
                     new SessionTokens(new ServerSecrets(database).getOrCreate("session-token-key")),
-                    new AuthFailureLimiter(settings.maxAuthFailures(), settings.authFailureWindow(), clock), clock);
+                    deviceLogins, clock);
             PduCodec codec = new PduCodec();
             DeviceChannel channel = new DeviceChannel(settings.southbound(), codec, sessions,
                     deviceAuthenticator, recorder, status, desired, commands, bus, ids, clock,
@@ -188,8 +204,10 @@ public final class RoostServer implements AutoCloseable {
                     clock)));
             Southbound southbound = new Southbound(channel, settings.southbound());
             closeables.addFirst(southbound);
-            closeables.addFirst(new RoostMeters(sessions, channel::loginsWaiting, status, commands, recorder,
-                    rejectedRows));
+            ConnectionMonitor connections = new ConnectionMonitor(settings.connections(), clock);
+            closeables.add(connections);
+            closeables.addFirst(new RoostMeters(sessions, channel, status, commands, deviceLogins, connections,
+                    recorder, rejectedRows));
 
             ClusterService clusterService = new ClusterService(cluster, new NodeInfo(settings.nodeId(),
                     settings.cluster().nodeName(), clock.instant()), sessions::liveCount);
@@ -197,6 +215,12 @@ public final class RoostServer implements AutoCloseable {
             JsonCodec grpcJson = new JsonCodec(json);
             CommandHttpService commandHttp = new CommandHttpService(commands, restJson);
             HealthStatusManager grpcHealth = new HealthStatusManager();
+            LegacyRestSettings legacyRest = settings.legacyRest();
+            if (legacyRest.open()) {
+                LOG.log(System.Logger.Level.WARNING, "roost.legacy.rest.open is true: "
+                        + LegacyOpenAccessFilter.PATH + " needs no token from " + legacyRest.clientList()
+                        + " (anyone there can register, delete and order devices)");
+            }
 
             WebServerConfig.Builder builder = WebServer.builder()
                     .config(serverConfig)
@@ -208,13 +232,21 @@ public final class RoostServer implements AutoCloseable {
                                             .build(), HealthCheckType.READINESS, "database")
                                     .addCheck(() -> clusterHealth(clusterService), HealthCheckType.READINESS,
                                             "cluster")
+                                    .addCheck(() -> legacyHealth(legacyRest), HealthCheckType.READINESS,
+                                            "legacy-rest")
                                     .build())
                             .addObserver(MetricsObserver.create())
                             .build())
                     .addFeature(OpenApiFeature.create())
                     .addFeature(GrpcReflectionFeature.builder().enabled(true).build())
+                    .addProtocol(Http1Config.builder()
+                            .addReceiveListener(connections.http1RequestListener())
+                            .addSendListener(connections.http1ResponseListener())
+                            .build())
                     .routing(routing -> {
-                        routing.addFilter(new RestAuthFilter(authenticator, restJson))
+                        routing.addFilter(connections.requestFilter())
+                                .addFilter(new LegacyOpenAccessFilter(legacyRest))
+                                .addFilter(new RestAuthFilter(authenticator, restJson))
                                 .register("/api/v1/devices", new DeviceHttpService(devices, groups, restJson),
                                         new StatusHttpService(status, desired, restJson), commandHttp.deviceRoutes())
                                 .register("/api/v1/groups", new GroupHttpService(groups, restJson),
@@ -223,25 +255,41 @@ public final class RoostServer implements AutoCloseable {
                                 .register("/api/v1/cluster", new ClusterHttpService(clusterService, restJson))
                                 .register("/api/v1", new AccessHttpService(access, restJson),
                                         commandHttp.commandRoutes())
-                                .register("/service/devices_manage",
-                                        new SeedHttpService(devices, status, commands, restJson));
+                                .register(LegacyOpenAccessFilter.PATH, new LegacyRestService(devices, groups, status,
+                                        commands, json, settings.maxBodyBytes(), clock));
                         RestErrors.register(routing, restJson);
                     })
                     .addRouting(GrpcRouting.builder()
                             .intercept(new GrpcErrorInterceptor(), new GrpcAuthInterceptor(authenticator))
-                            // With their file descriptors, so that reflection can describe them.
-                            .service(DeviceProto.getDescriptor(), new DeviceGrpcService(devices))
-                            .service(GroupProto.getDescriptor(), new GroupGrpcService(groups))
-                            .service(AccessProto.getDescriptor(), new AccessGrpcService(access))
-                            .service(EventProto.getDescriptor(), new EventGrpcService(devices, groups, bus))
-                            .service(StatusProto.getDescriptor(), new StatusGrpcService(status, desired, groups, bus,
-                                    grpcJson))
-                            .service(CommandProto.getDescriptor(), new CommandGrpcService(commands, bus, grpcJson))
-                            .service(ClusterProto.getDescriptor(), new ClusterGrpcService(clusterService))
-                            .service(grpcHealth.getHealthService()))
+                            .intercept(connections.grpcInterceptor())
+                            // With their file descriptors, so that reflection can describe them; requests
+                            // parsed in the call, so that a malformed one is answered INVALID_ARGUMENT.
+                            .service(DeviceProto.getDescriptor(), RequestParsing.inCall(new DeviceGrpcService(devices)))
+                            .service(GroupProto.getDescriptor(), RequestParsing.inCall(new GroupGrpcService(groups)))
+                            .service(AccessProto.getDescriptor(), RequestParsing.inCall(new AccessGrpcService(access)))
+                            .service(EventProto.getDescriptor(), RequestParsing.inCall(new EventGrpcService(devices,
+                                    groups, bus)))
+                            .service(StatusProto.getDescriptor(), RequestParsing.inCall(new StatusGrpcService(status,
+                                    desired, groups, bus, grpcJson)))
+                            .service(CommandProto.getDescriptor(), RequestParsing.inCall(new CommandGrpcService(
+                                    commands, bus, grpcJson)))
+                            .service(ClusterProto.getDescriptor(), RequestParsing.inCall(
+                                    new ClusterGrpcService(clusterService)))
+                            .service(RequestParsing.inCall(grpcHealth.getHealthService())))
                     .addRouting(southbound.routing());
-            settings.tls().ifPresent(files -> builder.tls(tls(files)));
+            settings.tls().ifPresent(files -> {
+                builder.tls(tls(files));
+                if (files.clientAuth() != TlsClientAuth.NONE && !builder.useNio()) {
+                    // Helidon 4.5.0's blocking TLS socket ignores the client-auth setting (it applies
+                    // none of the TLS parameters); its NIO socket applies them.
+                    LOG.log(System.Logger.Level.INFO, "roost.tls.client-auth is {0}: using NIO sockets "
+                            + "(server.use-nio) so that client certificates are asked for",
+                            files.clientAuth().name().toLowerCase(java.util.Locale.ROOT));
+                    builder.useNio(true);
+                }
+            });
             connectionLimit(serverConfig).ifPresent(builder::maxTcpConnections);
+            builder.connectionOptions(connections.tracking(builder.connectionOptions().orElseGet(SocketOptions::create)));
             WebServer webServer = builder.build();
             // Devices first (told "server shutdown"), then watchers, then the listener, then the flushes.
             closeables.remove(southbound);
@@ -253,18 +301,39 @@ public final class RoostServer implements AutoCloseable {
                 throw new IllegalStateException("could not listen on port " + serverConfig.get("port").asString()
                         .orElse("9090") + " (in use, or not permitted)");
             }
+            // Timeouts of commands left running start only now, with the restart grace from this moment.
+            commands.listenerOpened();
             // Only once the server listens: a start that fails must not consume the one-time token.
-            Optional<String> bootstrapped = access.bootstrap(settings.adminToken());
-            Optional<String> generated = settings.adminToken().isPresent() ? Optional.empty() : bootstrapped;
-            if (bootstrapped.isPresent() && settings.adminToken().isPresent()) {
-                LOG.log(System.Logger.Level.INFO, "Created the initial admin token from roost.admin.token");
+            Optional<String> generated = Optional.empty();
+            if (settings.adminToken().isPresent()) {
+                AccessService.ConfiguredAdmin outcome = access.installConfiguredAdmin(settings.adminToken().get());
+                LOG.log(System.Logger.Level.INFO, "roost.admin.token (ROOST_ADMIN_TOKEN): {0}", switch (outcome) {
+                    case ALREADY_VALID -> "a valid admin token";
+                    case INSTALLED -> "installed as admin token '" + AccessService.CONFIGURED_TOKEN_NAME + "'";
+                    case REPLACED -> "installed as admin token '" + AccessService.CONFIGURED_TOKEN_NAME
+                            + "'; the previous value is revoked";
+                });
+            } else {
+                generated = access.bootstrap();
             }
             grpcHealth.setStatus("", HealthCheckResponse.ServingStatus.SERVING);
-            return new RoostServer(webServer, grpcHealth, generated, sessions, status, cluster, closeables);
+            return new RoostServer(webServer, grpcHealth, generated, sessions, status, cluster, connections,
+                    closeables);
         } catch (RuntimeException e) {
             closeAll(closeables);
             throw e;
         }
+    }
+
+    /** Always up; says whether the legacy paths are open to callers without a token, and to whom. */
+    private static io.helidon.health.HealthCheckResponse legacyHealth(LegacyRestSettings legacyRest) {
+        var response = io.helidon.health.HealthCheckResponse.builder().status(true)
+                .detail("open", legacyRest.open());
+        if (legacyRest.open()) {
+            response.detail("clients", legacyRest.clientList())
+                    .detail("warning", LegacyOpenAccessFilter.PATH + " needs no token from these networks");
+        }
+        return response.build();
     }
 
     /**
@@ -323,10 +392,14 @@ public final class RoostServer implements AutoCloseable {
                 .pem(pem -> pem.key(Resource.create(files.privateKey()))
                         .certChain(Resource.create(files.certificate())))
                 .build();
-        return Tls.builder()
+        TlsConfig.Builder tls = Tls.builder()
                 .privateKey(keys.privateKey().orElseThrow())
                 .privateKeyCertChain(keys.certChain())
-                .build();
+                .clientAuth(files.clientAuth());
+        if (!files.clientCa().isEmpty()) {
+            tls.trust(files.clientCa());
+        }
+        return tls.build();
     }
 
     public int port() {
@@ -350,6 +423,11 @@ public final class RoostServer implements AutoCloseable {
     /** The live nodes of this server's cluster; just this one when it runs alone. */
     public List<NodeInfo> clusterNodes() {
         return cluster.map(ClusterNode::nodes).orElse(List.of());
+    }
+
+    /** The listener's TCP connections (for tests and metrics). */
+    public ConnectionMonitor connections() {
+        return connections;
     }
 
     @Override

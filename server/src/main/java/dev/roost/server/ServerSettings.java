@@ -4,15 +4,27 @@ import dev.roost.server.cluster.ClusterSettings;
 import dev.roost.server.command.CommandSettings;
 import dev.roost.server.common.Snowflake;
 import dev.roost.server.config.Settings;
+import dev.roost.server.connection.ConnectionSettings;
+import dev.roost.server.northbound.legacy.LegacyRestSettings;
 import dev.roost.server.security.SecretHasher;
 import dev.roost.server.southbound.SouthboundSettings;
 import dev.roost.server.status.StatusSettings;
 import dev.roost.server.storage.DatabaseSettings;
+import io.helidon.common.tls.TlsClientAuth;
 import io.helidon.config.Config;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -21,15 +33,18 @@ import java.util.Optional;
  * @param db               database connection
  * @param nodeId           Snowflake node id, unique per server process of one fleet (0..1023)
  * @param bcryptCost       bcrypt cost for secrets, passwords and tokens (4..31)
- * @param adminToken       the initial admin token on an empty database; generated when absent
+ * @param adminToken       an admin token installed at every start when not already valid; when absent,
+ *                         one is generated on an empty database and printed once
  * @param maxAuthFailures  failed authentications from one address before it is refused
  * @param authFailureWindow window over which failures are counted and the refusal lasts
  * @param authCacheTtl     how long a verified token is trusted without checking the database
  * @param maxBodyBytes     largest accepted REST request body
- * @param tls              PEM certificate chain and key; plain text when absent
+ * @param tls              PEM certificate chain and key, and client-certificate checks; plain text when absent
  * @param southbound       the device channel
  * @param status           status persistence
  * @param commands         command delivery
+ * @param connections      bounds on TCP connections that hold a socket without using it
+ * @param legacyRest       the legacy REST paths ({@code roost.legacy.rest})
  * @param cluster          clustering over NATS; off unless {@code cluster.nats-url} is set
  */
 public record ServerSettings(DatabaseSettings db,
@@ -44,10 +59,24 @@ public record ServerSettings(DatabaseSettings db,
                              SouthboundSettings southbound,
                              StatusSettings status,
                              CommandSettings commands,
+                             ConnectionSettings connections,
+                             LegacyRestSettings legacyRest,
                              ClusterSettings cluster) {
 
-    /** PEM files of the server's certificate chain and private key. */
-    public record TlsFiles(Path certificate, Path privateKey) {
+    /**
+     * PEM files of the server's certificate chain and private key, and whether clients present a
+     * certificate signed by {@code clientCa}.
+     *
+     * @param clientAuth {@code NONE}: none asked; {@code OPTIONAL}: asked, verified when presented;
+     *                   {@code REQUIRED}: a connection without a verified one fails the handshake
+     * @param clientCa   the CA certificates (read from {@code tls.client-ca}) that client
+     *                   certificates must chain to; empty exactly when {@code clientAuth} is {@code NONE}
+     */
+    public record TlsFiles(Path certificate, Path privateKey, TlsClientAuth clientAuth,
+                           List<X509Certificate> clientCa) {
+        public TlsFiles {
+            clientCa = List.copyOf(clientCa);
+        }
     }
 
     public static ServerSettings create(Config roost) {
@@ -68,25 +97,75 @@ public record ServerSettings(DatabaseSettings db,
                 SouthboundSettings.create(roost.get("southbound")),
                 StatusSettings.create(roost.get("status")),
                 CommandSettings.create(roost.get("commands")),
+                ConnectionSettings.create(roost.get("connections")),
+                LegacyRestSettings.create(roost.get("legacy.rest")),
                 ClusterSettings.create(roost.get("cluster")));
     }
 
     private static Optional<TlsFiles> tls(Config roost) {
         String cert = Settings.string(roost, "tls.cert", "");
         String key = Settings.string(roost, "tls.key", "");
+        TlsClientAuth clientAuth = clientAuth(roost);
+        String clientCa = Settings.string(roost, "tls.client-ca", "");
         if (cert.isBlank() && key.isBlank()) {
+            if (clientAuth != TlsClientAuth.NONE || !clientCa.isBlank()) {
+                throw Settings.invalid(roost, clientCa.isBlank() ? "tls.client-auth" : "tls.client-ca",
+                        "needs tls.cert and tls.key: client certificates exist only over TLS");
+            }
             return Optional.empty();
         }
         if (cert.isBlank() || key.isBlank()) {
             throw Settings.invalid(roost, cert.isBlank() ? "tls.cert" : "tls.key",
                     "is required when the other of tls.cert and tls.key is set");
         }
-        for (String name : new String[] {"tls.cert", "tls.key"}) {
-            Path path = Path.of(name.equals("tls.cert") ? cert : key);
-            if (!Files.isReadable(path)) {
-                throw Settings.invalid(roost, name, "file " + path + " is not readable");
-            }
+        if (clientAuth == TlsClientAuth.NONE && !clientCa.isBlank()) {
+            throw Settings.invalid(roost, "tls.client-ca", "is set but tls.client-auth is none; set it to optional "
+                    + "or required, or remove tls.client-ca");
         }
-        return Optional.of(new TlsFiles(Path.of(cert), Path.of(key)));
+        if (clientAuth != TlsClientAuth.NONE && clientCa.isBlank()) {
+            throw Settings.invalid(roost, "tls.client-ca", "is required when tls.client-auth is "
+                    + clientAuth.name().toLowerCase(Locale.ROOT));
+        }
+        readable(roost, "tls.cert", cert);
+        readable(roost, "tls.key", key);
+        List<X509Certificate> ca = List.of();
+        if (!clientCa.isBlank()) {
+            readable(roost, "tls.client-ca", clientCa);
+            ca = certificates(roost, "tls.client-ca", Path.of(clientCa));
+        }
+        return Optional.of(new TlsFiles(Path.of(cert), Path.of(key), clientAuth, ca));
+    }
+
+    private static TlsClientAuth clientAuth(Config roost) {
+        String text = Settings.string(roost, "tls.client-auth", "none").trim();
+        return switch (text.toLowerCase(Locale.ROOT)) {
+            case "", "none" -> TlsClientAuth.NONE;
+            case "optional" -> TlsClientAuth.OPTIONAL;
+            case "required" -> TlsClientAuth.REQUIRED;
+            default -> throw Settings.invalid(roost, "tls.client-auth", "must be none, optional or required, was '"
+                    + text + "'");
+        };
+    }
+
+    private static List<X509Certificate> certificates(Config roost, String name, Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            List<X509Certificate> certificates = new ArrayList<>();
+            for (Certificate certificate : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+                certificates.add((X509Certificate) certificate);
+            }
+            if (certificates.isEmpty()) {
+                throw Settings.invalid(roost, name, "file " + file + " holds no PEM certificate");
+            }
+            return certificates;
+        } catch (IOException | CertificateException e) {
+            throw Settings.invalid(roost, name, "file " + file + " is not a PEM certificate file: " + e.getMessage());
+        }
+    }
+
+    private static void readable(Config roost, String name, String file) {
+        Path path = Path.of(file);
+        if (!Files.isReadable(path)) {
+            throw Settings.invalid(roost, name, "file " + path + " is not readable");
+        }
     }
 }

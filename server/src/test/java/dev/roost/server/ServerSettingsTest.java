@@ -62,6 +62,41 @@ class ServerSettingsTest {
     }
 
     @Test
+    void clientAuthOutsideItsValues_namesTheKey() {
+        assertThatThrownBy(() -> ServerSettings.create(roost(Map.of("tls.cert", "/etc/hosts", "tls.key", "/etc/hosts",
+                "tls.client-auth", "want"))))
+                .hasMessage("roost.tls.client-auth: must be none, optional or required, was 'want'");
+    }
+
+    @Test
+    void requiredClientAuthWithoutClientCa_namesTheMissingKey() {
+        assertThatThrownBy(() -> ServerSettings.create(roost(Map.of("tls.cert", "/etc/hosts", "tls.key", "/etc/hosts",
+                "tls.client-auth", "required"))))
+                .hasMessage("roost.tls.client-ca: is required when tls.client-auth is required");
+    }
+
+    @Test
+    void clientCaWithoutClientAuth_isRefusedRatherThanIgnored() {
+        assertThatThrownBy(() -> ServerSettings.create(roost(Map.of("tls.cert", "/etc/hosts", "tls.key", "/etc/hosts",
+                "tls.client-ca", "/etc/hosts"))))
+                .hasMessageStartingWith("roost.tls.client-ca: is set but tls.client-auth is none");
+    }
+
+    @Test
+    void clientAuthWithoutServerCertificate_needsTls() {
+        assertThatThrownBy(() -> ServerSettings.create(roost(Map.of("tls.client-auth", "optional",
+                "tls.client-ca", "/etc/hosts"))))
+                .hasMessage("roost.tls.client-ca: needs tls.cert and tls.key: client certificates exist only over TLS");
+    }
+
+    @Test
+    void clientCaWithoutCertificates_namesTheFile() {
+        assertThatThrownBy(() -> ServerSettings.create(roost(Map.of("tls.cert", "/etc/hosts", "tls.key", "/etc/hosts",
+                "tls.client-auth", "optional", "tls.client-ca", "/etc/hosts"))))
+                .hasMessageStartingWith("roost.tls.client-ca: file /etc/hosts");
+    }
+
+    @Test
     void shortAdminToken_isRejected() {
         assertThatThrownBy(() -> ServerSettings.create(roost(Map.of("admin.token", "short"))))
                 .hasMessage("roost.admin.token: must be at least 16 characters");

@@ -123,12 +123,24 @@ public final class RoostCommand {
         return password;
     }
 
-    /** The jar's version, from its manifest. */
+    /** The CLI's version and the git commit it was built from, from version.properties (filled in by the build). */
     static final class Version implements IVersionProvider {
         @Override
         public String[] getVersion() {
-            String version = RoostCommand.class.getPackage().getImplementationVersion();
-            return new String[] {"roost " + (version == null ? "(development build)" : version)};
+            java.util.Properties built = new java.util.Properties();
+            try (java.io.InputStream in = RoostCommand.class.getResourceAsStream("/dev/roost/cli/version.properties")) {
+                if (in != null) {
+                    built.load(in);
+                }
+            } catch (java.io.IOException e) {
+                // Stays empty: both values read "unknown".
+            }
+            return new String[] {"roost " + filled(built.getProperty("version")) + " (commit "
+                    + filled(built.getProperty("commit")) + ")"};
+        }
+
+        private static String filled(String value) {
+            return value == null || value.isBlank() || value.startsWith("${") ? "unknown" : value;
         }
     }
 }

@@ -12,6 +12,8 @@ import java.util.StringJoiner;
 final class Table {
     private static final String NONE = "-";
     private static final int INLINE_LIMIT = 100;
+    /** Widest cell of a list: a device's multi-line output must not stretch or break the table. */
+    static final int CELL_LIMIT = 60;
 
     private Table() {
     }
@@ -20,7 +22,7 @@ final class Table {
         List<String[]> cells = new ArrayList<>();
         cells.add(columns.stream().map(Column::header).toArray(String[]::new));
         for (JsonNode item : items) {
-            cells.add(columns.stream().map(column -> cell(field(item, column.field()))).toArray(String[]::new));
+            cells.add(columns.stream().map(column -> listCell(field(item, column.field()))).toArray(String[]::new));
         }
         return align(cells);
     }
@@ -28,7 +30,7 @@ final class Table {
     /** One line per item without header, for streams. */
     static String line(JsonNode item, List<Column> columns) {
         StringJoiner line = new StringJoiner("  ");
-        columns.forEach(column -> line.add(cell(field(item, column.field()))));
+        columns.forEach(column -> line.add(listCell(field(item, column.field()))));
         return line.toString();
     }
 
@@ -42,7 +44,7 @@ final class Table {
             Map.Entry<String, JsonNode> field = fields.next();
             String label = (field.getKey() + ":").concat(" ".repeat(width - field.getKey().length() + 1));
             JsonNode value = field.getValue();
-            String inline = cell(value);
+            String inline = escaped(cell(value));
             if (value.isContainerNode() && !value.isEmpty() && inline.length() > INLINE_LIMIT) {
                 lines.add(field.getKey() + ":");
                 value.toPrettyString().lines().forEach(line -> lines.add("  " + line));
@@ -51,6 +53,32 @@ final class Table {
             }
         }
         return lines;
+    }
+
+    /** A cell of a list row: on one line (control characters escaped), cut at {@link #CELL_LIMIT}. */
+    static String listCell(JsonNode value) {
+        String text = escaped(cell(value));
+        return text.length() <= CELL_LIMIT ? text : text.substring(0, CELL_LIMIT - 1) + "…";
+    }
+
+    private static String escaped(String text) {
+        StringBuilder out = new StringBuilder(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            switch (c) {
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\t' -> out.append("\\t");
+                default -> {
+                    if (Character.isISOControl(c)) {
+                        out.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        out.append(c);
+                    }
+                }
+            }
+        }
+        return out.toString();
     }
 
     private static JsonNode field(JsonNode item, String path) {

@@ -12,12 +12,14 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
 
 /** {@code roost-edge}: runs the agent until stopped. Exit 2 on invalid configuration. */
-@CommandLine.Command(name = "roost-edge", mixinStandardHelpOptions = true, version = AgentVersion.VALUE,
+@CommandLine.Command(name = "roost-edge", mixinStandardHelpOptions = true, versionProvider = AgentVersion.Provider.class,
         description = "Roost edge agent: connects this device to the Roost server.")
 public final class AgentCommand implements Callable<Integer> {
+    private static final System.Logger LOG = System.getLogger(AgentCommand.class.getName());
     static final int INVALID_CONFIG = 2;
 
     @CommandLine.Option(names = {"-c", "--config"}, description = "YAML configuration file")
@@ -51,22 +53,45 @@ public final class AgentCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         AgentConfig agentConfig;
         try {
-            agentConfig = ConfigLoader.load(Optional.ofNullable(config), System.getenv(), overrides());
+            agentConfig = loadConfig();
         } catch (ConfigException e) {
             spec.commandLine().getErr().println("invalid configuration: " + e.getMessage());
             return INVALID_CONFIG;
         }
         RotatingLogFiles logs = AgentLogging.install(agentConfig.log());
-        CountDownLatch stopped = new CountDownLatch(1);
-        EdgeAgent agent = EdgeAgent.builder(agentConfig).logFiles(logs).build();
+        AtomicReference<EdgeAgent> running = new AtomicReference<>();
+        CompletableFuture<Void> stopping = new CompletableFuture<>();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            agent.close();
-            stopped.countDown();
+            stopping.complete(null);
+            EdgeAgent agent = running.getAndSet(null);
+            if (agent != null) {
+                agent.close();
+            }
         }, "roost-edge-shutdown"));
-        agent.start();
-        agent.gaveUp().thenRun(stopped::countDown);
-        stopped.await();
-        return agent.gaveUp().isDone() ? 1 : 0;
+        while (true) {
+            CompletableFuture<Void> restart = new CompletableFuture<>();
+            EdgeAgent agent = EdgeAgent.builder(agentConfig).logFiles(logs).restartHook(() -> restart.complete(null))
+                    .build();
+            running.set(agent);
+            agent.start();
+            CompletableFuture.anyOf(stopping, restart, agent.gaveUp()).join();
+            if (!restart.isDone() || stopping.isDone() || !running.compareAndSet(agent, null)) {
+                return agent.gaveUp().isDone() ? 1 : 0;
+            }
+            agent.close();
+            // restart_agent: the configuration file and the state directory are read again.
+            try {
+                agentConfig = loadConfig();
+            } catch (ConfigException e) {
+                LOG.log(System.Logger.Level.WARNING, "configuration no longer valid ({0}); restarting with the previous one",
+                        e.getMessage());
+            }
+            LOG.log(System.Logger.Level.INFO, "agent restarting (restart_agent)");
+        }
+    }
+
+    private AgentConfig loadConfig() {
+        return ConfigLoader.load(Optional.ofNullable(config), System.getenv(), overrides());
     }
 
     private Map<String, String> overrides() {

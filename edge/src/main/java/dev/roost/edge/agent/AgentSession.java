@@ -38,8 +38,10 @@ final class AgentSession implements LinkSession {
             case COMMAND -> commands.onCommand(link, pdu.id(), pdu.body(Messages.Command.class));
             case REBOOT_CONFIRM -> commands.onRebootConfirm(pdu.body(Messages.RebootConfirm.class));
             case COMMAND_CANCEL -> commands.onCancel(pdu.body(Messages.CommandCancel.class));
+            case COMMAND_RESULT_ACK -> commands.onResultAck(pdu.body(Messages.CommandResultAck.class));
+            // Logged by the link; an answer to a result decides whether it is sent again.
+            case ERROR -> pdu.replyTo().ifPresent(replyTo -> commands.onError(replyTo, pdu.body(Messages.Error.class)));
             default -> {
-                // error: logged by the link
             }
         }
     }
@@ -53,5 +55,6 @@ final class AgentSession implements LinkSession {
     @Override
     public void onTick(long nowMillis) {
         status.onTick(nowMillis);
+        commands.onTick(nowMillis);
     }
 }

@@ -2,6 +2,8 @@ package dev.roost.edge.agent;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.roost.edge.command.CommandJournal;
+import dev.roost.edge.command.CommandLineReboot;
+import dev.roost.edge.command.DesiredStateScript;
 import dev.roost.edge.command.CommandRunner;
 import dev.roost.edge.command.ExecHandler;
 import dev.roost.edge.command.ExternalCommandHandler;
@@ -22,6 +24,7 @@ import dev.roost.edge.link.Ticker;
 import dev.roost.edge.link.WsTransport;
 import dev.roost.edge.logging.RotatingLogFiles;
 import dev.roost.edge.spi.CommandHandler;
+import dev.roost.edge.spi.DesiredStateHandler;
 import dev.roost.edge.status.BootId;
 import dev.roost.edge.status.OshiStatusSource;
 import dev.roost.edge.status.StatusReporter;
@@ -78,6 +81,7 @@ public final class EdgeAgent implements AutoCloseable {
 
     /** Connects and keeps connecting until closed. */
     public EdgeAgent start() {
+        desired.reapply();
         link.start();
         return this;
     }
@@ -110,6 +114,7 @@ public final class EdgeAgent implements AutoCloseable {
     @Override
     public void close() {
         link.stop().join();
+        desired.close();
         ownedTransport.ifPresent(WsTransport::close);
         ownedLogs.ifPresent(RotatingLogFiles::close);
         LOG.log(System.Logger.Level.INFO, "agent stopped");
@@ -125,7 +130,9 @@ public final class EdgeAgent implements AutoCloseable {
         private RotatingLogFiles logFiles;
         private LinkMetrics metrics = LinkMetrics.NONE;
         private Consumer<ObjectNode> onDesired = state -> { };
+        private Optional<Runnable> restart = Optional.empty();
         private final List<CommandHandler> handlers = new ArrayList<>();
+        private final List<DesiredStateHandler> desiredHandlers = new ArrayList<>();
 
         private Builder(AgentConfig config) {
             this.config = config;
@@ -160,6 +167,21 @@ public final class EdgeAgent implements AutoCloseable {
             return this;
         }
 
+        /**
+         * What {@code restart_agent} runs: stop this agent and start a new one from the same
+         * configuration and state directory. Without it, {@code restart_agent} fails.
+         */
+        public Builder restartHook(Runnable hook) {
+            this.restart = Optional.of(hook);
+            return this;
+        }
+
+        /** A desired-state handler in addition to the configured and ServiceLoader ones; wins for its key. */
+        public Builder desiredHandler(DesiredStateHandler handler) {
+            desiredHandlers.add(handler);
+            return this;
+        }
+
         public Builder onDesired(Consumer<ObjectNode> listener) {
             this.onDesired = listener;
             return this;
@@ -187,20 +209,19 @@ public final class EdgeAgent implements AutoCloseable {
                 logFiles = ownedLogs.get();
             }
             DesiredStateApplier desired = new DesiredStateApplier(Optional.of(config.stateDir().resolve("desired.json")),
-                    onDesired);
+                    desiredHandlers(), onDesired);
             StatusSource source = agentStatus(systemStatus, bootId, desired);
             Executor collector = task -> Thread.ofVirtual().name("roost-status").start(task);
             StatusReporter reporter = new StatusReporter(source, collector, loop, metrics, config.reportInterval());
             CommandJournal journal = CommandJournal.open(config.stateDir().resolve("commands.journal"),
                     JOURNAL_CAPACITY, codec);
-            ConnectionManager[] manager = new ConnectionManager[1];
-            RebootAction reboot = rebootAction != null ? rebootAction : defaultReboot(() -> manager[0]);
-            CommandRunner runner = new CommandRunner(handlers(), journal, reboot, config.commandTimeout());
+            RebootAction reboot = rebootAction != null ? rebootAction : defaultReboot();
+            CommandRunner runner = new CommandRunner(handlers(), journal, reboot, config.commandTimeout(), restart);
             AgentSession session = new AgentSession(reporter, desired, runner);
-            manager[0] = new ConnectionManager(linkSettings(), usedTransport, loop, new Ticker(config.tick()), codec,
+            ConnectionManager manager = new ConnectionManager(linkSettings(), usedTransport, loop, new Ticker(config.tick()), codec,
                     session, metrics, new Backoff(config.backoff(), new SecureRandom()),
                     new FileSessionTokenStore(config.stateDir().resolve(SESSION_TOKEN_FILE), config.deviceId()));
-            return new EdgeAgent(manager[0], bootId, desired, journal, ownedTransport, ownedLogs);
+            return new EdgeAgent(manager, bootId, desired, journal, ownedTransport, ownedLogs);
         }
 
         private LinkSettings linkSettings() {
@@ -208,15 +229,15 @@ public final class EdgeAgent implements AutoCloseable {
                     .map(id -> Credentials.ofDevice(id, config.secret()))
                     .orElseGet(() -> Credentials.ofHardware(config.hardware().get().serial(),
                             config.hardware().get().model(), config.secret()));
-            return new LinkSettings(config.serverUrl(), credentials, config.sourceAddress(), config.connectTimeout(),
-                    config.backoff(), AgentVersion.VALUE, false);
+            return new LinkSettings(config.serverUrl(), config.tls(), credentials, config.sourceAddress(),
+                    config.connectTimeout(), config.backoff(), AgentVersion.VALUE, false);
         }
 
         private Map<String, CommandHandler> handlers() {
             ProcessRunner processes = new ProcessRunner(config.maxOutputBytes());
             Map<String, CommandHandler> byName = new LinkedHashMap<>();
             List<CommandHandler> all = new ArrayList<>();
-            all.add(new ExecHandler(config.scripts(), processes, config.commandTimeout()));
+            all.add(new ExecHandler(config.scripts(), config.builtInScripts(), processes, config.commandTimeout()));
             all.add(new GetConfigHandler(() -> RedactedConfig.of(config)));
             all.add(new UploadLogHandler(logFiles, config.sftp().map(SftpUploader::new)));
             config.handlers().forEach((name, line) ->
@@ -229,6 +250,16 @@ public final class EdgeAgent implements AutoCloseable {
             return byName;
         }
 
+        private Map<String, DesiredStateHandler> desiredHandlers() {
+            ProcessRunner processes = new ProcessRunner(config.maxOutputBytes());
+            Map<String, DesiredStateHandler> byKey = new LinkedHashMap<>();
+            config.desiredHandlers().forEach((key, line) ->
+                    byKey.put(key, new DesiredStateScript(key, line, processes, config.commandTimeout())));
+            ServiceLoader.load(DesiredStateHandler.class).forEach(handler -> byKey.put(handler.key(), handler));
+            desiredHandlers.forEach(handler -> byKey.put(handler.key(), handler));
+            return byKey;
+        }
+
         private RotatingLogFiles openLogs() {
             try {
                 return new RotatingLogFiles(config.log(), new java.util.logging.SimpleFormatter(), Clock.systemUTC());
@@ -237,16 +268,11 @@ public final class EdgeAgent implements AutoCloseable {
             }
         }
 
-        private RebootAction defaultReboot(java.util.function.Supplier<ConnectionManager> manager) {
-            if (!config.reboot().isEmpty()) {
-                ProcessRunner processes = new ProcessRunner(config.maxOutputBytes());
-                return () -> processes.run(config.reboot(), Map.of(), null, Duration.ofMinutes(5));
+        private RebootAction defaultReboot() {
+            if (config.reboot().isEmpty()) {
+                return RebootAction.refused("reboots are disabled on this device (reboot.command: none)");
             }
-            return () -> {
-                String next = bootId.renew();
-                LOG.log(System.Logger.Level.INFO, "restarting the agent's link with boot id {0}", next);
-                manager.get().reconnectNow();
-            };
+            return new CommandLineReboot(config.reboot());
         }
 
         private static StatusSource agentStatus(StatusSource system, BootId bootId, DesiredStateApplier desired) {

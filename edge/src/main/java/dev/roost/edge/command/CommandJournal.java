@@ -19,9 +19,9 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * The durable dedupe journal and result outbox: the most recent command ids with their stage and
  * recorded result, in one small JSON file rewritten atomically on every change. A command id found
- * here is never run again (its recorded result is sent again instead), and results not yet handed
- * to a live link are delivered after the next connect. Bounded: the oldest delivered entries go
- * first; past {@code capacity} the oldest go regardless.
+ * here is never run again (its recorded result is sent again instead), and results the server has
+ * not acknowledged yet are kept, across restarts, and sent again after the next connect. Bounded:
+ * the oldest acknowledged entries go first; past {@code capacity} the oldest go regardless.
  */
 public final class CommandJournal {
     private static final System.Logger LOG = System.getLogger(CommandJournal.class.getName());

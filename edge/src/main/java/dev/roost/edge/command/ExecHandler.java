@@ -15,14 +15,27 @@ import java.util.Map;
  * {@code exec}: runs one of the allowlisted scripts by name, never an arbitrary path.
  * Params: {@code script} (a name from the allowlist), {@code args} (strings),
  * {@code timeout_ms} (optional, capped by the command's own timeout).
+ * Besides the configured scripts, a few harmless read-only built-ins ({@link #BUILT_IN}) run with
+ * fixed arguments (no {@code args}: {@code date} or {@code hostname} with arguments would change
+ * the machine); a configured script of the same name wins.
  */
 public final class ExecHandler implements CommandHandler {
+    /** Read-only system commands every agent allows unless {@code exec.built-in-scripts} is false. */
+    public static final Map<String, List<String>> BUILT_IN = Map.of(
+            "uptime", List.of("uptime"),
+            "disk-usage", List.of("df", "-h"),
+            "memory", List.of("free", "-b"),
+            "kernel", List.of("uname", "-a"));
+
     private final Map<String, Path> allowlist;
+    private final Map<String, List<String>> builtIns;
     private final ProcessRunner runner;
     private final Duration defaultTimeout;
 
-    public ExecHandler(Map<String, Path> allowlist, ProcessRunner runner, Duration defaultTimeout) {
+    public ExecHandler(Map<String, Path> allowlist, boolean withBuiltIns, ProcessRunner runner,
+                       Duration defaultTimeout) {
         this.allowlist = Map.copyOf(allowlist);
+        this.builtIns = withBuiltIns ? BUILT_IN : Map.of();
         this.runner = runner;
         this.defaultTimeout = defaultTimeout;
     }
@@ -36,14 +49,22 @@ public final class ExecHandler implements CommandHandler {
     public CommandOutcome handle(CommandRequest request) throws Exception {
         String script = request.params().path("script").asText("");
         Path path = allowlist.get(script);
-        if (path == null) {
+        List<String> builtIn = builtIns.get(script);
+        if (path == null && builtIn == null) {
             return CommandOutcome.failed(-1, "script '" + script + "' is not on the allowlist");
         }
         List<String> commandLine = new ArrayList<>();
-        commandLine.add(path.toString());
         JsonNode args = request.params().path("args");
         if (!args.isMissingNode() && !args.isArray()) {
             return CommandOutcome.failed(-1, "args must be an array of strings");
+        }
+        if (path == null) {
+            if (!args.isEmpty()) {
+                return CommandOutcome.failed(-1, "the built-in script '" + script + "' takes no args");
+            }
+            commandLine.addAll(builtIn);
+        } else {
+            commandLine.add(path.toString());
         }
         for (JsonNode arg : args) {
             if (!arg.isTextual()) {
@@ -61,7 +82,6 @@ public final class ExecHandler implements CommandHandler {
         if (output.timedOut()) {
             return new CommandOutcome(false, -1, output.toJson(), "timed out after " + timeout.toMillis() + " ms");
         }
-        return new CommandOutcome(output.exitCode() == 0, output.exitCode(), output.toJson(),
-                "exit code " + output.exitCode());
+        return ProcessOutcomes.of(output);
     }
 }

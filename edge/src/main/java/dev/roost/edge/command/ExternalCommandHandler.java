@@ -40,7 +40,6 @@ public final class ExternalCommandHandler implements CommandHandler {
         if (output.timedOut()) {
             return new CommandOutcome(false, -1, output.toJson(), "timed out after " + timeout.toMillis() + " ms");
         }
-        return new CommandOutcome(output.exitCode() == 0, output.exitCode(), output.toJson(),
-                "exit code " + output.exitCode());
+        return ProcessOutcomes.of(output);
     }
 }

@@ -6,7 +6,8 @@ import dev.roost.protocol.Messages;
  * What the agent remembers of one command id.
  *
  * @param result    the recorded result once {@link Stage#DONE}; null before
- * @param delivered the result was handed to a live link
+ * @param delivered the server acknowledged the result ({@code command_result_ack}) or refused it for good
+ *                  ({@code UNKNOWN_COMMAND}); until then the result is sent again
  */
 public record JournalEntry(String commandId, String name, Stage stage, Messages.CommandResult result,
                            boolean delivered, long atMillis) {

@@ -2,6 +2,7 @@ package dev.roost.edge.config;
 
 import dev.roost.edge.command.SftpTarget;
 import dev.roost.edge.link.BackoffSettings;
+import dev.roost.edge.link.ClientTls;
 import dev.roost.edge.logging.LogSettings;
 import dev.roost.protocol.Messages;
 
@@ -16,14 +17,18 @@ import java.util.Optional;
 /**
  * The agent's validated configuration (docs/edge.md lists every key).
  *
+ * @param tls            for a {@code wss://} server URL: trust and the optional client certificate
  * @param secret         read from {@code secret-file}; never printed
  * @param stateDir       the dedupe journal, the applied desired state and the session token live here
  * @param tick           resolution of heartbeat, dead-link and report timers
- * @param reboot         the command line a confirmed reboot runs; empty = restart the agent's
- *                       link with a new boot id instead
+ * @param reboot         the command line a confirmed reboot runs (default: {@code systemctl reboot} on
+ *                       Linux); empty = this device refuses reboots
+ * @param builtInScripts whether exec also allows the read-only built-ins (uptime, disk-usage, ...)
+ * @param desiredHandlers command lines that apply a desired-state key, by key
  * @param commandTimeout for commands that carry no timeout
  */
 public record AgentConfig(URI serverUrl,
+                          Optional<ClientTls> tls,
                           Optional<String> deviceId,
                           Optional<Messages.Hardware> hardware,
                           Path secretFile,
@@ -37,7 +42,9 @@ public record AgentConfig(URI serverUrl,
                           Optional<InetAddress> sourceAddress,
                           Optional<SftpTarget> sftp,
                           Map<String, Path> scripts,
+                          boolean builtInScripts,
                           Map<String, List<String>> handlers,
+                          Map<String, List<String>> desiredHandlers,
                           List<String> reboot,
                           int maxOutputBytes,
                           Duration commandTimeout) {

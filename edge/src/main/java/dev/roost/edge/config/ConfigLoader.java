@@ -5,8 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.roost.edge.command.CommandLineReboot;
 import dev.roost.edge.command.SftpTarget;
 import dev.roost.edge.link.BackoffSettings;
+import dev.roost.edge.link.ClientTls;
 import dev.roost.edge.logging.LogSettings;
 import dev.roost.protocol.Messages;
 
@@ -30,13 +32,16 @@ import java.util.Optional;
  */
 public final class ConfigLoader {
     /** Keys that environment variables and {@code --set} may override. */
-    static final List<String> SCALAR_KEYS = List.of("server-url", "device-id", "hardware.serial", "hardware.model",
+    static final List<String> SCALAR_KEYS = List.of("server-url", "tls.ca-file", "tls.client-cert", "tls.client-key",
+            "device-id", "hardware.serial", "hardware.model",
             "secret-file", "report-interval", "state-dir", "connect-timeout", "tick", "source-address",
             "log.dir", "log.max-file-bytes", "log.rotate-every", "log.max-files", "log.retention", "log.level",
             "backoff.base", "backoff.multiplier", "backoff.cap", "backoff.healthy-after", "backoff.max-attempts",
             "sftp.host", "sftp.port", "sftp.user", "sftp.private-key-file", "sftp.password",
-            "sftp.host-key-fingerprint", "sftp.timeout", "reboot.command", "exec.max-output-bytes",
+            "sftp.host-key-fingerprint", "sftp.timeout", "reboot.command", "exec.max-output-bytes", "exec.built-in-scripts",
             "exec.default-timeout");
+    /** {@code reboot.command: none} refuses reboots. */
+    static final String NO_REBOOT = "none";
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
     private ConfigLoader() {
@@ -86,6 +91,7 @@ public final class ConfigLoader {
 
     private static AgentConfig bind(ConfigReader config) {
         URI serverUrl = serverUrl(config.required("server-url"));
+        Optional<ClientTls> tls = tls(config, serverUrl);
         Optional<String> deviceId = config.string("device-id");
         Optional<Messages.Hardware> hardware = Optional.empty();
         if (config.has("hardware")) {
@@ -119,11 +125,16 @@ public final class ConfigLoader {
         config.map("scripts").forEach((name, path) -> scripts.put(name, Path.of(path)));
         Map<String, List<String>> handlers = new LinkedHashMap<>();
         config.map("handlers").forEach((name, line) -> handlers.put(name, split(line)));
-        List<String> reboot = config.string("reboot.command").map(ConfigLoader::split).orElse(List.of());
-        AgentConfig agent = new AgentConfig(serverUrl, deviceId, hardware, secretFile, secret,
+        Map<String, List<String>> desiredHandlers = new LinkedHashMap<>();
+        config.map("desired-handlers").forEach((key, line) -> desiredHandlers.put(key, split(line)));
+        List<String> reboot = config.string("reboot.command")
+                .map(line -> NO_REBOOT.equals(line) ? List.<String>of() : split(line))
+                .orElseGet(() -> CommandLineReboot.defaultCommand(System.getProperty("os.name", "")));
+        AgentConfig agent = new AgentConfig(serverUrl, tls, deviceId, hardware, secretFile, secret,
                 config.duration("report-interval", Duration.ofSeconds(30)), stateDir, log, backoff,
                 config.duration("connect-timeout", Duration.ofSeconds(10)),
-                config.duration("tick", Duration.ofMillis(200)), source, sftp(config), scripts, handlers, reboot,
+                config.duration("tick", Duration.ofMillis(200)), source, sftp(config), scripts,
+                config.bool("exec.built-in-scripts", true), handlers, desiredHandlers, reboot,
                 (int) config.longIn("exec.max-output-bytes", 64 * 1024, 1024, 16 * 1024 * 1024),
                 config.duration("exec.default-timeout", Duration.ofMinutes(1)));
         config.refuseUnknown();
@@ -153,12 +164,34 @@ public final class ConfigLoader {
                 config.duration("sftp.timeout", Duration.ofSeconds(30))));
     }
 
+    /** For wss:// only; TLS settings beside a ws:// URL are a mistake that would send the secret in clear. */
+    private static Optional<ClientTls> tls(ConfigReader config, URI serverUrl) {
+        Optional<Path> ca = config.string(ClientTls.CA_FILE).map(Path::of);
+        Optional<Path> certificate = config.string(ClientTls.CLIENT_CERT).map(Path::of);
+        Optional<Path> key = config.string(ClientTls.CLIENT_KEY).map(Path::of);
+        if (!"wss".equals(serverUrl.getScheme())) {
+            Optional<String> set = ca.map(p -> ClientTls.CA_FILE)
+                    .or(() -> certificate.map(p -> ClientTls.CLIENT_CERT))
+                    .or(() -> key.map(p -> ClientTls.CLIENT_KEY));
+            if (set.isPresent()) {
+                throw new ConfigException(set.get(), "needs a wss:// server-url; server-url is " + serverUrl
+                        + ", which is not encrypted");
+            }
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(ClientTls.create(new ClientTls.Files(ca, certificate, key)));
+        } catch (ClientTls.InvalidSetting e) {
+            throw new ConfigException(e.key(), e.getMessage());
+        }
+    }
+
     private static URI serverUrl(String text) {
         try {
             URI uri = URI.create(text);
-            if (!"ws".equals(uri.getScheme()) || uri.getHost() == null) {
-                throw new ConfigException("server-url", "must be a ws:// URL such as ws://host:9090/ws, was '"
-                        + text + "'");
+            if (!("ws".equals(uri.getScheme()) || "wss".equals(uri.getScheme())) || uri.getHost() == null) {
+                throw new ConfigException("server-url", "must be a ws:// or wss:// URL such as wss://host:9090/ws, "
+                        + "was '" + text + "'");
             }
             return uri;
         } catch (IllegalArgumentException e) {

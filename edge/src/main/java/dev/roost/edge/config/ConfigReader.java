@@ -41,6 +41,18 @@ final class ConfigReader {
         return string(key).orElseThrow(() -> new ConfigException(key, "is required"));
     }
 
+    boolean bool(String key, boolean fallback) {
+        Optional<String> text = string(key);
+        if (text.isEmpty()) {
+            return fallback;
+        }
+        return switch (text.get().toLowerCase(java.util.Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new ConfigException(key, "must be true or false, was '" + text.get() + "'");
+        };
+    }
+
     Duration duration(String key, Duration fallback) {
         Optional<String> text = string(key);
         if (text.isEmpty()) {

@@ -13,6 +13,13 @@ public final class RedactedConfig {
     public static ObjectNode of(AgentConfig config) {
         ObjectNode json = JsonNodeFactory.instance.objectNode();
         json.put("server-url", config.serverUrl().toString());
+        config.tls().ifPresent(tls -> {
+            // Paths only: the key file's content never leaves the device.
+            ObjectNode node = json.putObject("tls");
+            tls.files().caFile().ifPresent(ca -> node.put("ca-file", ca.toString()));
+            tls.files().clientCertificate().ifPresent(cert -> node.put("client-cert", cert.toString()));
+            tls.files().clientKey().ifPresent(key -> node.put("client-key", key.toString()));
+        });
         config.deviceId().ifPresent(id -> json.put("device-id", id));
         config.hardware().ifPresent(hw -> json.putObject("hardware").put("serial", hw.serial()).put("model", hw.model()));
         json.put("secret-file", config.secretFile().toString());
@@ -46,8 +53,11 @@ public final class RedactedConfig {
         config.scripts().forEach((name, path) -> scripts.put(name, path.toString()));
         ObjectNode handlers = json.putObject("handlers");
         config.handlers().forEach((name, line) -> handlers.put(name, String.join(" ", line)));
-        json.putObject("reboot").put("command", String.join(" ", config.reboot()));
-        json.putObject("exec").put("max-output-bytes", config.maxOutputBytes())
+        ObjectNode desiredHandlers = json.putObject("desired-handlers");
+        config.desiredHandlers().forEach((key, line) -> desiredHandlers.put(key, String.join(" ", line)));
+        json.putObject("reboot").put("command", config.reboot().isEmpty() ? "none" : String.join(" ", config.reboot()));
+        json.putObject("exec").put("built-in-scripts", config.builtInScripts())
+                .put("max-output-bytes", config.maxOutputBytes())
                 .put("default-timeout", config.commandTimeout().toString());
         return json;
     }

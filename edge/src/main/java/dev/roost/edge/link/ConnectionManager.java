@@ -153,7 +153,8 @@ public final class ConnectionManager {
         attemptStartedAt = System.currentTimeMillis();
         current = new Attempt();
         LOG.log(System.Logger.Level.DEBUG, "connecting to {0}", settings.serverUri());
-        transport.connect(settings.serverUri(), settings.sourceAddress(), settings.connectTimeout(), loop, current);
+        transport.connect(settings.serverUri(), settings.tls(), settings.sourceAddress(), settings.connectTimeout(),
+                loop, current);
     }
 
     private void scheduleReconnect() {
@@ -347,11 +348,13 @@ public final class ConnectionManager {
             }
             current = null;
             if (state == State.LIVE) {
-                LOG.log(System.Logger.Level.INFO, "disconnected: {0} {1}", code, reason);
+                LOG.log(System.Logger.Level.INFO, "disconnected: {0} {1}", Integer.toString(code), reason);
                 metrics.disconnected(code, reason);
                 session.onDown();
             } else if (state != State.STOPPED && !closing) {
-                LOG.log(System.Logger.Level.DEBUG, "connect attempt failed: {0} {1}", code, reason);
+                // A TLS failure is a configuration problem on one side or the other: say so loudly.
+                LOG.log(code == WsClientHandler.TLS_FAILED ? System.Logger.Level.WARNING : System.Logger.Level.DEBUG,
+                        "connect attempt to {0} failed: {1} {2}", settings.serverUri(), Integer.toString(code), reason);
                 metrics.attemptFailed(reason);
             }
             scheduleReconnect();

@@ -47,10 +47,17 @@ public final class WsTransport implements AutoCloseable {
 
     /**
      * Opens a connection on {@code loop}. The listener hears {@code onOpen} after the handshake and
-     * exactly one {@code onClosed}, also when the connect fails.
+     * exactly one {@code onClosed}, also when the connect fails; a failed TLS handshake closes with
+     * 1015.
+     *
+     * @param tls required for a {@code wss://} URI, ignored otherwise
      */
-    public void connect(URI uri, Optional<InetAddress> localAddress, Duration timeout, EventLoop loop,
-                        WsConnection.Listener listener) {
+    public void connect(URI uri, Optional<ClientTls> tls, Optional<InetAddress> localAddress, Duration timeout,
+                        EventLoop loop, WsConnection.Listener listener) {
+        boolean secure = "wss".equals(uri.getScheme());
+        if (secure && tls.isEmpty()) {
+            throw new IllegalArgumentException("a wss:// URI needs TLS settings");
+        }
         WebSocketClientProtocolConfig config = WebSocketClientProtocolConfig.newBuilder()
                 .webSocketUri(uri)
                 .version(WebSocketVersion.V13)
@@ -61,7 +68,8 @@ public final class WsTransport implements AutoCloseable {
                 .handleCloseFrames(false)
                 .handshakeTimeoutMillis(timeout.toMillis())
                 .build();
-        WsClientHandler handler = new WsClientHandler(listener);
+        WsClientHandler handler = new WsClientHandler(listener, tls.filter(t -> secure));
+        int port = uri.getPort() > 0 ? uri.getPort() : (secure ? 443 : 80);
         Bootstrap bootstrap = new Bootstrap()
                 .group(loop)
                 .channel(NioSocketChannel.class)
@@ -70,12 +78,14 @@ public final class WsTransport implements AutoCloseable {
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel channel) {
+                        if (secure) {
+                            channel.pipeline().addLast(tls.get().newHandler(channel.alloc(), uri.getHost(), port));
+                        }
                         channel.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(8192),
                                 new WebSocketClientProtocolHandler(config),
                                 new WebSocketFrameAggregator(MAX_MESSAGE_BYTES), handler);
                     }
                 });
-        int port = uri.getPort() > 0 ? uri.getPort() : ("wss".equals(uri.getScheme()) ? 443 : 80);
         InetSocketAddress remote = new InetSocketAddress(uri.getHost(), port);
         ChannelFuture future = localAddress
                 .map(local -> bootstrap.connect(remote, new InetSocketAddress(local, 0)))

@@ -3,6 +3,7 @@ package dev.roost.edge.sim;
 import dev.roost.edge.agent.AgentVersion;
 import dev.roost.edge.link.Backoff;
 import dev.roost.edge.link.BackoffSettings;
+import dev.roost.edge.link.ClientTls;
 import dev.roost.edge.link.ConnectionManager;
 import dev.roost.edge.link.Credentials;
 import dev.roost.edge.link.LinkSettings;
@@ -33,11 +34,12 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Fleet implements AutoCloseable {
     /**
+     * @param tls            for a {@code wss://} server URI: one trust setting for every device
      * @param sources        local addresses to spread connections over (empty = the system's choice)
      * @param connectsPerSec ramp-up rate
      */
-    public record Settings(URI serverUri, List<InetAddress> sources, int connectsPerSec, Duration statusInterval,
-                           BackoffSettings backoff, int ioThreads, Duration tick) {
+    public record Settings(URI serverUri, Optional<ClientTls> tls, List<InetAddress> sources, int connectsPerSec,
+                           Duration statusInterval, BackoffSettings backoff, int ioThreads, Duration tick) {
     }
 
     private final Settings settings;
@@ -91,7 +93,7 @@ public final class Fleet implements AutoCloseable {
         StatusReporter reporter = new StatusReporter(new SyntheticStatusSource(seed, bootId, AgentVersion.VALUE),
                 Runnable::run, loop, stats, settings.statusInterval());
         SimulatedDevice device = new SimulatedDevice(reporter, bootId, stats);
-        LinkSettings link = new LinkSettings(settings.serverUri(), Credentials.ofDevice(credential.id(),
+        LinkSettings link = new LinkSettings(settings.serverUri(), settings.tls(), Credentials.ofDevice(credential.id(),
                 credential.secret()), source, Duration.ofSeconds(30), settings.backoff(), AgentVersion.VALUE, true);
         ConnectionManager manager = new ConnectionManager(link, transport, loop, ticker, codec, device, stats,
                 new Backoff(settings.backoff(), new java.util.Random(seed)), tokens.device(credential.id()));

@@ -14,11 +14,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
+import javax.net.ssl.SSLContext;
 
 /**
  * Gets the simulator its devices: registers them through the northbound REST API
@@ -33,7 +35,15 @@ public final class Provisioner {
 
     public static List<DeviceCredential> register(URI apiBase, String token, int count, String namePrefix,
                                                   int parallelism) throws Exception {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+        return register(apiBase, Optional.empty(), token, count, namePrefix, parallelism);
+    }
+
+    /** @param tls trust (and client certificate) for an {@code https://} API base; the JDK's defaults when empty */
+    public static List<DeviceCredential> register(URI apiBase, Optional<SSLContext> tls, String token, int count,
+                                                  String namePrefix, int parallelism) throws Exception {
+        HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10));
+        tls.ifPresent(builder::sslContext);
+        HttpClient http = builder.build();
         Semaphore permits = new Semaphore(parallelism);
         String run = UUID.randomUUID().toString().substring(0, 8);
         List<Future<DeviceCredential>> pending = new ArrayList<>(count);

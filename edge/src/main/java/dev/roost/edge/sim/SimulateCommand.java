@@ -1,6 +1,7 @@
 package dev.roost.edge.sim;
 
 import dev.roost.edge.link.BackoffSettings;
+import dev.roost.edge.link.ClientTls;
 import picocli.CommandLine;
 
 import java.io.IOException;
@@ -27,6 +28,10 @@ public final class SimulateCommand implements java.util.concurrent.Callable<Inte
     @CommandLine.Option(names = "--server-url", defaultValue = "ws://127.0.0.1:9090/ws")
     URI serverUrl;
 
+    @CommandLine.Option(names = "--ca-file", description = "with a wss:// server URL: trust only the CA "
+            + "certificates of this PEM file (default: the system trust store); also used for the REST registration")
+    Path caFile;
+
     @CommandLine.Option(names = "--devices", defaultValue = "100", description = "how many devices to register")
     int devices;
 
@@ -40,7 +45,8 @@ public final class SimulateCommand implements java.util.concurrent.Callable<Inte
             description = "token for POST /api/v1/devices (default: $ROOST_ADMIN_TOKEN)")
     String adminToken;
 
-    @CommandLine.Option(names = "--api-url", description = "REST base (default: http on the server URL's host:port)")
+    @CommandLine.Option(names = "--api-url",
+            description = "REST base (default: http, or https for wss, on the server URL's host:port)")
     URI apiUrl;
 
     @CommandLine.Option(names = "--rate", defaultValue = "500", description = "connects per second while ramping up")
@@ -81,11 +87,12 @@ public final class SimulateCommand implements java.util.concurrent.Callable<Inte
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         EDGE_LOGS.setLevel(java.util.logging.Level.WARNING);
-        List<DeviceCredential> fleetDevices = devices(out);
+        Optional<ClientTls> tls = tls();
+        List<DeviceCredential> fleetDevices = devices(out, tls);
         Optional<Path> tokenFile = tokenFile();
         FleetTokenStore tokens = tokens(tokenFile, out);
         int threads = ioThreads > 0 ? ioThreads : Runtime.getRuntime().availableProcessors();
-        Fleet.Settings settings = new Fleet.Settings(serverUrl, sources(), rate, statusInterval,
+        Fleet.Settings settings = new Fleet.Settings(serverUrl, tls, sources(), rate, statusInterval,
                 new BackoffSettings(Duration.ofSeconds(1), 2.0, Duration.ofSeconds(30), Duration.ofMinutes(1), 0),
                 threads, Duration.ofMillis(250));
         int exitCode;
@@ -165,7 +172,25 @@ public final class SimulateCommand implements java.util.concurrent.Callable<Inte
         }
     }
 
-    private List<DeviceCredential> devices(PrintWriter out) throws Exception {
+    /** Simulated devices present no client certificate: a server that requires one refuses them. */
+    private Optional<ClientTls> tls() {
+        boolean secure = "wss".equals(serverUrl.getScheme());
+        if (!secure && caFile != null) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--ca-file needs a wss:// --server-url, was " + serverUrl);
+        }
+        if (!secure) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(ClientTls.create(new ClientTls.Files(Optional.ofNullable(caFile), Optional.empty(),
+                    Optional.empty())));
+        } catch (ClientTls.InvalidSetting e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--ca-file: " + e.getMessage());
+        }
+    }
+
+    private List<DeviceCredential> devices(PrintWriter out, Optional<ClientTls> tls) throws Exception {
         if (devicesFile != null) {
             List<DeviceCredential> read = Provisioner.read(devicesFile);
             return read.subList(0, Math.min(read.size(), devices > 0 ? devices : read.size()));
@@ -174,11 +199,12 @@ public final class SimulateCommand implements java.util.concurrent.Callable<Inte
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "--admin-token (or ROOST_ADMIN_TOKEN) is required to register devices; or use --devices-file");
         }
-        URI api = apiUrl != null ? apiUrl : URI.create("http://" + serverUrl.getHost() + ":"
-                + (serverUrl.getPort() > 0 ? serverUrl.getPort() : 80));
+        URI api = apiUrl != null ? apiUrl : URI.create((tls.isPresent() ? "https://" : "http://")
+                + serverUrl.getHost() + ":" + (serverUrl.getPort() > 0 ? serverUrl.getPort()
+                : tls.isPresent() ? 443 : 80));
         long started = System.nanoTime();
-        List<DeviceCredential> registered = Provisioner.register(api, adminToken, devices, "sim",
-                registerParallelism);
+        List<DeviceCredential> registered = Provisioner.register(api, tls.map(ClientTls::jdkContext), adminToken,
+                devices, "sim", registerParallelism);
         out.printf(Locale.ROOT, "registered %d devices in %.1f s%n", registered.size(), (System.nanoTime() - started) / 1e9);
         if (saveDevices != null) {
             Provisioner.write(saveDevices, registered);

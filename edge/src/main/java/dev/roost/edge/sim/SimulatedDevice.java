@@ -15,12 +15,12 @@ import java.util.Optional;
 
 /**
  * One simulated device: real protocol, synthetic state, instant command answers. A confirmed
- * reboot reconnects with a new boot id, like the agent's restart action. Runs entirely on its
+ * reboot is simulated: the device reconnects with a new boot id as a rebooted machine would. Runs entirely on its
  * event loop; holds no thread.
  */
 final class SimulatedDevice implements LinkSession {
     private final StatusReporter status;
-    private final DesiredStateApplier desired = new DesiredStateApplier(Optional.empty(), state -> { });
+    private final DesiredStateApplier desired = DesiredStateApplier.simulated();
     private final BootId bootId;
     private final FleetStats stats;
     private ConnectionManager manager;

@@ -127,6 +127,11 @@ class AgentEndToEndTest {
                     "{\"name\":\"exec\",\"params\":{\"script\":\"hello\",\"args\":[\"roost\"]},\"timeout_ms\":10000}"));
             assertThat(exec.get("state").asText()).isEqualTo("SUCCEEDED");
             assertThat(exec.at("/result/stdout").asText()).isEqualTo("hello roost\n");
+            assertThat(exec.get("error_message").asText()).as("a success carries no error").isEmpty();
+
+            JsonNode uptime = awaitFinal(send(device[0],
+                    "{\"name\":\"exec\",\"params\":{\"script\":\"uptime\"},\"timeout_ms\":10000}"));
+            assertThat(uptime.get("state").asText()).as("the README's exec, unconfigured").isEqualTo("SUCCEEDED");
 
             JsonNode config = awaitFinal(send(device[0], "{\"name\":\"get_config\",\"timeout_ms\":10000}"));
             assertThat(config.get("state").asText()).isEqualTo("SUCCEEDED");
@@ -148,31 +153,138 @@ class AgentEndToEndTest {
     }
 
     @Test
-    void desiredState_isAppliedAndAcknowledged() {
+    void desiredState_isAppliedByItsHandlers_reportedTruthfully_andAppliedAgainAfterARestart(@TempDir Path scripts)
+            throws Exception {
+        Path seen = scripts.resolve("fan.json");
+        Path fan = script(scripts, "fan.sh", "cat > " + seen + "; echo \"$ROOST_DESIRED_KEY\" >> " + seen);
+        Path broken = script(scripts, "ntp.sh", "echo 'no such server' >&2; exit 2");
         String[] device = server.registerDevice("e2e-desired");
-        try (EdgeAgent agent = agent(device, Map.of())) {
+        Map<String, String> handlers = Map.of("desired-handlers.fan", fan.toString(),
+                "desired-handlers.ntp", broken.toString());
+        try (EdgeAgent agent = agent(device, handlers)) {
             Await.until("online", agent::isLive);
             Reply patched = server.rest().patch("/api/v1/devices/" + device[0] + "/desired", ADMIN_TOKEN,
-                    "{\"patch\":{\"log_level\":\"debug\",\"fan\":{\"speed\":3}}}");
+                    "{\"patch\":{\"log_level\":\"debug\",\"fan\":{\"speed\":3},\"ntp\":\"pool\"}}");
             assertThat(patched.status()).as(patched.raw()).isEqualTo(200);
-            Await.until("applied on the server", () -> server.rest().get("/api/v1/devices/" + device[0] + "/desired",
-                    ADMIN_TOKEN).data().get("applied_version").asLong() == 1);
+            JsonNode[] desired = new JsonNode[1];
+            Await.until("applied on the server", () -> (desired[0] = server.rest().get("/api/v1/devices/" + device[0]
+                    + "/desired", ADMIN_TOKEN).data()).get("applied_version").asLong() == 1);
+            assertThat(Files.readString(seen)).isEqualTo("{\"speed\":3}fan\n");
+            assertThat(desired[0].get("applied").toString()).as("only what a handler applied")
+                    .isEqualTo("{\"fan\":{\"speed\":3}}");
             assertThat(agent.desiredVersion()).isEqualTo(1);
-            assertThat(agent.desiredState().at("/fan/speed").asInt()).isEqualTo(3);
             Await.until("reported desired_applied_version", () ->
                     status(device[0]).at("/reported/desired_applied_version").asLong() == 1);
+        }
+        Files.delete(seen);
+        try (EdgeAgent restarted = agent(device, handlers)) {
+            Await.until("applied again after the restart", () -> Files.exists(seen)
+                    && read(seen).endsWith("fan\n"));
+            assertThat(Files.readString(seen)).isEqualTo("{\"speed\":3}fan\n");
+            assertThat(restarted.desiredVersion()).isEqualTo(1);
+        }
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static Path script(Path dir, String name, String body) throws Exception {
+        Path script = dir.resolve(name);
+        Files.writeString(script, "#!/bin/sh\n" + body + "\n");
+        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
+        return script;
+    }
+
+    @Test
+    void reboot_runsTheRebootCommand_andSucceedsOnlyWhenTheDeviceReturnsWithANewBootId(@TempDir Path scripts)
+            throws Exception {
+        Path marker = scripts.resolve("rebooted");
+        Path reboot = script(scripts, "reboot.sh", "touch " + marker);
+        String[] device = server.registerDevice("e2e-reboot");
+        String commandId;
+        try (EdgeAgent agent = agent(device, Map.of("reboot.command", reboot.toString()))) {
+            Await.until("reported", () -> status(device[0]).path("reported_version").asLong() >= 1);
+            commandId = send(device[0], "{\"name\":\"reboot\",\"timeout_ms\":15000}");
+            Await.until("the reboot command ran", () -> Files.exists(marker));
+            assertThat(agent.bootId()).as("the agent never invents a boot id").isEqualTo("boot-1");
+        }
+        // What the machine does after the command: it comes back with another boot id.
+        AgentConfig config = AgentFixture.config(dir, server.port(), device[0], device[1], Map.of());
+        BootId afterReboot = new BootId("boot-2");
+        try (EdgeAgent rebooted = EdgeAgent.builder(config)
+                .systemStatus(new SyntheticStatusSource(1, afterReboot, "sim"), afterReboot).build().start()) {
+            JsonNode command = awaitFinal(commandId);
+            assertThat(command.get("state").asText()).as(command.toString()).isEqualTo("SUCCEEDED");
+            assertThat(command.at("/result/boot_id").asText()).isEqualTo("boot-2");
         }
     }
 
     @Test
-    void reboot_waitsForConfirm_restartsWithANewBootId_andSucceeds() {
-        String[] device = server.registerDevice("e2e-reboot");
+    void reboot_thatTheOsRefuses_failsWithTheOsError(@TempDir Path scripts) throws Exception {
+        Path reboot = script(scripts, "reboot.sh", "echo 'Failed to reboot: Access denied' >&2; exit 1");
+        String[] device = server.registerDevice("e2e-reboot-denied");
+        try (EdgeAgent agent = agent(device, Map.of("reboot.command", reboot.toString()))) {
+            Await.until("online", agent::isLive);
+            JsonNode command = awaitFinal(send(device[0], "{\"name\":\"reboot\",\"timeout_ms\":15000}"));
+            assertThat(command.get("state").asText()).as(command.toString()).isEqualTo("FAILED");
+            assertThat(command.get("error_message").asText())
+                    .contains("exit code 1").contains("Failed to reboot: Access denied");
+            assertThat(agent.bootId()).isEqualTo("boot-1");
+        }
+    }
+
+    @Test
+    void reboot_onADeviceThatRefusesReboots_failsWithTheReason() {
+        String[] device = server.registerDevice("e2e-reboot-none");
         try (EdgeAgent agent = agent(device, Map.of())) {
-            Await.until("reported", () -> status(device[0]).path("reported_version").asLong() >= 1);
-            JsonNode reboot = awaitFinal(send(device[0], "{\"name\":\"reboot\",\"timeout_ms\":15000}"));
-            assertThat(reboot.get("state").asText()).as(reboot.toString()).isEqualTo("SUCCEEDED");
-            assertThat(agent.bootId()).isNotEqualTo("boot-1");
-            assertThat(reboot.at("/result/boot_id").asText()).isEqualTo(agent.bootId());
+            Await.until("online", agent::isLive);
+            JsonNode command = awaitFinal(send(device[0], "{\"name\":\"reboot\",\"timeout_ms\":15000}"));
+            assertThat(command.get("state").asText()).as(command.toString()).isEqualTo("FAILED");
+            assertThat(command.get("error_message").asText()).contains("reboot refused").contains("reboot.command");
+        }
+    }
+
+    @Test
+    void restartAgent_restartsTheAgentNotTheMachine_andTheRestartedAgentReportsIt() {
+        String[] device = server.registerDevice("e2e-restart-agent");
+        AgentConfig config = AgentFixture.config(dir, server.port(), device[0], device[1], Map.of());
+        BootId bootId = new BootId("boot-1");
+        java.util.concurrent.CompletableFuture<Void> restartRequested = new java.util.concurrent.CompletableFuture<>();
+        EdgeAgent first = EdgeAgent.builder(config).systemStatus(new SyntheticStatusSource(1, bootId, "sim"), bootId)
+                .restartHook(() -> restartRequested.complete(null)).build().start();
+        String commandId;
+        try {
+            Await.until("online", first::isLive);
+            commandId = send(device[0], "{\"name\":\"restart_agent\",\"timeout_ms\":15000}");
+            Await.until("restart requested", restartRequested::isDone);
+        } finally {
+            first.close();
+        }
+        // What AgentCommand does on the hook: a new agent from the same configuration and state.
+        try (EdgeAgent second = EdgeAgent.builder(config)
+                .systemStatus(new SyntheticStatusSource(1, bootId, "sim"), bootId).build().start()) {
+            JsonNode command = awaitFinal(commandId);
+            assertThat(command.get("state").asText()).as(command.toString()).isEqualTo("SUCCEEDED");
+            assertThat(command.get("error_message").asText()).isEmpty();
+            assertThat(command.at("/result/restarted").asText()).isEqualTo("agent");
+            assertThat(command.at("/result/machine_rebooted").asBoolean()).isFalse();
+            assertThat(second.bootId()).isEqualTo("boot-1");
+        }
+    }
+
+    @Test
+    void restartAgent_withoutARestartHook_fails() {
+        String[] device = server.registerDevice("e2e-restart-embedded");
+        try (EdgeAgent agent = agent(device, Map.of())) {
+            Await.until("online", agent::isLive);
+            JsonNode command = awaitFinal(send(device[0], "{\"name\":\"restart_agent\",\"timeout_ms\":15000}"));
+            assertThat(command.get("state").asText()).isEqualTo("FAILED");
+            assertThat(command.get("error_message").asText()).contains("cannot restart itself");
         }
     }
 }

@@ -63,6 +63,24 @@ class AgentReconnectTest {
     @Test
     void serverRestart_agentReconnectsOnItsOwn_andIsOnlineAgain() throws Exception {
         int port = freePort();
+        java.util.logging.Logger linkLog = java.util.logging.Logger.getLogger(
+                dev.roost.edge.link.ConnectionManager.class.getName());
+        List<String> logged = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Handler capture = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord record) {
+                logged.add(new java.util.logging.SimpleFormatter().formatMessage(record));
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        linkLog.addHandler(capture);
         try (TestDatabase database = TestDatabase.create()) {
             TestServer first = TestServer.start(database, Map.of(), port);
             String[] device = first.registerDevice("restart");
@@ -76,7 +94,12 @@ class AgentReconnectTest {
                     assertThat(agent.isLive()).isTrue();
                 }
             }
+        } finally {
+            linkLog.removeHandler(capture);
         }
+        // The close code as the protocol writes it, not as a formatted number ("1,001").
+        assertThat(logged).filteredOn(line -> line.startsWith("disconnected: ")).isNotEmpty()
+                .allMatch(line -> line.matches("disconnected: \\d{4} .*"), "close code without separators");
     }
 
     @Test

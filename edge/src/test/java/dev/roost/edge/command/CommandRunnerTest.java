@@ -36,7 +36,8 @@ class CommandRunnerTest {
     };
 
     private CommandRunner runner(CommandJournal journal, RebootAction reboot) {
-        return new CommandRunner(Map.of("count", counting, "sleep", sleeping()), journal, reboot, Duration.ofSeconds(5));
+        return new CommandRunner(Map.of("count", counting, "sleep", sleeping()), journal, reboot, Duration.ofSeconds(5),
+                java.util.Optional.empty());
     }
 
     private static Messages.Command command(String id, String name, long timeoutMs) {
@@ -51,10 +52,8 @@ class CommandRunnerTest {
         before.onLive(first);
         before.onCommand(first, "s-1", command("c1", "count", 5000));
         Await.until("result sent", () -> first.sent(Messages.CommandResult.class).size() == 1);
-        // The journal marks the result delivered just after sending it; restart only then, or the
-        // restarted agent rightly sends it again as an offline result too.
-        Await.until("result marked delivered in the journal",
-                () -> CommandJournal.open(file, 16, codec).undelivered().isEmpty());
+        before.onResultAck(new Messages.CommandResultAck("c1"));
+        assertThat(CommandJournal.open(file, 16, codec).undelivered()).isEmpty();
 
         RecordingLink second = new RecordingLink();
         CommandRunner after = runner(CommandJournal.open(file, 16, codec), () -> { });
@@ -79,10 +78,57 @@ class CommandRunnerTest {
         Await.until("result recorded", () -> CommandJournal.open(file, 16, codec).undelivered().size() == 1);
 
         RecordingLink next = new RecordingLink();
-        runner(CommandJournal.open(file, 16, codec), () -> { }).onLive(next);
+        CommandRunner restarted = runner(CommandJournal.open(file, 16, codec), () -> { });
+        restarted.onLive(next);
         assertThat(next.sent(Messages.CommandResult.class)).singleElement()
                 .satisfies(r -> assertThat(r.commandId()).isEqualTo("c2"));
+        // Sent is not stored: the result stays in the outbox until the server acknowledges it.
+        assertThat(CommandJournal.open(file, 16, codec).undelivered()).hasSize(1);
+        restarted.onResultAck(new Messages.CommandResultAck("c2"));
         assertThat(CommandJournal.open(file, 16, codec).undelivered()).isEmpty();
+    }
+
+    @Test
+    void unacknowledgedResult_isSentAgainAfterTheResendInterval_untilTheServerAcksIt() {
+        RecordingLink link = new RecordingLink();
+        CommandJournal journal = CommandJournal.open(dir.resolve("j"), 16, codec);
+        CommandRunner runner = new CommandRunner(Map.of("count", counting), journal, () -> { }, Duration.ofSeconds(5),
+                java.util.Optional.empty(), Duration.ofMillis(200));
+        runner.onLive(link);
+        runner.onCommand(link, "s-1", command("c5", "count", 5000));
+        Await.until("result sent", () -> link.sent(Messages.CommandResult.class).size() == 1);
+        String firstId = link.pdus.stream().filter(p -> p.body() instanceof Messages.CommandResult).findFirst()
+                .orElseThrow().id();
+        // The server could not store it (database down): an INTERNAL error leaves it for a resend.
+        runner.onError(firstId, new Messages.Error("INTERNAL", "retry later"));
+        runner.onTick(System.currentTimeMillis());
+        assertThat(link.sent(Messages.CommandResult.class)).hasSize(1);
+        Await.until("result sent again", () -> {
+            runner.onTick(System.currentTimeMillis());
+            return link.sent(Messages.CommandResult.class).size() == 2;
+        });
+        assertThat(runs).hasValue(1);
+        runner.onResultAck(new Messages.CommandResultAck("c5"));
+        assertThat(journal.undelivered()).isEmpty();
+        runner.onTick(System.currentTimeMillis() + 60_000);
+        assertThat(link.sent(Messages.CommandResult.class)).hasSize(2);
+    }
+
+    @Test
+    void resultRefusedAsUnknownCommand_isDropped_notSentAgain() {
+        RecordingLink link = new RecordingLink();
+        CommandJournal journal = CommandJournal.open(dir.resolve("j"), 16, codec);
+        CommandRunner runner = new CommandRunner(Map.of("count", counting), journal, () -> { }, Duration.ofSeconds(5),
+                java.util.Optional.empty(), Duration.ofMillis(1));
+        runner.onLive(link);
+        runner.onCommand(link, "s-1", command("c6", "count", 5000));
+        Await.until("result sent", () -> link.sent(Messages.CommandResult.class).size() == 1);
+        String resultId = link.pdus.stream().filter(p -> p.body() instanceof Messages.CommandResult).findFirst()
+                .orElseThrow().id();
+        runner.onError(resultId, new Messages.Error("UNKNOWN_COMMAND", "timed out meanwhile"));
+        assertThat(journal.undelivered()).isEmpty();
+        runner.onTick(System.currentTimeMillis() + 60_000);
+        assertThat(link.sent(Messages.CommandResult.class)).hasSize(1);
     }
 
     @Test

@@ -32,7 +32,7 @@ class ExecHandlerTest {
 
     @Test
     void allowlistedScript_runsWithArgs_andReportsOutputAndExitCode() throws Exception {
-        ExecHandler exec = new ExecHandler(Map.of("greet", script("greet.sh", "echo \"hi $1\"; echo oops >&2; exit 3")),
+        ExecHandler exec = new ExecHandler(Map.of("greet", script("greet.sh", "echo \"hi $1\"; echo oops >&2; exit 3")), false,
                 new ProcessRunner(64 * 1024), Duration.ofSeconds(5));
         ObjectNode params = JsonNodeFactory.instance.objectNode().put("script", "greet");
         params.putArray("args").add("there");
@@ -47,7 +47,7 @@ class ExecHandlerTest {
     void scriptNotOnTheAllowlist_isRefusedWithoutRunningAnything() throws Exception {
         Path marker = dir.resolve("ran");
         Path evil = script("evil.sh", "touch " + marker);
-        ExecHandler exec = new ExecHandler(Map.of(), new ProcessRunner(1024), Duration.ofSeconds(5));
+        ExecHandler exec = new ExecHandler(Map.of(), true, new ProcessRunner(1024), Duration.ofSeconds(5));
         CommandOutcome byPath = exec.handle(request(JsonNodeFactory.instance.objectNode().put("script", evil.toString())));
         assertThat(byPath.succeeded()).isFalse();
         assertThat(byPath.message()).contains("not on the allowlist");
@@ -56,7 +56,7 @@ class ExecHandlerTest {
 
     @Test
     void scriptPastItsTimeout_isKilled_andFails() throws Exception {
-        ExecHandler exec = new ExecHandler(Map.of("slow", script("slow.sh", "sleep 30")), new ProcessRunner(1024),
+        ExecHandler exec = new ExecHandler(Map.of("slow", script("slow.sh", "sleep 30")), false, new ProcessRunner(1024),
                 Duration.ofSeconds(5));
         long started = System.nanoTime();
         CommandOutcome outcome = exec.handle(request(JsonNodeFactory.instance.objectNode().put("script", "slow")
@@ -69,10 +69,30 @@ class ExecHandlerTest {
 
     @Test
     void outputBeyondTheCap_isTruncated() throws Exception {
-        ExecHandler exec = new ExecHandler(Map.of("loud", script("loud.sh", "head -c 200000 /dev/zero | tr '\\\\0' x")),
+        ExecHandler exec = new ExecHandler(Map.of("loud", script("loud.sh", "head -c 200000 /dev/zero | tr '\\\\0' x")), false,
                 new ProcessRunner(64 * 1024), Duration.ofSeconds(5));
         CommandOutcome outcome = exec.handle(request(JsonNodeFactory.instance.objectNode().put("script", "loud")));
         assertThat(outcome.result().get("stdout").asText()).hasSize(64 * 1024);
         assertThat(outcome.result().get("truncated").asBoolean()).isTrue();
+    }
+
+    @Test
+    void builtInUptime_runsWithoutConfiguration_andSucceedsWithNoMessage() throws Exception {
+        ExecHandler exec = new ExecHandler(Map.of(), true, new ProcessRunner(1024), Duration.ofSeconds(5));
+        CommandOutcome outcome = exec.handle(request(JsonNodeFactory.instance.objectNode().put("script", "uptime")));
+        assertThat(outcome.succeeded()).as(outcome.toString()).isTrue();
+        assertThat(outcome.message()).as("a success is no error").isEmpty();
+        assertThat(outcome.result().get("stdout").asText()).contains("load average");
+    }
+
+    @Test
+    void builtIns_takeNoArgs_andCanBeSwitchedOff() throws Exception {
+        ExecHandler exec = new ExecHandler(Map.of(), true, new ProcessRunner(1024), Duration.ofSeconds(5));
+        ObjectNode params = JsonNodeFactory.instance.objectNode().put("script", "kernel");
+        params.putArray("args").add("--help");
+        assertThat(exec.handle(request(params)).message()).contains("takes no args");
+        ExecHandler without = new ExecHandler(Map.of(), false, new ProcessRunner(1024), Duration.ofSeconds(5));
+        assertThat(without.handle(request(JsonNodeFactory.instance.objectNode().put("script", "uptime"))).message())
+                .contains("not on the allowlist");
     }
 }

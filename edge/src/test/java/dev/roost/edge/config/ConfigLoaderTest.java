@@ -1,6 +1,7 @@
 package dev.roost.edge.config;
 
 import dev.roost.edge.agent.AgentCommand;
+import dev.roost.server.support.TestPki;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -81,5 +82,46 @@ class ConfigLoaderTest {
         int exit = commandLine.execute("--config", file.toString());
         assertThat(exit).isEqualTo(2);
         assertThat(err.toString()).contains("backoff.multiplier");
+    }
+
+    @Test
+    void tlsSettingsBesideAPlainWsUrl_areRefused_namingTheKey() throws Exception {
+        Path file = yaml("server-url: ws://h:1/ws\ndevice-id: \"1\"\nsecret-file: SECRET\n");
+        assertThatThrownBy(() -> ConfigLoader.load(Optional.of(file), Map.of(), Map.of("tls.ca-file", "/etc/hosts")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("tls.ca-file: needs a wss:// server-url; server-url is ws://h:1/ws, which is not "
+                        + "encrypted");
+        assertThatThrownBy(() -> ConfigLoader.load(Optional.of(file),
+                Map.of(ConfigLoader.envName("tls.client-key"), "/etc/hosts"), Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("tls.client-key: needs a wss:// server-url");
+    }
+
+    @Test
+    void wssSettings_incompleteOrUnreadable_nameTheKey() throws Exception {
+        Path file = yaml("server-url: wss://h:1/ws\ndevice-id: \"1\"\nsecret-file: SECRET\n");
+        assertThatThrownBy(() -> ConfigLoader.load(Optional.of(file), Map.of(),
+                Map.of("tls.client-cert", "/etc/hosts")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("tls.client-key: is required when tls.client-cert is set");
+        assertThatThrownBy(() -> ConfigLoader.load(Optional.of(file), Map.of(), Map.of("tls.ca-file", "/etc/hosts")))
+                .isInstanceOf(ConfigException.class).hasMessage("tls.ca-file: /etc/hosts holds no PEM certificate");
+        assertThatThrownBy(() -> ConfigLoader.load(Optional.of(file), Map.of(),
+                Map.of("tls.ca-file", dir.resolve("missing.crt").toString())))
+                .isInstanceOf(ConfigException.class).hasMessageStartingWith("tls.ca-file: cannot read ");
+    }
+
+    @Test
+    void wssWithClientCertificate_getConfigShowsThePaths_neverTheKey() throws Exception {
+        TestPki ca = TestPki.newCa("Config CA");
+        Path caFile = ca.writeCertificate(dir.resolve("ca.crt"));
+        TestPki.Issued client = ca.issueClient(dir, "client", "1");
+        Path file = yaml("server-url: wss://h:1/ws\ndevice-id: \"1\"\nsecret-file: SECRET\ntls:\n  ca-file: " + caFile
+                + "\n  client-cert: " + client.certificate() + "\n  client-key: " + client.privateKey() + "\n");
+        AgentConfig config = ConfigLoader.load(Optional.of(file), Map.of(), Map.of());
+        assertThat(config.tls()).get().satisfies(tls -> assertThat(tls.files().caFile()).contains(caFile));
+        String shown = RedactedConfig.of(config).toString();
+        assertThat(shown).contains("\"client-key\":\"" + client.privateKey() + "\"")
+                .contains("\"ca-file\":\"" + caFile + "\"").doesNotContain("PRIVATE KEY");
     }
 }

@@ -7,6 +7,7 @@ import dev.roost.edge.agent.DesiredStateApplier;
 import dev.roost.edge.command.CommandJournal;
 import dev.roost.edge.command.CommandRunner;
 import dev.roost.edge.spi.CommandHandler;
+import dev.roost.edge.spi.DesiredStateHandler;
 import dev.roost.edge.spi.CommandOutcome;
 import dev.roost.edge.spi.CommandRequest;
 import dev.roost.edge.status.StatusReporter;
@@ -84,10 +85,23 @@ class GoldenUplinkTest {
     @Test
     void desiredApplied_commandAck_andCommandResult() throws Exception {
         RecordingLink link = new RecordingLink();
-        DesiredStateApplier desired = new DesiredStateApplier(Optional.empty(), state -> { });
+        DesiredStateHandler logLevel = new DesiredStateHandler() {
+            @Override
+            public String key() {
+                return "log_level";
+            }
+
+            @Override
+            public void apply(JsonNode value) {
+            }
+        };
+        DesiredStateApplier desired = new DesiredStateApplier(Optional.empty(), Map.of("log_level", logLevel),
+                state -> { });
         desired.apply(link, new Messages.Desired(3, "full", 0, json.createObjectNode()));
+        Await.until("first answer", () -> !link.sent(Messages.DesiredApplied.class).isEmpty());
         link.pdus.clear();
         desired.apply(link, codec.decode(Golden.read("desired.patch")).body(Messages.Desired.class));
+        Await.until("answer", () -> !link.sent(Messages.DesiredApplied.class).isEmpty());
         Messages.DesiredApplied applied = link.sent(Messages.DesiredApplied.class).getFirst();
         assertThat(applied.version()).isEqualTo(4);
         assertThat(applied.applied().get("log_level").asText()).isEqualTo("debug");
@@ -105,7 +119,8 @@ class GoldenUplinkTest {
             }
         };
         CommandRunner runner = new CommandRunner(Map.of("exec", exec),
-                CommandJournal.open(dir.resolve("journal"), 8, codec), () -> { }, Duration.ofSeconds(5));
+                CommandJournal.open(dir.resolve("journal"), 8, codec), () -> { }, Duration.ofSeconds(5),
+                java.util.Optional.empty());
         runner.onLive(link);
         link.pdus.clear();
         runner.onCommand(link, "s-6", goldenCommand());

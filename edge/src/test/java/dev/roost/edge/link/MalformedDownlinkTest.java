@@ -72,7 +72,7 @@ class MalformedDownlinkTest {
             public void onDown() {
             }
         };
-        LinkSettings settings = new LinkSettings(server.url(),
+        LinkSettings settings = new LinkSettings(server.url(), Optional.empty(),
                 Credentials.ofDevice("1", "secret"), Optional.empty(), Duration.ofSeconds(5),
                 BackoffSettings.DEFAULT, "test", false);
         ConnectionManager manager = new ConnectionManager(settings, transport, transport.nextLoop(),

@@ -85,7 +85,7 @@ class SessionTokenLinkTest {
             }
         });
         transport = new WsTransport(1);
-        LinkSettings settings = new LinkSettings(server.url(),
+        LinkSettings settings = new LinkSettings(server.url(), Optional.empty(),
                 Credentials.ofDevice("7", "the-secret"), Optional.empty(), Duration.ofSeconds(5),
                 new BackoffSettings(Duration.ofMillis(20), 2, Duration.ofMillis(100), Duration.ofMinutes(1), 0),
                 "test", false);

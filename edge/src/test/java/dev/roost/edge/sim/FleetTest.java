@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import static dev.roost.server.support.TestServer.ADMIN_TOKEN;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -26,7 +27,8 @@ class FleetTest {
             for (int i = 1; i <= 3; i++) {
                 sources.add(InetAddress.getByName("127.0.0." + i));
             }
-            Fleet.Settings settings = new Fleet.Settings(URI.create("ws://127.0.0.1:" + server.port() + "/ws"), sources,
+            Fleet.Settings settings = new Fleet.Settings(URI.create("ws://127.0.0.1:" + server.port() + "/ws"),
+                    Optional.empty(), sources,
                     200, Duration.ofMillis(300), new BackoffSettings(Duration.ofMillis(50), 2, Duration.ofSeconds(1),
                     Duration.ofSeconds(10), 0), 2, Duration.ofMillis(50));
             try (Fleet fleet = new Fleet(settings, FleetTokenStore.empty())) {

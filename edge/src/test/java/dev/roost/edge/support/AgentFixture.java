@@ -32,6 +32,8 @@ public final class AgentFixture {
                     "backoff.base", "PT0.05S",
                     "backoff.cap", "PT0.4S"));
             values.put("connect-timeout", "PT5S");
+            // Never the default (systemctl reboot) in tests: a test that reboots names a script.
+            values.put("reboot.command", "none");
             values.putAll(extra);
             return ConfigLoader.load(Optional.empty(), Map.of(), values);
         } catch (IOException e) {

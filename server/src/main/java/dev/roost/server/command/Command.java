@@ -67,6 +67,12 @@ public record Command(CommandId id,
                 idempotencyKey, groupCommandId, createdAt, at, timeout, deliveryDeadline, Optional.of(deadline), bootId);
     }
 
+    /** This command running until {@code deadline} instead. */
+    Command withRunDeadline(Instant deadline) {
+        return new Command(id, deviceId, name, params, state, result, deviceStatusCode, errorMessage, idempotencyKey,
+                groupCommandId, createdAt, updatedAt, timeout, deliveryDeadline, Optional.of(deadline), bootIdBefore);
+    }
+
     /** This command in {@code to}, as {@link CommandStore#transition} stores it. */
     Command moved(CommandState to, Instant at, Optional<JsonNode> outcome, int code, String message) {
         return new Command(id, deviceId, name, params, to, outcome.orElse(result),

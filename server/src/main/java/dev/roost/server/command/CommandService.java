@@ -39,7 +39,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
@@ -83,6 +85,9 @@ public final class CommandService implements AutoCloseable {
     private long sweeps;
     private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("roost-command-sweep").daemon().factory());
+    private final AtomicBoolean sweeping = new AtomicBoolean();
+    private final RestartGrace restartGrace;
+    private final ResultLanes resultLanes;
 
     public CommandService(CommandStore store, DeviceStore devices, GroupStore groups, DeviceLink link,
                           EventRecorder recorder, EventBus bus, Snowflake ids, Clock clock, CommandSettings settings,
@@ -106,8 +111,28 @@ public final class CommandService implements AutoCloseable {
                 rebooting.put(command.deviceId().value(), false);
             }
         }
+        this.restartGrace = new RestartGrace(settings.restartGrace());
+        this.resultLanes = new ResultLanes(settings.resultWorkers(), settings.resultQueue());
         bus.listen(this::onDeviceEvent);
         bus.listenRemote(this::onRemoteEvent);
+    }
+
+    /**
+     * The device listener is open: commands still running from before the start get the restart
+     * grace ({@link RestartGrace}), and only then do timeouts and expiries start. Before this, the
+     * sweep would time commands out while their devices could not even connect.
+     */
+    public void listenerOpened() {
+        if (!sweeping.compareAndSet(false, true)) {
+            return;
+        }
+        Instant floor = restartGrace.floor(clock.instant());
+        running.replaceAll((id, command) -> RestartGrace.applied(command, floor));
+        int extended = store.extendRunDeadlines(floor);
+        if (extended > 0) {
+            LOG.log(System.Logger.Level.INFO, "{0} commands running before the start may run until {1} (restart "
+                    + "grace {2})", String.valueOf(extended), floor, settings.restartGrace());
+        }
         long every = settings.sweepInterval().toMillis();
         sweeper.scheduleWithFixedDelay(this::sweepQuietly, every, every, TimeUnit.MILLISECONDS);
     }
@@ -454,20 +479,54 @@ public final class CommandService implements AutoCloseable {
         return true;
     }
 
-    /** The device reports a result; false when it has no such running command. */
-    public boolean finished(DeviceId device, Messages.CommandResult result) {
+    /**
+     * Stores a device's result on a result worker, never on the caller's (connection's) thread, and
+     * then calls {@code answer} with the outcome on that worker.
+     *
+     * @return false when the workers' queue is full: nothing was taken, the device should resend later
+     */
+    public boolean finishLater(DeviceId device, Messages.CommandResult result, Consumer<ResultOutcome> answer) {
+        return resultLanes.submit(device.value(), () -> {
+            ResultOutcome outcome;
+            try {
+                outcome = finished(device, result);
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "could not store the result of command {0} of device {1}: {2}",
+                        result.commandId(), device, e.getMessage());
+                outcome = ResultOutcome.FAILED;
+            }
+            answer.accept(outcome);
+        });
+    }
+
+    /**
+     * The device reports a result. A result sent again for a command that already finished with the
+     * same result changes nothing and is a {@link ResultOutcome#DUPLICATE}.
+     */
+    ResultOutcome finished(DeviceId device, Messages.CommandResult result) {
         Optional<Command> command = running(device, result.commandId());
         if (command.isEmpty()) {
-            return false;
+            return alreadyFinishedWith(device, result) ? ResultOutcome.DUPLICATE : ResultOutcome.UNKNOWN;
         }
         if (command.get().isReboot() && result.succeeded()) {
             // A reboot succeeds only on evidence: the device's next boot id.
-            return true;
+            return ResultOutcome.STORED;
         }
-        JsonNode payload = result.result() == null ? JsonNodeFactory.instance.objectNode() : result.result();
-        finish(command.get(), CommandState.RUNNING, result.succeeded() ? CommandState.SUCCEEDED : CommandState.FAILED,
-                Optional.of(payload), result.code(), result.message() == null ? "" : result.message(), "device");
-        return true;
+        if (finish(command.get(), CommandState.RUNNING, result.succeeded() ? CommandState.SUCCEEDED
+                : CommandState.FAILED, Optional.of(SameResult.payload(result)), result.code(),
+                result.message() == null ? "" : result.message(), "device")) {
+            return ResultOutcome.STORED;
+        }
+        // A timeout, a cancel or the same result on another connection won the race.
+        return alreadyFinishedWith(device, result) ? ResultOutcome.DUPLICATE : ResultOutcome.UNKNOWN;
+    }
+
+    private boolean alreadyFinishedWith(DeviceId device, Messages.CommandResult result) {
+        Optional<Long> id = commandId(result.commandId());
+        return id.flatMap(value -> store.find(new CommandId(value)))
+                .filter(stored -> stored.deviceId().equals(device) && stored.state().isFinal())
+                .map(stored -> SameResult.matches(stored, result))
+                .orElse(false);
     }
 
     // ---- internals ----
@@ -523,15 +582,21 @@ public final class CommandService implements AutoCloseable {
     }
 
     private Optional<Command> running(DeviceId device, String commandId) {
-        long id;
+        Optional<Long> id = commandId(commandId);
+        if (id.isEmpty()) {
+            return Optional.empty();
+        }
+        Command live = running.get(id.get());
+        Optional<Command> command = live != null ? Optional.of(live) : store.find(new CommandId(id.get()));
+        return command.filter(c -> c.deviceId().equals(device) && CommandState.RUNNING.contains(c.state()));
+    }
+
+    private static Optional<Long> commandId(String wire) {
         try {
-            id = Long.parseLong(commandId);
+            return Optional.of(Long.parseLong(wire));
         } catch (NumberFormatException e) {
             return Optional.empty();
         }
-        Command live = running.get(id);
-        Optional<Command> command = live != null ? Optional.of(live) : store.find(new CommandId(id));
-        return command.filter(c -> c.deviceId().equals(device) && CommandState.RUNNING.contains(c.state()));
     }
 
     private boolean finish(Command command, Set<CommandState> from, CommandState to, Optional<JsonNode> result,
@@ -684,5 +749,6 @@ public final class CommandService implements AutoCloseable {
     @Override
     public void close() {
         sweeper.shutdownNow();
+        resultLanes.close();
     }
 }

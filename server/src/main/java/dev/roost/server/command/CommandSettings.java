@@ -13,9 +13,14 @@ import java.time.Duration;
  * @param maxInFlightPerDevice   commands sent to one device and not finished, at most
  * @param sweepInterval          how often timeouts and expiries are checked
  * @param maxConcurrentSends     sends being stored at once; more are refused at once with RATE_LIMITED
+ * @param restartGrace           after a start, how long from the listener opening running commands are kept
+ *                               at least, so that their devices can reconnect and answer ({@link RestartGrace})
+ * @param resultWorkers          threads that store device results off the connections' threads
+ * @param resultQueue            results waiting for those threads, at most; more are refused for a resend
  */
 public record CommandSettings(Duration defaultTimeout, Duration defaultDeliveryWindow, int maxInFlightPerDevice,
-                              Duration sweepInterval, int maxConcurrentSends) {
+                              Duration sweepInterval, int maxConcurrentSends, Duration restartGrace,
+                              int resultWorkers, int resultQueue) {
     public static final Duration MAX_TIMEOUT = Duration.ofHours(1);
     public static final Duration MAX_WAIT = Duration.ofMinutes(5);
     public static final Duration MAX_DELIVERY_WINDOW = Duration.ofDays(30);
@@ -26,6 +31,9 @@ public record CommandSettings(Duration defaultTimeout, Duration defaultDeliveryW
                 Settings.duration(node, "default-delivery-window", Duration.ofHours(24)),
                 Settings.intIn(node, "max-in-flight-per-device", 8, 1, 1000),
                 Settings.duration(node, "sweep-interval", Duration.ofMillis(500)),
-                Settings.intIn(node, "max-concurrent-sends", 64, 1, 100_000));
+                Settings.intIn(node, "max-concurrent-sends", 64, 1, 100_000),
+                Settings.duration(node, "restart-grace", Duration.ofMinutes(2)),
+                Settings.intIn(node, "result-workers", 4, 1, 64),
+                Settings.intIn(node, "result-queue", 10_000, 1, 1_000_000));
     }
 }

@@ -37,6 +37,12 @@ public interface CommandStore {
     /** Every SENT or ACKED command (to rebuild the timeout index at start). */
     List<Command> running();
 
+    /**
+     * Moves the run deadline of every SENT or ACKED command that ends before {@code floor} to
+     * {@code floor} (the restart grace); @return how many were moved.
+     */
+    int extendRunDeadlines(Instant floor);
+
     /** Devices that have QUEUED commands, at most {@code limit}. */
     List<DeviceId> devicesWithQueued(int limit);
 

@@ -174,6 +174,12 @@ public final class JdbcCommandStore implements CommandStore {
     }
 
     @Override
+    public int extendRunDeadlines(Instant floor) {
+        return (int) db.client().execute().update("UPDATE commands SET run_deadline = ? "
+                + "WHERE state IN ('SENT', 'ACKED') AND run_deadline < ?", floor.toEpochMilli(), floor.toEpochMilli());
+    }
+
+    @Override
     public List<DeviceId> devicesWithQueued(int limit) {
         try (Stream<DbRow> rows = db.client().execute().query("SELECT DISTINCT device_id FROM commands "
                 + "WHERE state = 'QUEUED' LIMIT ?", limit)) {

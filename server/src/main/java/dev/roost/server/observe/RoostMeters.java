@@ -3,6 +3,9 @@ package dev.roost.server.observe;
 import dev.roost.server.command.CommandService;
 import dev.roost.server.event.EventRecorder;
 import dev.roost.server.storage.RejectedRows;
+import dev.roost.server.connection.ConnectionMonitor;
+import dev.roost.server.security.LoginFailureLimiter;
+import dev.roost.server.southbound.DeviceChannel;
 import dev.roost.server.southbound.SessionRegistry;
 import dev.roost.server.status.StatusService;
 import io.helidon.metrics.api.FunctionalCounter;
@@ -14,7 +17,6 @@ import io.helidon.metrics.api.Metrics;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
-import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -28,8 +30,9 @@ public final class RoostMeters implements AutoCloseable {
     private final MeterRegistry registry = Metrics.globalRegistry();
     private final List<Meter> meters = new ArrayList<>();
 
-    public RoostMeters(SessionRegistry sessions, IntSupplier loginsWaiting, StatusService status,
-                       CommandService commands, EventRecorder events, RejectedRows rejected) {
+    public RoostMeters(SessionRegistry sessions, DeviceChannel channel, StatusService status,
+                       CommandService commands, LoginFailureLimiter deviceLogins, ConnectionMonitor connections,
+                       EventRecorder events, RejectedRows rejected) {
         if (!registry.meters(meter -> meter.id().name().startsWith(PREFIX)).isEmpty()) {
             LOG.log(System.Logger.Level.INFO, "another Roost server in this JVM reports the roost.* meters");
             return;
@@ -37,7 +40,22 @@ public final class RoostMeters implements AutoCloseable {
         gauge("roost.device.sessions", "authenticated device sessions", () -> sessions.liveCount());
         gauge("roost.device.connections", "open device WebSocket connections, authenticated or not",
                 () -> sessions.openCount());
-        gauge("roost.device.logins.waiting", "device logins queued for a login worker", loginsWaiting::getAsInt);
+        gauge("roost.device.logins.waiting", "device logins queued for a login worker", () -> channel.loginsWaiting());
+        counter("roost.device.close.wait.expired", "device connections closed by the server because the device "
+                + "did not answer its close frame within close-wait", channel, DeviceChannel::closeWaitsExpired);
+        gauge("roost.connections.open", "open TCP connections of the listener (REST, gRPC and WebSocket): "
+                + "accepted and not closed", () -> connections.openCount());
+        counter("roost.connections.accepted", "TCP connections accepted", connections,
+                ConnectionMonitor::acceptedCount);
+        counter("roost.connections.header.timeouts", "connections closed because their request headers did not "
+                + "arrive within roost.connections.header-timeout", connections, ConnectionMonitor::headerTimeouts);
+        counter("roost.connections.closed.after.connection.close", "connections the client kept open after a "
+                + "Connection: close response, closed by the server", connections,
+                ConnectionMonitor::closedAfterConnectionClose);
+        counter("roost.device.login.throttled", "device logins refused by the failed-login limits", deviceLogins,
+                LoginFailureLimiter::refusals);
+        counter("roost.device.login.limiter.evictions", "failed-login counters dropped while holding failures "
+                + "because the limiter was full", deviceLogins, LoginFailureLimiter::evictions);
         counter("roost.status.reports", "status reports applied (snapshots and diffs)", status,
                 StatusService::reportsAccepted);
         counter("roost.status.rows.written", "latest-status rows upserted (one per device per flush)", status,

@@ -16,6 +16,8 @@ import java.util.regex.Pattern;
 public final class AccessService {
     public static final Duration DEFAULT_LOGIN_TTL = Duration.ofHours(12);
     public static final String INITIAL_TOKEN_NAME = "initial-admin";
+    /** The token roost.admin.token (ROOST_ADMIN_TOKEN) installs. */
+    public static final String CONFIGURED_TOKEN_NAME = "env-admin";
     private static final String TOKEN_PREFIX = "rst_";
     private static final Pattern USERNAME = Pattern.compile("^[a-z0-9][a-z0-9._@-]{1,63}$");
 
@@ -41,21 +43,50 @@ public final class AccessService {
     }
 
     /**
-     * On a database with no users and no tokens, creates the initial admin token: {@code configured}
-     * when given, else a generated one.
+     * On a database with no users and no tokens, creates the initial admin token (named
+     * {@value #INITIAL_TOKEN_NAME}) and returns its value, to be shown once.
      *
-     * @return the token's value when one was created
+     * @return the generated token's value when one was created
      */
-    public Optional<String> bootstrap(Optional<String> configured) {
+    public Optional<String> bootstrap() {
         if (!store.isEmpty()) {
             return Optional.empty();
         }
-        String secret = configured.filter(s -> !s.isBlank()).orElseGet(this::newBearer);
-        if (secret.length() < 16) {
-            throw RoostException.invalid("roost.admin.token", "must be at least 16 characters");
-        }
+        String secret = newBearer();
         issue(INITIAL_TOKEN_NAME, Role.ADMIN, 0, Optional.empty(), secret);
         return Optional.of(secret);
+    }
+
+    /** What {@link #installConfiguredAdmin} found. */
+    public enum ConfiguredAdmin { ALREADY_VALID, INSTALLED, REPLACED }
+
+    /**
+     * Makes {@code secret} (roost.admin.token, from the operator's environment) a valid admin token
+     * on every start, whatever the database already holds: the environment variable then always
+     * names a token that works. It is stored as {@value #CONFIGURED_TOKEN_NAME}; a previous
+     * {@value #CONFIGURED_TOKEN_NAME} with another value is revoked, so that changing the variable
+     * retires the old value. Other tokens are left alone.
+     */
+    public ConfiguredAdmin installConfiguredAdmin(String secret) {
+        if (secret == null || secret.length() < 16) {
+            throw RoostException.invalid("roost.admin.token", "must be at least 16 characters");
+        }
+        Instant now = clock.instant();
+        for (AccessStore.TokenCredential candidate : store.tokensByLookupKey(Authenticator.lookupKey(secret))) {
+            ApiToken token = candidate.token();
+            if (token.role() == Role.ADMIN && token.usableAt(now) && hasher.matches(secret, candidate.secretHash())) {
+                return ConfiguredAdmin.ALREADY_VALID;
+            }
+        }
+        boolean replaced = false;
+        for (ApiToken old : store.tokens(Optional.empty(), false)) {
+            if (CONFIGURED_TOKEN_NAME.equals(old.name()) && store.revokeToken(old.id(), now)) {
+                authenticator.forgetToken(old.id());
+                replaced = true;
+            }
+        }
+        issue(CONFIGURED_TOKEN_NAME, Role.ADMIN, 0, Optional.empty(), secret);
+        return replaced ? ConfiguredAdmin.REPLACED : ConfiguredAdmin.INSTALLED;
     }
 
     public IssuedToken login(String source, String username, String password, Optional<Duration> ttl) {

@@ -1,11 +1,13 @@
 package dev.roost.server.southbound;
 
+import dev.roost.protocol.Body;
 import dev.roost.protocol.ErrorCode;
 import dev.roost.protocol.Messages;
 import dev.roost.protocol.Pdu;
 import dev.roost.protocol.PduCodec;
 import dev.roost.protocol.ProtocolException;
 import dev.roost.server.command.CommandService;
+import dev.roost.server.command.ResultOutcome;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.roost.server.common.DeviceId;
@@ -60,6 +62,7 @@ public final class DeviceChannel {
     private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(2);
     /** The agent version a connected event keeps; it is device-chosen text. */
     private static final int MAX_AGENT_VERSION = 64;
+    private final CloseWait closeWait;
     /** Set at shutdown: connections that arrive while the listener still runs are turned away. */
     private volatile boolean stopping;
     private final DevicePresence presence;
@@ -82,7 +85,13 @@ public final class DeviceChannel {
         // A queued login must finish well inside the auth timeout, or the sweep closes it without a hint.
         this.logins = new LoginQueue(settings.loginWorkers(), settings.loginQueue(),
                 settings.authTimeout().multipliedBy(3).dividedBy(4));
+        this.closeWait = new CloseWait(settings.closeWait());
         events.listen(this::closeRefusedDevices);
+    }
+
+    /** Connections the server closed because the peer did not answer its close frame (for metrics). */
+    public long closeWaitsExpired() {
+        return closeWait.dropped();
     }
 
     /** Logins waiting for a worker (for metrics). */
@@ -180,18 +189,40 @@ public final class DeviceChannel {
                     throw unknownCommand(pdu.body(Messages.CommandAck.class).commandId());
                 }
             }
-            case COMMAND_RESULT -> {
-                Messages.CommandResult result = pdu.body(Messages.CommandResult.class);
-                if (!commands.finished(device, result)) {
-                    throw unknownCommand(result.commandId());
-                }
-            }
+            case COMMAND_RESULT -> storeResult(session, pdu);
             case AUTH -> throw new ProtocolException(ErrorCode.UNEXPECTED_MESSAGE, "already authenticated");
             default -> throw new ProtocolException(ErrorCode.UNEXPECTED_MESSAGE,
                     "'" + pdu.type().wireName() + "' is a downlink message");
         }
     }
 
+
+    /**
+     * Hands the result to the command service's result workers: this connection reads on while the
+     * database stores it, and the answer (protocol.md, {@code command_result_ack}) follows once it is
+     * stored. A result that cannot be taken now is refused at once; the device sends it again.
+     */
+    private void storeResult(DeviceSession session, Pdu pdu) {
+        Messages.CommandResult result = pdu.body(Messages.CommandResult.class);
+        boolean taken = commands.finishLater(session.deviceId(), result,
+                outcome -> answerResult(session, pdu.id(), result.commandId(), outcome));
+        if (!taken) {
+            session.reply(pdu.id(), new Messages.Error(ErrorCode.RATE_LIMITED.name(), "too many results waiting "
+                    + "to be stored; send it again later"));
+        }
+    }
+
+    private static void answerResult(DeviceSession session, String resultId, String commandId, ResultOutcome outcome) {
+        Body answer = switch (outcome) {
+            case STORED, DUPLICATE -> new Messages.CommandResultAck(commandId);
+            case UNKNOWN -> new Messages.Error(ErrorCode.UNKNOWN_COMMAND.name(), "no running command " + commandId
+                    + " for this device");
+            case FAILED -> new Messages.Error(ErrorCode.INTERNAL.name(), "the result could not be stored; send it "
+                    + "again later");
+        };
+        // Not on the worker: a device slow to read must not hold up the results of other devices.
+        Thread.ofVirtual().start(() -> session.reply(resultId, answer));
+    }
 
     private static ProtocolException unknownCommand(String commandId) {
         return new ProtocolException(ErrorCode.UNKNOWN_COMMAND, "no running command " + commandId
@@ -204,6 +235,14 @@ public final class DeviceChannel {
             return;
         }
         Messages.Auth auth = pdu.body(Messages.Auth.class);
+        // A throttled address never takes a place in the queue or a worker.
+        Optional<DeviceAuthenticator.Refused> throttled = authenticator.throttled(auth, session.remote());
+        if (throttled.isPresent()) {
+            session.reply(pdu.id(), new Messages.AuthError(throttled.get().code(), throttled.get().message(),
+                    throttled.get().retryAfter().toMillis()));
+            close(session, 4003, "auth failed: " + throttled.get().code());
+            return;
+        }
         // Logins queue for a few workers: in a storm the database and bcrypt see a bounded load in
         // arrival order, and the surplus beyond the queue is told when to come back.
         Optional<CompletableFuture<Void>> login = logins.submit(() -> {
@@ -241,7 +280,7 @@ public final class DeviceChannel {
         }
         DeviceAuthenticator.Outcome outcome;
         try {
-            outcome = authenticator.authenticate(auth);
+            outcome = authenticator.authenticate(auth, session.remote(), session.clientCertificate());
         } catch (RuntimeException e) {
             session.loginFailed();
             throw e;
@@ -321,6 +360,7 @@ public final class DeviceChannel {
 
     /** Closes from the server side and records the end of the session at once. */
     void close(DeviceSession session, int code, String reason) {
+        closeWait.closing(session, clock.millis());
         session.close(code, reason);
         ended(session, reason);
     }
@@ -367,7 +407,10 @@ public final class DeviceChannel {
         }
     }
 
-    /** One liveness sweep: ends dropped connections, closes ones that did not authenticate or went silent. */
+    /**
+     * One liveness sweep: ends dropped connections, closes ones that did not authenticate or went
+     * silent, and drops the connections of peers that did not answer a close frame in time.
+     */
     void sweep() {
         long now = clock.millis();
         long silence = settings.heartbeatInterval().toMillis() * 2;
@@ -382,6 +425,7 @@ public final class DeviceChannel {
                 closeAsync(session, 4008, "heartbeat timeout");
             }
         }
+        closeWait.sweep(now);
     }
 
     /**

@@ -4,8 +4,11 @@ import dev.roost.protocol.Body;
 import dev.roost.protocol.Pdu;
 import dev.roost.protocol.PduCodec;
 import dev.roost.server.common.DeviceId;
+import io.helidon.common.socket.HelidonSocket;
+import io.helidon.webserver.ConnectionContext;
 import io.helidon.websocket.WsSession;
 
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -101,6 +104,11 @@ final class DeviceSession {
         return DeviceChannel.sourceOf(ws);
     }
 
+    /** The certificate the TLS handshake verified, if the device presented one. */
+    Optional<ClientCertificate> clientCertificate() {
+        return ClientCertificate.of(ws.socketContext().remotePeer().tlsCertificates());
+    }
+
     long epoch() {
         return epoch;
     }
@@ -183,6 +191,35 @@ final class DeviceSession {
         } finally {
             sendLock.unlock();
         }
+    }
+
+    /** False once the TCP connection is closed, by either side. */
+    boolean socketOpen() {
+        return socket().map(HelidonSocket::isConnected).orElse(false);
+    }
+
+    /**
+     * Closes the TCP connection without waiting for the peer's close frame; true when it was still
+     * open. Unlike WsSession.terminate(), this is safe from any thread: the connection's own reader
+     * fails its read and ends.
+     */
+    boolean dropConnection() {
+        Optional<HelidonSocket> socket = socket().filter(HelidonSocket::isConnected);
+        if (socket.isEmpty()) {
+            return false;
+        }
+        try {
+            socket.get().close();
+        } catch (RuntimeException alreadyGone) {
+            // Closed meanwhile by Helidon or the peer: the goal is reached either way.
+        }
+        return true;
+    }
+
+    private Optional<HelidonSocket> socket() {
+        return ws.socketContext() instanceof ConnectionContext connection
+                ? Optional.ofNullable(connection.serverSocket())
+                : Optional.empty();
     }
 
     /** Takes one token from the rate bucket; false when the client is over its rate. */

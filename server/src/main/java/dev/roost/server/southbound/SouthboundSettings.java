@@ -17,6 +17,12 @@ import java.time.Duration;
  * @param sweepInterval      how often the liveness sweep runs
  * @param loginWorkers       logins (credential check, bind, first reads) processed at once
  * @param loginQueue         logins waiting for a worker; one more is refused with RATE_LIMITED
+ * @param closeWait          how long the server waits for the peer's answer to its close frame before
+ *                           it closes the TCP connection itself
+ * @param loginFailuresPerDevice  failed secret logins one address may make on one device per window
+ * @param loginFailuresPerAddress failed secret logins one address may make on all devices per window
+ * @param loginFailureWindow the window over which those failures drain
+ * @param loginFailureTracking    counters kept in memory at most (each of pairs and addresses)
  */
 public record SouthboundSettings(Duration heartbeatInterval,
                                  Duration authTimeout,
@@ -26,7 +32,12 @@ public record SouthboundSettings(Duration heartbeatInterval,
                                  Duration sessionTokenTtl,
                                  Duration sweepInterval,
                                  int loginWorkers,
-                                 int loginQueue) {
+                                 int loginQueue,
+                                 Duration closeWait,
+                                 int loginFailuresPerDevice,
+                                 int loginFailuresPerAddress,
+                                 Duration loginFailureWindow,
+                                 int loginFailureTracking) {
 
     /** Protocol errors on one connection before it is closed with 4400. */
     public static final int MAX_PROTOCOL_ERRORS = 10;
@@ -43,6 +54,11 @@ public record SouthboundSettings(Duration heartbeatInterval,
                 Settings.duration(node, "session-token-ttl", Duration.ofHours(24)),
                 Settings.duration(node, "sweep-interval", Duration.ofSeconds(1)),
                 Settings.intIn(node, "login-workers", 8, 1, 1024),
-                Settings.intIn(node, "login-queue", 2000, 1, 100_000));
+                Settings.intIn(node, "login-queue", 2000, 1, 100_000),
+                Settings.duration(node, "close-wait", Duration.ofSeconds(2)),
+                Settings.intIn(node, "login-failures-per-device", 5, 1, 1_000_000),
+                Settings.intIn(node, "login-failures-per-address", 20, 1, 1_000_000),
+                Settings.duration(node, "login-failure-window", Duration.ofMinutes(1)),
+                Settings.intIn(node, "login-failure-tracking", 100_000, 100, 10_000_000));
     }
 }

@@ -20,15 +20,18 @@ public final class Database implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Database.class.getName());
 
     private final HikariDataSource dataSource;
+    private final QueryTimeout queryTimeout;
     private final DbClient client;
 
-    private Database(HikariDataSource dataSource, DbClient client) {
+    private Database(HikariDataSource dataSource, QueryTimeout queryTimeout, DbClient client) {
         this.dataSource = dataSource;
+        this.queryTimeout = queryTimeout;
         this.client = client;
     }
 
     /** Opens the pool and migrates the schema to the newest version. */
     public static Database open(DatabaseSettings settings) {
+        DatabaseCreation.ensureExists(settings);
         HikariConfig hikari = new HikariConfig();
         hikari.setJdbcUrl(settings.url());
         hikari.setUsername(settings.username());
@@ -38,18 +41,22 @@ public final class Database implements AutoCloseable {
         hikari.setPoolName("roost-db");
         HikariDataSource dataSource = new HikariDataSource(hikari);
         try {
-            var result = Flyway.configure()
+            Flyway flyway = Flyway.configure()
                     .dataSource(dataSource)
                     .locations("classpath:db/migration")
-                    .load()
-                    .migrate();
-            LOG.log(System.Logger.Level.INFO, "Database schema at version {0} ({1} migrations applied) on {2}",
-                    result.targetSchemaVersion == null ? "current" : result.targetSchemaVersion,
-                    result.migrationsExecuted, settings.url());
+                    .load();
+            int applied = flyway.migrate().migrationsExecuted;
+            var current = flyway.info().current();
+            String version = current == null ? "none" : current.getVersion().getVersion();
+            LOG.log(System.Logger.Level.INFO, applied == 0
+                            ? "Database schema at version {0}, up to date, on {2}"
+                            : "Database schema migrated to version {0} ({1} migrations applied) on {2}",
+                    version, applied, DatabaseCreation.redacted(settings.url()));
+            QueryTimeout queryTimeout = new QueryTimeout(settings.queryTimeout());
             DbClient client = JdbcClientBuilder.create()
-                    .connectionPool(() -> connection(dataSource))
+                    .connectionPool(() -> queryTimeout.applyTo(connection(dataSource)))
                     .build();
-            return new Database(dataSource, client);
+            return new Database(dataSource, queryTimeout, client);
         } catch (RuntimeException e) {
             dataSource.close();
             throw e;
@@ -97,7 +104,7 @@ public final class Database implements AutoCloseable {
      * JDBC batching, which DbClient does not offer; everything else goes through {@link #client()}.
      */
     public <T> T inJdbcTransaction(SqlWork<T> work) {
-        try (java.sql.Connection connection = dataSource.getConnection()) {
+        try (java.sql.Connection connection = queryTimeout.applyTo(dataSource.getConnection())) {
             connection.setAutoCommit(false);
             try {
                 T result = work.run(connection);

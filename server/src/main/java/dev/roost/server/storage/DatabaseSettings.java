@@ -13,8 +13,10 @@ import java.time.Duration;
  * @param password     database password (never logged)
  * @param poolSize     maximum pooled connections
  * @param connectTimeout how long a caller waits for a pooled connection
+ * @param queryTimeout   how long one statement may run before it fails with UNAVAILABLE (whole seconds)
  */
-public record DatabaseSettings(String url, String username, String password, int poolSize, Duration connectTimeout) {
+public record DatabaseSettings(String url, String username, String password, int poolSize, Duration connectTimeout,
+                               Duration queryTimeout) {
     public static final String DEFAULT_URL = "jdbc:h2:file:./data/roost;MODE=MySQL;DATABASE_TO_LOWER=TRUE";
     private static final String H2_WRITE_DELAY = "WRITE_DELAY";
 
@@ -29,7 +31,8 @@ public record DatabaseSettings(String url, String username, String password, int
                 Settings.string(db, "username", url.startsWith("jdbc:h2:") ? "sa" : "root"),
                 Settings.string(db, "password", ""),
                 Settings.intIn(db, "pool", 16, 1, 500),
-                Settings.duration(db, "connect-timeout", Duration.ofSeconds(10)));
+                Settings.duration(db, "connect-timeout", Duration.ofSeconds(10)),
+                Settings.duration(db, "query-timeout", Duration.ofSeconds(5)));
     }
 
     /**

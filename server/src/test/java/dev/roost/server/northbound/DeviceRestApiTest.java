@@ -235,26 +235,4 @@ class DeviceRestApiTest {
         assertThat(reply.type()).isEqualTo(type);
         assertThat(reply.message()).startsWith(messageStart);
     }
-
-    @Test
-    void seedDeviceAdd_acceptsTheSeedPayload() {
-        String serial = "SEED-" + unique();
-        Reply reply = server.rest().post("/service/devices_manage/device_add", ADMIN_TOKEN, """
-                {"device_name":"seed-gw","device_type":"gateway","hardware":{"sn":"%s","model":"SEED-1"},
-                 "software_version":"2.0","software_last_update":"2024-01-02 03:04:05",
-                 "nic":[{"type":"wifi","mac":"aa:bb:cc:dd:ee:ff","ipv4":"10.1.2.3"}],
-                 "dev_description":"from the seed","password":"seed-password-123"}""".formatted(serial));
-        assertThat(reply.status()).as(reply.raw()).isEqualTo(200);
-        assertThat(reply.body().get("status").asText()).isEqualTo("success");
-        assertThat(reply.data().get("password").asText()).isEqualTo("seed-password-123");
-        String id = reply.data().get("device_id").asText();
-        JsonNode device = server.rest().get("/api/v1/devices/" + id, ADMIN_TOKEN).data();
-        assertThat(device.get("software_updated_at").asText()).isEqualTo("2024-01-02T03:04:05Z");
-        assertThat(device.at("/hardware/serial").asText()).isEqualTo(serial);
-
-        Reply flat = server.rest().post("/service/devices_manage/device_add", ADMIN_TOKEN,
-                "{\"device_name\":\"flat\",\"hardware_sn\":\"" + serial + "-2\",\"hardware_model\":\"SEED-1\"}");
-        assertThat(flat.status()).as(flat.raw()).isEqualTo(200);
-        assertThat(flat.data().get("password").asText()).isNotBlank();
-    }
 }

@@ -21,6 +21,18 @@ class SecretHasherTest {
         assertThat(hasher.hash("same-secret-123")).isNotEqualTo(hasher.hash("same-secret-123"));
     }
 
+    /** The legacy system's hashes come from Python's bcrypt ($2b$); $2a$ and $2y$ name the same algorithm. */
+    @Test
+    void legacyBcryptPrefixes_2a_2b_2y_allVerify() {
+        String legacy = "$2b$12$smbt4kVMU/3TRD1fTC1wgugi2/ajrUpO6iD1DzBXQtf.e1BgUD5Ta";
+        assertThat(hasher.matches("testpassword123", legacy)).isTrue();
+        assertThat(hasher.matches("testpassword124", legacy)).isFalse();
+        String own = hasher.hash("testpassword123").substring(4);
+        for (String prefix : new String[] {"$2a$", "$2b$", "$2y$"}) {
+            assertThat(hasher.matches("testpassword123", prefix + own)).as(prefix).isTrue();
+        }
+    }
+
     @Test
     void malformedHash_doesNotMatch() {
         assertThat(hasher.matches("anything", "not-a-bcrypt-hash")).isFalse();

@@ -15,11 +15,16 @@ import java.time.Duration;
 public final class RestClient {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http;
     private final String base;
 
     RestClient(String base) {
+        this(base, HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build());
+    }
+
+    RestClient(String base, HttpClient http) {
         this.base = base;
+        this.http = http;
     }
 
     /** A response: its HTTP status and its parsed JSON body (null when the body is not JSON). */

@@ -15,6 +15,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
+import javax.net.ssl.SSLContext;
 
 /**
  * A device speaking the protocol over a real WebSocket (the JDK client), recording everything the
@@ -81,13 +82,38 @@ public final class TestDevice implements AutoCloseable {
     }
 
     public static TestDevice connect(int port, String subprotocol) {
+        return connect(port, subprotocol, HttpClient.newHttpClient());
+    }
+
+    /** Connects from a chosen loopback source address (e.g. 127.0.0.2), as a device at another site. */
+    public static TestDevice connectFrom(int port, String sourceAddress) {
+        try {
+            return connect(port, "roost.v1", HttpClient.newBuilder()
+                    .localAddress(java.net.InetAddress.getByName(sourceAddress)).build());
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalArgumentException(sourceAddress, e);
+        }
+    }
+
+    private static TestDevice connect(int port, String subprotocol, HttpClient client) {
         Listener listener = new Listener();
-        WebSocket.Builder builder = HttpClient.newHttpClient().newWebSocketBuilder()
+        WebSocket.Builder builder = client.newWebSocketBuilder()
                 .connectTimeout(Duration.ofSeconds(5));
         if (subprotocol != null) {
             builder.subprotocols(subprotocol);
         }
         WebSocket socket = builder.buildAsync(URI.create("ws://127.0.0.1:" + port + "/ws"), listener).join();
+        TestDevice device = new TestDevice(socket, listener);
+        device.received.addAll(listener.early);
+        return device;
+    }
+
+    /** Over {@code wss://127.0.0.1:port/ws} with the given TLS client context; fails when the handshake does. */
+    public static TestDevice connectTls(int port, SSLContext tls) {
+        Listener listener = new Listener();
+        WebSocket socket = HttpClient.newBuilder().sslContext(tls).build().newWebSocketBuilder()
+                .connectTimeout(Duration.ofSeconds(5)).subprotocols("roost.v1")
+                .buildAsync(URI.create("wss://127.0.0.1:" + port + "/ws"), listener).join();
         TestDevice device = new TestDevice(socket, listener);
         device.received.addAll(listener.early);
         return device;

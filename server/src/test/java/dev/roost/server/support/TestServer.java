@@ -5,15 +5,20 @@ import dev.roost.server.ServerSettings;
 import io.grpc.CallCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
+import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
 import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
 
+import java.net.http.HttpClient;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLException;
 
 /**
  * The real server on an ephemeral port over a fresh database, with a real gRPC channel and a real
@@ -34,6 +39,39 @@ public final class TestServer implements AutoCloseable {
         this.server = server;
         this.channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
         this.rest = new RestClient("http://127.0.0.1:" + server.port());
+    }
+
+    private TestServer(TestDatabase database, RoostServer server, Path caFile, Optional<TestPki.Issued> client) {
+        this.database = database;
+        this.ownsDatabase = true;
+        this.server = server;
+        try {
+            SslContextBuilder grpcTls = GrpcSslContexts.forClient().trustManager(caFile.toFile());
+            client.ifPresent(c -> grpcTls.keyManager(c.certificate().toFile(), c.privateKey().toFile()));
+            this.channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).sslContext(grpcTls.build())
+                    .build();
+        } catch (SSLException e) {
+            throw new IllegalStateException(e);
+        }
+        this.rest = new RestClient("https://127.0.0.1:" + server.port(), HttpClient.newBuilder()
+                .connectTimeout(Duration.ofSeconds(5)).sslContext(TestPki.clientContext(caFile, client)).build());
+    }
+
+    /**
+     * A server speaking TLS: {@code roostOverrides} carry {@code tls.cert}, {@code tls.key} and any
+     * client-certificate settings. Its REST client and gRPC channel trust {@code caFile} and present
+     * {@code client} when given.
+     */
+    public static TestServer startTls(Map<String, String> roostOverrides, Path caFile,
+                                      Optional<TestPki.Issued> client) {
+        TestDatabase database = TestDatabase.create();
+        try {
+            return new TestServer(database, RoostServer.start(serverConfig(0), settings(database, roostOverrides)),
+                    caFile, client);
+        } catch (RuntimeException e) {
+            database.close();
+            throw e;
+        }
     }
 
     public static TestServer start() {

@@ -55,15 +55,24 @@ final class Queries {
         }).orElse(false);
     }
 
+    /** Times are stored as epoch milliseconds: an instant outside years 0..9999 is refused, not overflowed. */
     static Optional<java.time.Instant> instant(ServerRequest request, String name) {
         return first(request, name).map(text -> {
+            java.time.Instant instant;
             try {
-                return java.time.Instant.parse(text);
+                instant = java.time.Instant.parse(text);
             } catch (java.time.format.DateTimeParseException e) {
                 throw RoostException.invalid(name, "must be an ISO-8601 instant such as 2026-01-31T12:00:00Z");
             }
+            if (instant.isBefore(EARLIEST) || instant.isAfter(LATEST)) {
+                throw RoostException.invalid(name, "must be between " + EARLIEST + " and " + LATEST + ", was " + text);
+            }
+            return instant;
         });
     }
+
+    private static final java.time.Instant EARLIEST = java.time.Instant.parse("0000-01-01T00:00:00Z");
+    private static final java.time.Instant LATEST = java.time.Instant.parse("9999-12-31T23:59:59.999Z");
 
     static PageRequest page(ServerRequest request) {
         return PageRequest.of(integer(request, "page_size", 0), first(request, "cursor").orElse(""));

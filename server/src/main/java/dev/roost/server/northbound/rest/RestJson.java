@@ -1,6 +1,8 @@
 package dev.roost.server.northbound.rest;
 
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
@@ -20,7 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Reads JSON request bodies and writes the seed's envelope: {@code {"status":"success","data":...}}
+ * Reads JSON request bodies and writes the envelope: {@code {"status":"success","data":...}}
  * or {@code {"status":"fail","type":"<ERROR_CODE>","message":"..."}}.
  */
 public final class RestJson {
@@ -45,15 +47,21 @@ public final class RestJson {
                 throw RoostException.invalid("body", "must be a JSON object, was null");
             }
             return value;
+        } catch (StreamConstraintsException e) {
+            throw RoostException.invalid("body", limit(e));
         } catch (UnrecognizedPropertyException e) {
             throw RoostException.invalid(path(e, e.getPropertyName()), "unknown field");
         } catch (MismatchedInputException e) {
             throw RoostException.invalid(path(e, null), "must be " + expected(e.getTargetType()));
         } catch (JsonMappingException e) {
+            if (e.getCause() instanceof StreamConstraintsException limit) {
+                throw RoostException.invalid(path(e, null), limit(limit));
+            }
             throw RoostException.invalid(path(e, null), "is not valid (" + firstLine(e) + ")");
         } catch (JsonProcessingException e) {
-            throw RoostException.invalid("body", "malformed JSON at line " + e.getLocation().getLineNr() + ", column "
-                    + e.getLocation().getColumnNr() + ": " + firstLine(e));
+            JsonLocation at = e.getLocation();
+            throw RoostException.invalid("body", "malformed JSON" + (at == null ? "" : " at line " + at.getLineNr()
+                    + ", column " + at.getColumnNr()) + ": " + firstLine(e));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -164,6 +172,11 @@ public final class RestJson {
             return "an array";
         }
         return "an object";
+    }
+
+    /** A parser limit (nesting depth, string or number length), without Jackson's setting name. */
+    private static String limit(StreamConstraintsException e) {
+        return "exceeds a JSON limit: " + firstLine(e).replaceAll(", from `[^`]*`", "");
     }
 
     private static String firstLine(JsonProcessingException e) {

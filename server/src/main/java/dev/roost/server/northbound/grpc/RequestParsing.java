@@ -1,0 +1,186 @@
+package dev.roost.server.northbound.grpc;
+
+import dev.roost.server.error.RoostException;
+import io.grpc.Attributes;
+import io.grpc.BindableService;
+import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerMethodDefinition;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.ServiceDescriptor;
+import io.grpc.Status;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Moves the parsing of request messages from Helidon into the call, so that a malformed message
+ * fails the call with INVALID_ARGUMENT through {@link GrpcErrorInterceptor}. Helidon 4.5 parses
+ * before any interceptor runs and, when parsing fails, only logs and never answers: the client
+ * waits for its deadline. Helidon now receives each request as bytes; responses are unchanged.
+ */
+public final class RequestParsing {
+    private static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor.Marshaller<>() {
+        @Override
+        public InputStream stream(byte[] value) {
+            return new ByteArrayInputStream(value);
+        }
+
+        @Override
+        public byte[] parse(InputStream stream) {
+            try {
+                return stream.readAllBytes();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    };
+
+    private RequestParsing() {
+    }
+
+    /** The service, with each method's request parsed inside the call. */
+    public static BindableService inCall(BindableService service) {
+        ServerServiceDefinition definition = inCall(service.bindService());
+        return () -> definition;
+    }
+
+    static ServerServiceDefinition inCall(ServerServiceDefinition definition) {
+        ServiceDescriptor original = definition.getServiceDescriptor();
+        ServiceDescriptor.Builder descriptor = ServiceDescriptor.newBuilder(original.getName())
+                .setSchemaDescriptor(original.getSchemaDescriptor());
+        List<ServerMethodDefinition<?, ?>> methods = new ArrayList<>();
+        for (ServerMethodDefinition<?, ?> method : definition.getMethods()) {
+            ServerMethodDefinition<?, ?> raw = inCall(method);
+            methods.add(raw);
+            descriptor.addMethod(raw.getMethodDescriptor());
+        }
+        ServerServiceDefinition.Builder builder = ServerServiceDefinition.builder(descriptor.build());
+        methods.forEach(builder::addMethod);
+        return builder.build();
+    }
+
+    private static <Q, R> ServerMethodDefinition<byte[], R> inCall(ServerMethodDefinition<Q, R> method) {
+        MethodDescriptor<Q, R> typed = method.getMethodDescriptor();
+        MethodDescriptor<byte[], R> raw = typed.toBuilder(BYTES, typed.getResponseMarshaller()).build();
+        ServerCallHandler<Q, R> handler = method.getServerCallHandler();
+        return ServerMethodDefinition.create(raw, (call, headers) -> {
+            ServerCall.Listener<Q> listener = handler.startCall(new TypedCall<>(call, typed), headers);
+            return new ServerCall.Listener<>() {
+                private boolean malformed;
+
+                @Override
+                public void onMessage(byte[] message) {
+                    if (malformed) {
+                        return;
+                    }
+                    Q parsed;
+                    try {
+                        parsed = typed.parseRequest(new ByteArrayInputStream(message));
+                    } catch (RuntimeException e) {
+                        malformed = true;            // nothing more reaches the service: the call is failed
+                        throw RoostException.invalid("request", "is not a valid "
+                                + typed.getFullMethodName() + " request message");
+                    }
+                    listener.onMessage(parsed);
+                }
+
+                @Override
+                public void onHalfClose() {
+                    if (!malformed) {
+                        listener.onHalfClose();
+                    }
+                }
+
+                @Override
+                public void onCancel() {
+                    listener.onCancel();
+                }
+
+                @Override
+                public void onComplete() {
+                    listener.onComplete();
+                }
+
+                @Override
+                public void onReady() {
+                    if (!malformed) {
+                        listener.onReady();
+                    }
+                }
+            };
+        });
+    }
+
+    /** The call as the service sees it: its typed method descriptor, everything else Helidon's call. */
+    private static final class TypedCall<Q, R> extends ServerCall<Q, R> {
+        private final ServerCall<byte[], R> call;
+        private final MethodDescriptor<Q, R> method;
+
+        TypedCall(ServerCall<byte[], R> call, MethodDescriptor<Q, R> method) {
+            this.call = call;
+            this.method = method;
+        }
+
+        @Override
+        public void request(int numMessages) {
+            call.request(numMessages);
+        }
+
+        @Override
+        public void sendHeaders(Metadata headers) {
+            call.sendHeaders(headers);
+        }
+
+        @Override
+        public void sendMessage(R message) {
+            call.sendMessage(message);
+        }
+
+        @Override
+        public boolean isReady() {
+            return call.isReady();
+        }
+
+        @Override
+        public void close(Status status, Metadata trailers) {
+            call.close(status, trailers);
+        }
+
+        @Override
+        public boolean isCancelled() {
+            return call.isCancelled();
+        }
+
+        @Override
+        public void setMessageCompression(boolean enabled) {
+            call.setMessageCompression(enabled);
+        }
+
+        @Override
+        public void setCompression(String compressor) {
+            call.setCompression(compressor);
+        }
+
+        @Override
+        public Attributes getAttributes() {
+            return call.getAttributes();
+        }
+
+        @Override
+        public String getAuthority() {
+            return call.getAuthority();
+        }
+
+        @Override
+        public MethodDescriptor<Q, R> getMethodDescriptor() {
+            return method;
+        }
+    }
+}

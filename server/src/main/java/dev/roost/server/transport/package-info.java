@@ -1,0 +1,6 @@
+/**
+ * Connection-level corrections to Helidon's protocol handling, installed through Helidon's service
+ * loader extension points: HPACK pseudo-header names sent as literals (HTTP/2) and reserved
+ * WebSocket opcodes. Knows nothing of Roost's features, transports' routes or the API.
+ */
+package dev.roost.server.transport;
