@@ -2,17 +2,25 @@ package dev.roost.server;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.roost.proto.v1.AccessProto;
+import dev.roost.proto.v1.ClusterProto;
 import dev.roost.proto.v1.CommandProto;
 import dev.roost.proto.v1.DeviceProto;
 import dev.roost.proto.v1.EventProto;
 import dev.roost.proto.v1.GroupProto;
 import dev.roost.proto.v1.StatusProto;
 import dev.roost.protocol.PduCodec;
+import dev.roost.server.cluster.ClusterNode;
+import dev.roost.server.cluster.ClusterService;
+import dev.roost.server.cluster.NodeList;
+import dev.roost.server.cluster.NodeInfo;
+import dev.roost.server.cluster.OrphanSweeper;
 import dev.roost.server.command.CommandService;
 import dev.roost.server.command.JdbcCommandStore;
 import dev.roost.server.common.Json;
 import dev.roost.server.connection.ConnectionMonitor;
 import dev.roost.server.common.Snowflake;
+import dev.roost.server.device.DeviceLink;
+import dev.roost.server.device.DevicePresence;
 import dev.roost.server.device.DeviceService;
 import dev.roost.server.device.JdbcDeviceStore;
 import dev.roost.server.event.EventBus;
@@ -20,6 +28,7 @@ import dev.roost.server.event.EventRecorder;
 import dev.roost.server.group.GroupService;
 import dev.roost.server.group.JdbcGroupStore;
 import dev.roost.server.northbound.grpc.AccessGrpcService;
+import dev.roost.server.northbound.grpc.ClusterGrpcService;
 import dev.roost.server.northbound.grpc.CommandGrpcService;
 import dev.roost.server.northbound.grpc.DeviceGrpcService;
 import dev.roost.server.northbound.grpc.EventGrpcService;
@@ -33,6 +42,7 @@ import dev.roost.server.northbound.legacy.LegacyOpenAccessFilter;
 import dev.roost.server.northbound.legacy.LegacyRestService;
 import dev.roost.server.northbound.legacy.LegacyRestSettings;
 import dev.roost.server.northbound.rest.AccessHttpService;
+import dev.roost.server.northbound.rest.ClusterHttpService;
 import dev.roost.server.northbound.rest.CommandHttpService;
 import dev.roost.server.northbound.rest.DeviceHttpService;
 import dev.roost.server.northbound.rest.EventHttpService;
@@ -108,18 +118,21 @@ public final class RoostServer implements AutoCloseable {
     private final Optional<String> generatedAdminToken;
     private final SessionRegistry sessions;
     private final StatusService status;
+    private final Optional<ClusterNode> cluster;
     private final ConnectionMonitor connections;
     /** Closed in this order on shutdown. */
     private final List<AutoCloseable> closeables;
 
     private RoostServer(WebServer webServer, HealthStatusManager grpcHealth, Optional<String> generatedAdminToken,
-                        SessionRegistry sessions, StatusService status, ConnectionMonitor connections,
+                        SessionRegistry sessions, StatusService status, Optional<ClusterNode> cluster,
+                        ConnectionMonitor connections,
                         List<AutoCloseable> closeables) {
         this.webServer = webServer;
         this.grpcHealth = grpcHealth;
         this.generatedAdminToken = generatedAdminToken;
         this.sessions = sessions;
         this.status = status;
+        this.cluster = cluster;
         this.connections = connections;
         this.closeables = closeables;
     }
@@ -138,13 +151,17 @@ public final class RoostServer implements AutoCloseable {
             // Millisecond ticks: what the API returns at once equals what it reads back later.
             Clock clock = Clock.tick(Clock.systemUTC(), Duration.ofMillis(1));
             ObjectMapper json = Json.newMapper();
-            Snowflake ids = Snowflake.create(settings.nodeId());
+            Optional<ClusterNode> cluster = joinCluster(settings, clock);
+            cluster.ifPresent(node -> closeables.addFirst(node));
+            // In a cluster the worker id leased through NATS is the Snowflake node id: unique among live nodes.
+            Snowflake ids = Snowflake.create(cluster.map(ClusterNode::worker).orElse(settings.nodeId()));
             SecretHasher hasher = new SecretHasher(settings.bcryptCost());
             EventBus bus = new EventBus();
 
             CountCache counts = new CountCache(Duration.ofSeconds(2), clock);
             JdbcDeviceStore deviceStore = new JdbcDeviceStore(database, json, counts);
-            long stale = deviceStore.resetPresence(clock.instant());
+            // In a cluster other nodes hold devices now: only a single node may reset every presence.
+            long stale = cluster.isPresent() ? 0 : deviceStore.resetPresence(clock.instant());
             if (stale > 0) {
                 LOG.log(System.Logger.Level.INFO, "Marked {0} devices OFFLINE that were ONLINE when the server last "
                         + "stopped", String.valueOf(stale));
@@ -161,14 +178,16 @@ public final class RoostServer implements AutoCloseable {
             Authenticator authenticator = new Authenticator(accessStore, hasher, limiter, settings.authCacheTtl(), clock);
             AccessService access = new AccessService(accessStore, authenticator, limiter, hasher, ids, clock);
 
-            SessionRegistry sessions = new SessionRegistry();
-            StatusService status = new StatusService(new JdbcStatusStore(database), deviceStore, sessions, bus, ids,
+            SessionRegistry sessions = new SessionRegistry(ids::nextId);
+            cluster.ifPresent(node -> node.attach(sessions, sessions::liveEpochs));
+            DeviceLink link = cluster.<DeviceLink>map(node -> node).orElse(sessions);
+            StatusService status = new StatusService(new JdbcStatusStore(database), deviceStore, link, bus, ids,
                     clock, settings.status(), json, rejectedRows);
             closeables.addFirst(status);
             DesiredStateService desired = new DesiredStateService(new JdbcDesiredStateStore(database, json),
-                    deviceStore, sessions, clock);
+                    deviceStore, link, clock);
             CommandService commands = new CommandService(new JdbcCommandStore(database, json), deviceStore,
-                    groupStore, sessions, recorder, bus, ids, clock, settings.commands(), status::bootId);
+                    groupStore, link, recorder, bus, ids, clock, settings.commands(), status::bootId);
             closeables.addFirst(commands);
             SouthboundSettings south = settings.southbound();
             LoginFailureLimiter deviceLogins = new LoginFailureLimiter(south.loginFailuresPerDevice(),
@@ -176,8 +195,13 @@ public final class RoostServer implements AutoCloseable {
             DeviceAuthenticator deviceAuthenticator = new DeviceAuthenticator(deviceStore, hasher,
                     new SessionTokens(new ServerSecrets(database).getOrCreate("session-token-key")),
                     deviceLogins, clock);
-            DeviceChannel channel = new DeviceChannel(settings.southbound(), new PduCodec(), sessions,
-                    deviceAuthenticator, recorder, status, desired, commands, bus, ids, clock);
+            PduCodec codec = new PduCodec();
+            DeviceChannel channel = new DeviceChannel(settings.southbound(), codec, sessions,
+                    deviceAuthenticator, recorder, status, desired, commands, bus, ids, clock,
+                    cluster.<DevicePresence>map(node -> node).orElse(DevicePresence.SINGLE_NODE));
+            cluster.ifPresent(node -> ClusterWiring.connect(node, sessions, channel, bus, codec, json));
+            cluster.ifPresent(node -> closeables.addFirst(new OrphanSweeper(node, deviceStore, recorder::record, ids,
+                    clock)));
             Southbound southbound = new Southbound(channel, settings.southbound());
             closeables.addFirst(southbound);
             ConnectionMonitor connections = new ConnectionMonitor(settings.connections(), clock);
@@ -185,6 +209,8 @@ public final class RoostServer implements AutoCloseable {
             closeables.addFirst(new RoostMeters(sessions, channel, status, commands, deviceLogins, connections,
                     recorder, rejectedRows));
 
+            ClusterService clusterService = new ClusterService(cluster, new NodeInfo(settings.nodeId(),
+                    settings.cluster().nodeName(), clock.instant()), sessions::liveCount);
             RestJson restJson = new RestJson(json, settings.maxBodyBytes());
             JsonCodec grpcJson = new JsonCodec(json);
             CommandHttpService commandHttp = new CommandHttpService(commands, restJson);
@@ -204,6 +230,8 @@ public final class RoostServer implements AutoCloseable {
                                     .addCheck(() -> io.helidon.health.HealthCheckResponse.builder()
                                             .status(database.isReachable())
                                             .build(), HealthCheckType.READINESS, "database")
+                                    .addCheck(() -> clusterHealth(clusterService), HealthCheckType.READINESS,
+                                            "cluster")
                                     .addCheck(() -> legacyHealth(legacyRest), HealthCheckType.READINESS,
                                             "legacy-rest")
                                     .build())
@@ -224,6 +252,7 @@ public final class RoostServer implements AutoCloseable {
                                 .register("/api/v1/groups", new GroupHttpService(groups, restJson),
                                         commandHttp.groupRoutes())
                                 .register("/api/v1/events", new EventHttpService(devices, restJson))
+                                .register("/api/v1/cluster", new ClusterHttpService(clusterService, restJson))
                                 .register("/api/v1", new AccessHttpService(access, restJson),
                                         commandHttp.commandRoutes())
                                 .register(LegacyOpenAccessFilter.PATH, new LegacyRestService(devices, groups, status,
@@ -244,6 +273,8 @@ public final class RoostServer implements AutoCloseable {
                                     desired, groups, bus, grpcJson)))
                             .service(CommandProto.getDescriptor(), RequestParsing.inCall(new CommandGrpcService(
                                     commands, bus, grpcJson)))
+                            .service(ClusterProto.getDescriptor(), RequestParsing.inCall(
+                                    new ClusterGrpcService(clusterService)))
                             .service(RequestParsing.inCall(grpcHealth.getHealthService())))
                     .addRouting(southbound.routing());
             settings.tls().ifPresent(files -> {
@@ -286,7 +317,8 @@ public final class RoostServer implements AutoCloseable {
                 generated = access.bootstrap();
             }
             grpcHealth.setStatus("", HealthCheckResponse.ServingStatus.SERVING);
-            return new RoostServer(webServer, grpcHealth, generated, sessions, status, connections, closeables);
+            return new RoostServer(webServer, grpcHealth, generated, sessions, status, cluster, connections,
+                    closeables);
         } catch (RuntimeException e) {
             closeAll(closeables);
             throw e;
@@ -324,6 +356,37 @@ public final class RoostServer implements AutoCloseable {
         return Optional.empty();
     }
 
+    /** Ready while the node reaches NATS (a single server always is); the details list the live nodes. */
+    private static io.helidon.health.HealthCheckResponse clusterHealth(ClusterService cluster) {
+        NodeList nodes = cluster.current();
+        io.helidon.health.HealthCheckResponse.Builder health = io.helidon.health.HealthCheckResponse.builder()
+                .status(nodes.messagingConnected())
+                .detail("clustered", nodes.clustered())
+                .detail("this_node", nodes.thisWorker())
+                .detail("nodes", nodes.nodes().stream().map(node -> node.worker() + ":" + node.name()).toList()
+                        .toString());
+        if (nodes.clustered()) {
+            health.detail("cluster", nodes.clusterName());
+        }
+        return health.build();
+    }
+
+    private static Optional<ClusterNode> joinCluster(ServerSettings settings, Clock clock) {
+        if (!settings.cluster().enabled()) {
+            return Optional.empty();
+        }
+        ClusterNode node = ClusterNode.join(settings.cluster(), clock, () -> {
+            // Another node holds this node's worker id: it would make the same ids. Stop at once.
+            LOG.log(System.Logger.Level.ERROR, "cluster: this node lost its worker id; stopping");
+            Thread.ofPlatform().start(() -> System.exit(3));
+        });
+        if (settings.nodeId() != 0) {
+            LOG.log(System.Logger.Level.INFO, "roost.snowflake.node is ignored in a cluster: this node leased "
+                    + "worker id {0}", String.valueOf(node.worker()));
+        }
+        return Optional.of(node);
+    }
+
     private static Tls tls(ServerSettings.TlsFiles files) {
         Keys keys = Keys.builder()
                 .pem(pem -> pem.key(Resource.create(files.privateKey()))
@@ -355,6 +418,11 @@ public final class RoostServer implements AutoCloseable {
 
     public StatusService status() {
         return status;
+    }
+
+    /** The live nodes of this server's cluster; just this one when it runs alone. */
+    public List<NodeInfo> clusterNodes() {
+        return cluster.map(ClusterNode::nodes).orElse(List.of());
     }
 
     /** The listener's TCP connections (for tests and metrics). */

@@ -1,5 +1,6 @@
 package dev.roost.server;
 
+import dev.roost.server.cluster.ClusterSettings;
 import dev.roost.server.command.CommandSettings;
 import dev.roost.server.common.Snowflake;
 import dev.roost.server.config.Settings;
@@ -44,6 +45,7 @@ import java.util.Optional;
  * @param commands         command delivery
  * @param connections      bounds on TCP connections that hold a socket without using it
  * @param legacyRest       the legacy REST paths ({@code roost.legacy.rest})
+ * @param cluster          clustering over NATS; off unless {@code cluster.nats-url} is set
  */
 public record ServerSettings(DatabaseSettings db,
                              int nodeId,
@@ -58,7 +60,8 @@ public record ServerSettings(DatabaseSettings db,
                              StatusSettings status,
                              CommandSettings commands,
                              ConnectionSettings connections,
-                             LegacyRestSettings legacyRest) {
+                             LegacyRestSettings legacyRest,
+                             ClusterSettings cluster) {
 
     /**
      * PEM files of the server's certificate chain and private key, and whether clients present a
@@ -95,7 +98,8 @@ public record ServerSettings(DatabaseSettings db,
                 StatusSettings.create(roost.get("status")),
                 CommandSettings.create(roost.get("commands")),
                 ConnectionSettings.create(roost.get("connections")),
-                LegacyRestSettings.create(roost.get("legacy.rest")));
+                LegacyRestSettings.create(roost.get("legacy.rest")),
+                ClusterSettings.create(roost.get("cluster")));
     }
 
     private static Optional<TlsFiles> tls(Config roost) {

@@ -2,7 +2,12 @@ package dev.roost.cli.command;
 
 import dev.roost.cli.ExitCodes;
 import dev.roost.cli.connect.Connection;
+import dev.roost.cli.output.Column;
+import dev.roost.cli.output.Listing;
 import dev.roost.proto.v1.AccessServiceGrpc;
+import dev.roost.proto.v1.ClusterServiceGrpc;
+import dev.roost.proto.v1.ListNodesRequest;
+import dev.roost.proto.v1.ListNodesResponse;
 import dev.roost.proto.v1.WhoAmIRequest;
 import dev.roost.proto.v1.WhoAmIResponse;
 import io.grpc.health.v1.HealthCheckRequest;
@@ -11,6 +16,9 @@ import io.grpc.health.v1.HealthGrpc;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
+
+import java.time.Instant;
+import java.util.List;
 
 /** {@code roost server ...}: the server itself (grpc.health.v1, WhoAmI). */
 @Command(name = "server", mixinStandardHelpOptions = true, description = "Check the server and your access to it.",
@@ -54,5 +62,29 @@ final class ServerCommand {
 
     /** The JSON/YAML answer of whoami. */
     record Identity(String principal, String role, String tokenId) {
+    }
+
+    @Command(name = "nodes", mixinStandardHelpOptions = true,
+            description = {"The Roost nodes serving the fleet, as the node you reach sees them.",
+                    "A single server lists itself; ANSWERED marks the node that answered."},
+            footer = {"", "Example: roost server nodes -o json"})
+    int nodes() {
+        try (Connection connection = root.connect()) {
+            ListNodesResponse response = connection.stub(ClusterServiceGrpc::newBlockingStub)
+                    .listNodes(ListNodesRequest.getDefaultInstance());
+            List<NodeView> nodes = response.getNodesList().stream().map(node -> new NodeView(node.getWorkerId(),
+                    node.getName(), Instant.ofEpochMilli(node.getStartedAtMs()).toString(), node.getThisNode()))
+                    .toList();
+            root.output().list(Listing.of(nodes),
+                    List.of(Column.of("worker_id"), Column.of("name"), Column.of("started_at"), Column.of("answered")));
+            if (response.getClustered() && !response.getMessagingConnected()) {
+                root.output().hint("the answering node does not reach NATS now: other nodes may be missing");
+            }
+        }
+        return ExitCodes.OK;
+    }
+
+    /** One node, as listed. */
+    record NodeView(int workerId, String name, String startedAt, boolean answered) {
     }
 }

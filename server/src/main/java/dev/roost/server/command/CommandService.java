@@ -114,6 +114,7 @@ public final class CommandService implements AutoCloseable {
         this.restartGrace = new RestartGrace(settings.restartGrace());
         this.resultLanes = new ResultLanes(settings.resultWorkers(), settings.resultQueue());
         bus.listen(this::onDeviceEvent);
+        bus.listenRemote(this::onRemoteEvent);
     }
 
     /**
@@ -160,6 +161,7 @@ public final class CommandService implements AutoCloseable {
                 }
             }
             Command command = newCommand(deviceId, valid, 0);
+            link.checkReachable(deviceId);
             return link.isOnline(deviceId) ? storeAndDeliver(command, valid, caller.name())
                     : storeQueued(command, valid, caller.name());
         } finally {
@@ -207,7 +209,7 @@ public final class CommandService implements AutoCloseable {
             running.put(sent.id().value(), sent);
             recordTransition(sent, CommandState.QUEUED, actor, "queued");
             recordTransition(sent, CommandState.SENT, "system", "sent");
-            if (!link.send(device, wire(sent))) {
+            if (!sendToDevice(device, wire(sent))) {
                 backToQueue(sent);
                 return sent.moved(CommandState.QUEUED, clock.instant(), Optional.empty(), 0, "");
             }
@@ -405,7 +407,7 @@ public final class CommandService implements AutoCloseable {
                     runningNow++;
                     recordTransition(command, CommandState.SENT, "system", "sent");
                 }
-                if (!link.send(device, wire(sent))) {
+                if (!sendToDevice(device, wire(sent))) {
                     backToQueue(sent);
                     more = true;
                     break;
@@ -416,6 +418,20 @@ public final class CommandService implements AutoCloseable {
             }
         } finally {
             lock.unlock();
+        }
+    }
+
+    /**
+     * Sends through the link; false when the device has no live session, or its node (in a
+     * cluster) could not be reached: the command then waits in the queue for the sweep or the
+     * device's next login.
+     */
+    private boolean sendToDevice(DeviceId device, Messages.Command command) {
+        try {
+            return link.send(device, command);
+        } catch (RoostException e) {
+            LOG.log(System.Logger.Level.WARNING, "command {0} stays queued: {1}", command.commandId(), e.getMessage());
+            return false;
         }
     }
 
@@ -651,12 +667,36 @@ public final class CommandService implements AutoCloseable {
         if (DeviceEvent.CONNECTED.equals(event.type())) {
             rebooting.replace(event.deviceId().value(), true);
         } else if (DeviceEvent.STATUS.equals(event.type())) {
-            Thread.ofVirtual().start(() -> checkReboot(event.deviceId(), reconnected));
+            // The event's own boot id: the report may have reached another node of a cluster.
+            Optional<String> bootId = Json.field(event.detailJson(), "boot_id").filter(id -> !id.isEmpty());
+            Thread.ofVirtual().start(() -> checkReboot(event.deviceId(), reconnected,
+                    bootId.isPresent() ? bootId : bootIds.apply(event.deviceId())));
         }
     }
 
-    private void checkReboot(DeviceId device, boolean reconnected) {
-        Optional<String> bootId = bootIds.apply(device);
+    private void onRemoteEvent(DeviceEvent event) {
+        if (!DeviceEvent.COMMAND.equals(event.type())) {
+            return;
+        }
+        Optional<CommandState> state = Json.field(event.detailJson(), "state").map(CommandState::valueOf);
+        Optional<String> id = Json.field(event.detailJson(), "command_id");
+        if (state.isPresent() && state.get().isFinal() && id.isPresent()) {
+            finishedElsewhere(new CommandId(Long.parseLong(id.get())));
+        }
+    }
+
+    /**
+     * A command finished on another node of the cluster: this node forgets its running copy and
+     * wakes its callers waiting for it (only then is the command read).
+     */
+    private void finishedElsewhere(CommandId id) {
+        running.remove(id.value());
+        if (waiters.isWaiting(id)) {
+            store.find(id).filter(command -> command.state().isFinal()).ifPresent(waiters::finished);
+        }
+    }
+
+    private void checkReboot(DeviceId device, boolean reconnected, Optional<String> bootId) {
         for (Command command : store.list(new CommandFilter(Optional.of(device), Optional.empty(),
                 EnumSet.of(CommandState.ACKED)), PageRequest.first(PageRequest.MAX_SIZE)).items()) {
             if (!command.isReboot() || bootId.isEmpty()) {

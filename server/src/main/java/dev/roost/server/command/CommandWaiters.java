@@ -37,6 +37,10 @@ final class CommandWaiters {
         }
     }
 
+    boolean isWaiting(CommandId id) {
+        return waiting.containsKey(id.value());
+    }
+
     void finished(Command command) {
         CompletableFuture<Command> future = waiting.remove(command.id().value());
         if (future != null) {

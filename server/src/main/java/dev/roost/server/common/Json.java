@@ -30,6 +30,9 @@ public final class Json {
     private static final ObjectWriter TREE_WRITER = new ObjectMapper(JsonFactory.builder()
             .recyclerPool(JsonRecyclerPools.sharedLockFreePool()).build()).writer();
 
+    private static final ObjectMapper TREE_READER = new ObjectMapper(JsonFactory.builder()
+            .recyclerPool(JsonRecyclerPools.sharedLockFreePool()).build());
+
     private Json() {
     }
 
@@ -39,6 +42,17 @@ public final class Json {
             return TREE_WRITER.writeValueAsString(node);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("a JSON tree could not be written", e);
+        }
+    }
+
+    /** A top-level text field of a JSON object held as text (an event's detail); empty when absent or unreadable. */
+    public static java.util.Optional<String> field(String objectJson, String name) {
+        try {
+            JsonNode value = TREE_READER.readTree(objectJson).get(name);
+            return value != null && value.isTextual() ? java.util.Optional.of(value.textValue())
+                    : java.util.Optional.empty();
+        } catch (JsonProcessingException e) {
+            return java.util.Optional.empty();
         }
     }
 

@@ -54,6 +54,9 @@ public interface DeviceStore {
      */
     long resetPresence(Instant at);
 
+    /** Up to {@code limit} devices stored as ONLINE with an id above {@code afterId}, in id order. */
+    List<DeviceId> onlineDevices(long afterId, int limit);
+
     Optional<DeviceCredentials> credentials(Hardware hardware);
 
     /**

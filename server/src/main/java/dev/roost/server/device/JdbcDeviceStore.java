@@ -242,6 +242,14 @@ public final class JdbcDeviceStore implements DeviceStore {
     }
 
     @Override
+    public List<DeviceId> onlineDevices(long afterId, int limit) {
+        try (Stream<DbRow> rows = db.client().execute().query("SELECT id FROM devices WHERE state = 'ONLINE' "
+                + "AND id > ? ORDER BY id LIMIT ?", afterId, limit)) {
+            return rows.map(row -> new DeviceId(Rows.longOf(row, "id"))).toList();
+        }
+    }
+
+    @Override
     public Optional<DeviceCredentials> credentials(DeviceId id) {
         return db.client().execute().get("SELECT id, state, secret_hash, credential_version FROM devices WHERE id = ?",
                 id.value()).map(JdbcDeviceStore::credentials);
@@ -262,10 +270,12 @@ public final class JdbcDeviceStore implements DeviceStore {
         writing(events.stream().map(DeviceEvent::deviceId).toList(), () -> db.inTransaction(tx -> {
             for (DeviceEvent event : events) {
                 if (DeviceEvent.CONNECTED.equals(event.type()) || DeviceEvent.DISCONNECTED.equals(event.type())) {
+                    // Only a newer connect or disconnect counts: in a cluster, the batch of the node a device
+                    // left can be written after the batch of the node it moved to.
                     tx.update("UPDATE devices SET state = ?, last_seen_at = ?, updated_at = ? WHERE id = ? "
-                                    + "AND state IN ('REGISTERED', 'ONLINE', 'OFFLINE')",
+                                    + "AND state IN ('REGISTERED', 'ONLINE', 'OFFLINE') AND last_seen_at <= ?",
                             event.to().name(), event.at().toEpochMilli(), event.at().toEpochMilli(),
-                            event.deviceId().value());
+                            event.deviceId().value(), event.at().toEpochMilli());
                 }
                 insertEvent(tx, event);
             }

@@ -11,15 +11,31 @@ import java.util.function.Predicate;
  * Fans device events out inside the process: to internal listeners (synchronously, they must be
  * quick) and to watch subscriptions (each with its own bounded buffer). Persisting events is the
  * publisher's job, not the bus's.
+ *
+ * <p>In a cluster, events published here are also forwarded to the other nodes
+ * ({@link #forwardTo}), and their events arrive through {@link #publishRemote}: listeners and
+ * subscriptions see both; {@link #listenRemote} listeners see only the other nodes' events.
  */
 public final class EventBus {
     private static final System.Logger LOG = System.getLogger(EventBus.class.getName());
 
     private final List<Consumer<DeviceEvent>> listeners = new CopyOnWriteArrayList<>();
+    private final List<Consumer<DeviceEvent>> remoteListeners = new CopyOnWriteArrayList<>();
     private final List<Subscription> subscriptions = new CopyOnWriteArrayList<>();
+    private volatile Consumer<DeviceEvent> forward = event -> { };
 
     public void listen(Consumer<DeviceEvent> listener) {
         listeners.add(listener);
+    }
+
+    /** A listener for the events of other nodes only (to drop what this node holds of them). */
+    public void listenRemote(Consumer<DeviceEvent> listener) {
+        remoteListeners.add(listener);
+    }
+
+    /** Where events published on this node go besides this process: the other nodes of a cluster. */
+    public void forwardTo(Consumer<DeviceEvent> sink) {
+        this.forward = sink;
     }
 
     /** A subscription that buffers at most {@code capacity} matching events. */
@@ -29,7 +45,26 @@ public final class EventBus {
         return subscription;
     }
 
+    /** An event of this node. */
     public void publish(DeviceEvent event) {
+        notify(event, listeners);
+        offer(event);
+        try {
+            forward.accept(event);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "forwarding a " + event.type() + " event to the cluster failed: "
+                    + e.getMessage());
+        }
+    }
+
+    /** An event another node published. */
+    public void publishRemote(DeviceEvent event) {
+        notify(event, remoteListeners);
+        notify(event, listeners);
+        offer(event);
+    }
+
+    private static void notify(DeviceEvent event, List<Consumer<DeviceEvent>> listeners) {
         for (Consumer<DeviceEvent> listener : listeners) {
             try {
                 listener.accept(event);
@@ -37,6 +72,9 @@ public final class EventBus {
                 LOG.log(System.Logger.Level.WARNING, "event listener failed on " + event.type(), e);
             }
         }
+    }
+
+    private void offer(DeviceEvent event) {
         for (Subscription subscription : subscriptions) {
             subscription.offer(event);
         }

@@ -15,6 +15,7 @@ import dev.roost.server.common.Json;
 import dev.roost.server.common.Snowflake;
 import dev.roost.server.common.Text;
 import dev.roost.server.device.DeviceEvent;
+import dev.roost.server.device.DevicePresence;
 import dev.roost.server.device.DeviceState;
 import dev.roost.server.error.RoostException;
 import dev.roost.server.event.EventBus;
@@ -64,11 +65,12 @@ public final class DeviceChannel {
     private final CloseWait closeWait;
     /** Set at shutdown: connections that arrive while the listener still runs are turned away. */
     private volatile boolean stopping;
+    private final DevicePresence presence;
 
     public DeviceChannel(SouthboundSettings settings, PduCodec codec, SessionRegistry registry,
                          DeviceAuthenticator authenticator, EventRecorder recorder, StatusService status,
                          DesiredStateService desired, CommandService commands, EventBus events, Snowflake ids,
-                         Clock clock) {
+                         Clock clock, DevicePresence presence) {
         this.settings = settings;
         this.codec = codec;
         this.registry = registry;
@@ -79,6 +81,7 @@ public final class DeviceChannel {
         this.desired = desired;
         this.commands = commands;
         this.clock = clock;
+        this.presence = presence;
         // A queued login must finish well inside the auth timeout, or the sweep closes it without a hint.
         this.logins = new LoginQueue(settings.loginWorkers(), settings.loginQueue(),
                 settings.authTimeout().multipliedBy(3).dividedBy(4));
@@ -319,6 +322,7 @@ public final class DeviceChannel {
             close(session, 4003, "auth failed: DEVICE_DISABLED");
             return;
         }
+        claimPresence(device, session.epoch());
         replaced.ifPresent(previous -> {
             close(previous, 4004, "replaced");
             // The device stays ONLINE through its new connection; the log still shows the old one ending.
@@ -368,9 +372,38 @@ public final class DeviceChannel {
         }
         if (registry.closed(session)) {
             String reason = session.closeReason() != null ? session.closeReason() : clientReason;
+            // A session replaced by one on another node ends without taking the device offline.
+            boolean offline = releasePresence(session.deviceId(), session.epoch());
             recorder.record(new DeviceEvent(ids.nextId(), session.deviceId(), clock.instant(),
-                    DeviceEvent.DISCONNECTED, "device", DeviceState.ONLINE, DeviceState.OFFLINE, reason,
+                    DeviceEvent.DISCONNECTED, "device", DeviceState.ONLINE,
+                    offline ? DeviceState.OFFLINE : DeviceState.ONLINE, offline ? reason : "replaced",
                     Json.text(JsonNodeFactory.instance.objectNode().put("epoch", session.epoch()))));
+        }
+    }
+
+    /** Another node now holds the device's live session: close session {@code epoch} here if it is still live. */
+    public void closeReplaced(DeviceId device, long epoch) {
+        registry.liveSession(device).filter(session -> session.epoch() == epoch)
+                .ifPresent(session -> closeAsync(session, 4004, "replaced"));
+    }
+
+    /** Presence is kept cluster-wide where it can be: while NATS is away, the node serves its devices anyway. */
+    private void claimPresence(DeviceId device, long epoch) {
+        try {
+            presence.claimed(device, epoch);
+        } catch (RoostException e) {
+            LOG.log(System.Logger.Level.WARNING, "device {0} is served here, but its presence was not recorded "
+                    + "cluster-wide (put back when NATS returns): {1}", device, e.getMessage());
+        }
+    }
+
+    private boolean releasePresence(DeviceId device, long epoch) {
+        try {
+            return presence.released(device, epoch);
+        } catch (RoostException e) {
+            LOG.log(System.Logger.Level.WARNING, "device {0} went offline here; its cluster-wide presence was not "
+                    + "updated: {1}", device, e.getMessage());
+            return true;
         }
     }
 

@@ -5,11 +5,13 @@ import dev.roost.server.common.DeviceId;
 import dev.roost.server.device.DeviceLink;
 
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 /**
  * Every open device connection, and the live (authenticated) one of each device. A device has at
@@ -18,10 +20,18 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class SessionRegistry implements DeviceLink {
     private final Set<DeviceSession> open = ConcurrentHashMap.newKeySet();
     private final ConcurrentMap<Long, DeviceSession> live = new ConcurrentHashMap<>();
-    private final AtomicLong epochs = new AtomicLong();
+    private final LongSupplier epochs;
+
+    /**
+     * @param epochs numbers for new sessions, unique across every node of a cluster and every
+     *               restart (the server uses Snowflake ids)
+     */
+    public SessionRegistry(LongSupplier epochs) {
+        this.epochs = epochs;
+    }
 
     long nextEpoch() {
-        return epochs.incrementAndGet();
+        return epochs.getAsLong();
     }
 
     void opened(DeviceSession session) {
@@ -49,6 +59,13 @@ public final class SessionRegistry implements DeviceLink {
 
     Optional<DeviceSession> liveSession(DeviceId device) {
         return Optional.ofNullable(live.get(device.value()));
+    }
+
+    /** The live sessions' epochs, by device (for a cluster to restore its presence entries). */
+    public Map<DeviceId, Long> liveEpochs() {
+        Map<DeviceId, Long> epochsByDevice = new HashMap<>();
+        live.forEach((device, session) -> epochsByDevice.put(new DeviceId(device), session.epoch()));
+        return epochsByDevice;
     }
 
     public int liveCount() {

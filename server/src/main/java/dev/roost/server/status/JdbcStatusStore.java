@@ -19,10 +19,18 @@ import java.util.stream.Stream;
 
 /** {@link StatusStore} on the relational database; writes use JDBC batches. */
 public final class JdbcStatusStore implements StatusStore {
+    /**
+     * A stored row is replaced only by a higher version: in a cluster an older report can still
+     * wait on the node the device left. MySQL assigns left to right, so the version goes last.
+     */
     private static final String UPSERT = "INSERT INTO device_status (device_id, reported_version, reported_json, "
             + "reported_at, boot_id) VALUES (?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE "
-            + "reported_version = VALUES(reported_version), reported_json = VALUES(reported_json), "
-            + "reported_at = VALUES(reported_at), boot_id = VALUES(boot_id)";
+            + "reported_json = CASE WHEN VALUES(reported_version) > reported_version THEN VALUES(reported_json) "
+            + "ELSE reported_json END, "
+            + "reported_at = CASE WHEN VALUES(reported_version) > reported_version THEN VALUES(reported_at) "
+            + "ELSE reported_at END, "
+            + "boot_id = CASE WHEN VALUES(reported_version) > reported_version THEN VALUES(boot_id) ELSE boot_id END, "
+            + "reported_version = GREATEST(reported_version, VALUES(reported_version))";
     /** Idempotent: a batch written again after a failure that hid its commit must not fail on its own rows. */
     private static final String INSERT_HISTORY = "INSERT INTO status_history (id, device_id, recorded_at, "
             + "reported_version, reported_json) VALUES (?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE id = id";

@@ -87,6 +87,7 @@ public final class StatusService implements AutoCloseable {
         this.json = json;
         this.writer = new StatusBatchWriter(store, settings.flushWriters(), rejected);
         events.listen(this::forgetDecommissioned);
+        events.listenRemote(this::forgetReportedElsewhere);
         long interval = settings.flushInterval().toMillis();
         // A fixed rate, not a fixed delay: a report then waits at most one interval plus one flush. With a
         // delay after each flush it waited up to two flushes plus the interval (lag 3.7 s at 2 s reports).
@@ -139,6 +140,18 @@ public final class StatusService implements AutoCloseable {
      */
     static long nextVersion(long current, Instant now) {
         return Math.max(current + 1, now.toEpochMilli());
+    }
+
+    /**
+     * The device reports to another node of the cluster now: what this node holds of it is old.
+     * Reads go to the store (at most a flush interval behind) until the device reports here again;
+     * an older report still waiting here to be written never overwrites a newer stored one
+     * ({@link StatusStore#write} keeps the higher version).
+     */
+    private void forgetReportedElsewhere(DeviceEvent event) {
+        if (DeviceEvent.STATUS.equals(event.type()) || DeviceEvent.CONNECTED.equals(event.type())) {
+            latest.remove(event.deviceId().value());
+        }
     }
 
     private void forgetDecommissioned(DeviceEvent event) {

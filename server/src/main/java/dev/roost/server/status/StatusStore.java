@@ -17,7 +17,10 @@ public interface StatusStore {
 
     Optional<Reported> latest(DeviceId device);
 
-    /** Upserts the latest state of many devices and appends history samples, in batches. */
+    /**
+     * Upserts the latest state of many devices (a stored row is replaced only by a higher version)
+     * and appends history samples, in batches.
+     */
     void write(Collection<Map.Entry<DeviceId, Reported>> latest, Collection<Sample> history);
 
     Page<Sample> history(DeviceId device, Optional<Instant> since, Optional<Instant> until, PageRequest page);

@@ -1,0 +1,39 @@
+package dev.roost.server;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.roost.protocol.Body;
+import dev.roost.protocol.PduCodec;
+import dev.roost.server.cluster.ClusterNode;
+import dev.roost.server.cluster.NodeMessaging;
+import dev.roost.server.common.DeviceId;
+import dev.roost.server.device.DeviceEvent;
+import dev.roost.server.event.EventBus;
+import dev.roost.server.southbound.DeviceChannel;
+import dev.roost.server.southbound.SessionRegistry;
+
+/** Connects a cluster node to this server's sessions, device channel and event bus. */
+final class ClusterWiring {
+    private ClusterWiring() {
+    }
+
+    static void connect(ClusterNode node, SessionRegistry sessions, DeviceChannel channel, EventBus bus,
+                        PduCodec codec, ObjectMapper json) {
+        node.listen(new NodeMessaging.Inbound() {
+            @Override
+            public boolean deliver(DeviceId device, Body body) {
+                return sessions.send(device, body);
+            }
+
+            @Override
+            public void replaced(DeviceId device, long epoch) {
+                channel.closeReplaced(device, epoch);
+            }
+
+            @Override
+            public void event(DeviceEvent event) {
+                bus.publishRemote(event);
+            }
+        }, codec, json);
+        bus.forwardTo(node::forward);
+    }
+}

@@ -1,0 +1,135 @@
+package dev.roost.server.cluster;
+
+import io.nats.client.Connection;
+import io.nats.client.ConnectionListener;
+import io.nats.client.JetStreamApiException;
+import io.nats.client.KeyValue;
+import io.nats.client.KeyValueManagement;
+import io.nats.client.Nats;
+import io.nats.client.Options;
+import io.nats.client.api.KeyValueConfiguration;
+import io.nats.client.api.StorageType;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * The connection to NATS and the cluster's key-value buckets. Connecting fails at once, naming
+ * the URL, when NATS does not answer at start-up; later outages are ridden out by the client's
+ * reconnects, and {@link #onReconnect} listeners then put back what NATS may have lost (buckets
+ * live in NATS memory: a restarted NATS has none of them).
+ */
+public final class NatsCluster implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(NatsCluster.class.getName());
+
+    private final ClusterSettings settings;
+    private final Connection connection;
+    private final List<Runnable> reconnectListeners = new CopyOnWriteArrayList<>();
+
+    private NatsCluster(ClusterSettings settings, Connection connection) {
+        this.settings = settings;
+        this.connection = connection;
+    }
+
+    /** Connects to {@code settings.natsUrl()}; throws {@link IllegalStateException} naming the URL when it cannot. */
+    public static NatsCluster connect(ClusterSettings settings) {
+        String url = settings.natsUrl().orElseThrow(() -> new IllegalStateException("roost.cluster.nats-url is not set"));
+        NatsCluster[] self = new NatsCluster[1];
+        Options options = Options.builder()
+                .servers(url.split(","))
+                .connectionName("roost-" + settings.name() + "-" + settings.nodeName())
+                .connectionTimeout(Duration.ofSeconds(5))
+                .maxReconnects(-1)
+                .reconnectWait(Duration.ofMillis(500))
+                .connectionListener((conn, event) -> {
+                    if (event == ConnectionListener.Events.RECONNECTED && self[0] != null) {
+                        self[0].reconnected();
+                    } else if (event == ConnectionListener.Events.DISCONNECTED) {
+                        LOG.log(System.Logger.Level.WARNING, "cluster: lost NATS at {0}; reconnecting", url);
+                    }
+                })
+                .build();
+        try {
+            self[0] = new NatsCluster(settings, Nats.connect(options));
+        } catch (IOException e) {
+            throw new IllegalStateException("cluster: cannot connect to NATS at " + url + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("cluster: interrupted while connecting to NATS at " + url, e);
+        }
+        return self[0];
+    }
+
+    public ClusterSettings settings() {
+        return settings;
+    }
+
+    Connection connection() {
+        return connection;
+    }
+
+    /** The subject {@code <cluster name>.<suffix>}. */
+    String subject(String suffix) {
+        return "roost." + settings.name() + "." + suffix;
+    }
+
+    /** The bucket {@code roost-<cluster name>-<suffix>}, created when missing. */
+    KeyValue bucket(String suffix, Duration ttl) {
+        String name = "roost-" + settings.name() + "-" + suffix;
+        try {
+            KeyValueManagement management = connection.keyValueManagement();
+            if (!management.getBucketNames().contains(name)) {
+                KeyValueConfiguration.Builder config = KeyValueConfiguration.builder().name(name)
+                        .storageType(StorageType.Memory);
+                if (!ttl.isZero()) {
+                    config.ttl(ttl);
+                }
+                try {
+                    management.create(config.build());
+                } catch (JetStreamApiException e) {
+                    // Another node created it between the check and the create: use theirs.
+                    if (!management.getBucketNames().contains(name)) {
+                        throw e;
+                    }
+                }
+            }
+            return connection.keyValue(name);
+        } catch (IOException | JetStreamApiException e) {
+            throw new IllegalStateException("cluster: cannot open the NATS key-value bucket " + name
+                    + " (is JetStream enabled on the NATS server?): " + e.getMessage(), e);
+        }
+    }
+
+    /** Runs {@code listener} after every reconnect to NATS. */
+    public void onReconnect(Runnable listener) {
+        reconnectListeners.add(listener);
+    }
+
+    public boolean isConnected() {
+        return connection.getStatus() == Connection.Status.CONNECTED;
+    }
+
+    private void reconnected() {
+        LOG.log(System.Logger.Level.INFO, "cluster: reconnected to NATS");
+        // Off the NATS client's own thread: the listeners call NATS and wait for answers.
+        Thread.ofVirtual().name("roost-cluster-reconnect").start(() -> reconnectListeners.forEach(listener -> {
+            try {
+                listener.run();
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "cluster: restoring state after a NATS reconnect failed: {0}",
+                        e.getMessage());
+            }
+        }));
+    }
+
+    @Override
+    public void close() {
+        try {
+            connection.close();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,180 @@
+package dev.roost.server.cluster;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.roost.protocol.Body;
+import dev.roost.protocol.Pdu;
+import dev.roost.protocol.PduCodec;
+import dev.roost.server.common.DeviceId;
+import dev.roost.server.device.DeviceEvent;
+import dev.roost.server.device.DeviceState;
+import io.nats.client.Dispatcher;
+import io.nats.client.Message;
+import io.nats.client.impl.Headers;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Messages between nodes over NATS core subjects (no persistence: what they carry is live):
+ * <ul>
+ *   <li>{@code roost.<cluster>.node.<worker>.downlink} — request/reply: send a downlink message
+ *       to a device whose session that node holds; the reply says whether it was sent;</li>
+ *   <li>{@code roost.<cluster>.node.<worker>.replaced} — a device logged in on another node: close
+ *       the named session (4004) if it is still live there;</li>
+ *   <li>{@code roost.<cluster>.events} — every device event a node publishes, for the watch streams
+ *       and listeners of all the others. NATS keeps the order of one publisher's messages, and a
+ *       device's events come from the node that holds its session, so they arrive in order.</li>
+ * </ul>
+ */
+public final class NodeMessaging implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(NodeMessaging.class.getName());
+    private static final String ORIGIN = "Roost-Origin";
+    private static final byte[] SENT = {'1'};
+    private static final byte[] NOT_SENT = {'0'};
+
+    /** What other nodes ask of this one. */
+    public interface Inbound {
+        /** Sends {@code body} to the device's live session on this node; false when it has none here. */
+        boolean deliver(DeviceId device, Body body);
+
+        /** The device logged in on another node: close session {@code epoch} here if it is still live. */
+        void replaced(DeviceId device, long epoch);
+
+        /** An event another node published. */
+        void event(DeviceEvent event);
+    }
+
+    private final NatsCluster cluster;
+    private final int worker;
+    private final PduCodec codec;
+    private final ObjectMapper json;
+    private final Dispatcher dispatcher;
+
+    public NodeMessaging(NatsCluster cluster, int worker, PduCodec codec, ObjectMapper json, Inbound inbound) {
+        this.cluster = cluster;
+        this.worker = worker;
+        this.codec = codec;
+        this.json = json;
+        this.dispatcher = cluster.connection().createDispatcher();
+        // Off the dispatcher's thread: one slow session must not hold up the node's other messages.
+        dispatcher.subscribe(cluster.subject("node." + worker + ".downlink"),
+                message -> Thread.ofVirtual().start(() -> onDownlink(message, inbound)));
+        dispatcher.subscribe(cluster.subject("node." + worker + ".replaced"), message -> onReplaced(message, inbound));
+        dispatcher.subscribe(cluster.subject("events"), message -> onEvent(message, inbound));
+    }
+
+    /**
+     * Asks node {@code to} to send {@code body} to the device.
+     *
+     * @return whether that node had the device's session and sent it
+     * @throws dev.roost.server.error.RoostException UNAVAILABLE when NATS or the node did not answer
+     */
+    public boolean sendTo(int to, DeviceId device, Body body) {
+        byte[] request = (device.value() + "\n" + codec.encode(Pdu.of("cluster", body))).getBytes(StandardCharsets.UTF_8);
+        Message reply;
+        try {
+            reply = cluster.connection().requestWithTimeout(cluster.subject("node." + to + ".downlink"), request,
+                    cluster.settings().requestTimeout()).get(cluster.settings().requestTimeout().toMillis() + 500,
+                    TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException | java.util.concurrent.CancellationException e) {
+            throw ClusterFailures.unavailable("sending to device " + device + " through node " + to, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw ClusterFailures.unavailable("sending to device " + device + " through node " + to, e);
+        }
+        if (reply.isStatusMessage()) {
+            throw ClusterFailures.unavailable("sending to device " + device + " through node " + to,
+                    new IOException("NATS status " + reply.getStatus().getCode() + " (no node " + to + " listening)"));
+        }
+        return reply.getData().length == 1 && reply.getData()[0] == '1';
+    }
+
+    /** Tells node {@code to} that session {@code epoch} of the device was replaced by one on this node. */
+    public void replaced(int to, DeviceId device, long epoch) {
+        cluster.connection().publish(cluster.subject("node." + to + ".replaced"),
+                (device.value() + "|" + epoch).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Publishes an event of this node to every other node. */
+    public void publish(DeviceEvent event) {
+        Headers headers = new Headers().put(ORIGIN, Integer.toString(worker));
+        cluster.connection().publish(cluster.subject("events"), headers, encode(event));
+    }
+
+    private void onDownlink(Message message, Inbound inbound) {
+        boolean sent = false;
+        try {
+            String text = new String(message.getData(), StandardCharsets.UTF_8);
+            int newline = text.indexOf('\n');
+            DeviceId device = new DeviceId(Long.parseLong(text.substring(0, newline)));
+            Body body = codec.decode(text.substring(newline + 1)).body();
+            sent = inbound.deliver(device, body);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "cluster: a downlink from another node failed: {0}", e.getMessage());
+        }
+        if (message.getReplyTo() != null) {
+            cluster.connection().publish(message.getReplyTo(), sent ? SENT : NOT_SENT);
+        }
+    }
+
+    private void onReplaced(Message message, Inbound inbound) {
+        try {
+            String text = new String(message.getData(), StandardCharsets.UTF_8);
+            int bar = text.indexOf('|');
+            inbound.replaced(new DeviceId(Long.parseLong(text.substring(0, bar))),
+                    Long.parseLong(text.substring(bar + 1)));
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "cluster: a replacement notice failed: {0}", e.getMessage());
+        }
+    }
+
+    private void onEvent(Message message, Inbound inbound) {
+        Headers headers = message.getHeaders();
+        if (headers != null && Integer.toString(worker).equals(headers.getFirst(ORIGIN))) {
+            return;
+        }
+        try {
+            inbound.event(decode(message.getData()));
+        } catch (IOException | RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "cluster: an event from another node could not be read: {0}",
+                    e.getMessage());
+        }
+    }
+
+    byte[] encode(DeviceEvent event) {
+        ObjectNode node = json.createObjectNode()
+                .put("id", event.id())
+                .put("device_id", event.deviceId().value())
+                .put("at", event.at().toEpochMilli())
+                .put("type", event.type())
+                .put("actor", event.actor())
+                .put("from", event.from().name())
+                .put("to", event.to().name())
+                .put("reason", event.reason())
+                .put("detail_json", event.detailJson());
+        try {
+            return json.writeValueAsBytes(node);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot encode an event", e);
+        }
+    }
+
+    DeviceEvent decode(byte[] data) throws IOException {
+        JsonNode node = json.readTree(data);
+        return new DeviceEvent(node.get("id").asLong(), new DeviceId(node.get("device_id").asLong()),
+                Instant.ofEpochMilli(node.get("at").asLong()), node.get("type").asText(), node.get("actor").asText(),
+                DeviceState.valueOf(node.get("from").asText()), DeviceState.valueOf(node.get("to").asText()),
+                node.get("reason").asText(), node.get("detail_json").asText());
+    }
+
+    @Override
+    public void close() {
+        cluster.connection().closeDispatcher(dispatcher);
+    }
+}
