@@ -10,9 +10,14 @@ here=$(cd "$(dirname "$0")" && pwd)
 
 declare -A package_of=([buildah]=buildah [docker-registry]=docker-registry [mmdebstrap]=mmdebstrap [curl]=curl)
 missing=()
-for tool in "${!package_of[@]}"; do
-  command -v "$tool" >/dev/null 2>&1 || missing+=("${package_of[$tool]}")
-done
+find_missing() {
+  local tool
+  missing=()
+  for tool in "${!package_of[@]}"; do
+    command -v "$tool" >/dev/null 2>&1 || missing+=("${package_of[$tool]}")
+  done
+}
+find_missing
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null 2>&1; then
@@ -25,4 +30,5 @@ if ! { apt-get update -q && apt-get install -y -q "${missing[@]}"; } >&2; then
   log "apt-get could not install ${missing[*]}"
   exit 1
 fi
-exit 0
+find_missing
+[ ${#missing[@]} -eq 0 ] || { log "still missing after apt-get: ${missing[*]}"; exit 1; }
