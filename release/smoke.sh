@@ -60,7 +60,8 @@ work=$(mktemp -d /var/tmp/roost-smoke.XXXXXX)
 pids=(); containers=(); images=()
 cleanup() {
   local p c i
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  # The containers run in sessions of their own (setsid): end each whole session, then the registry.
+  for p in "${pids[@]}"; do kill -- "-$p" 2>/dev/null || kill "$p" 2>/dev/null || true; done
   for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
   for c in "${containers[@]}"; do buildah rm "$c" >/dev/null 2>&1 || true; done
   for i in "${images[@]}"; do buildah rmi "$i" >/dev/null 2>&1 || true; done
