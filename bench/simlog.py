@@ -13,7 +13,7 @@ import math
 import re
 
 LINE = re.compile(r"t=(\d+)s connected=(\d+) connects=(\d+) reconnects=(\d+) failed_attempts=(\d+) "
-                  r"disconnects=(\d+) commands=(\d+) \| ping->pong ms p50=([\d.]+) p90=([\d.]+) p99=([\d.]+) "
+                  r"disconnects=(\d+) commands=(\d+)(?: duplicate_commands=\d+)? \| ping->pong ms p50=([\d.]+) p90=([\d.]+) p99=([\d.]+) "
                   r"max=([\d.]+) \(n=(\d+)\) \| status->ack ms p50=([\d.]+) p90=([\d.]+) p99=([\d.]+) "
                   r"max=([\d.]+) \(n=(\d+)\) \| heap_used_mb=(\d+) heap_committed_mb=(\d+) rss_mb=(-?\d+)")
 KEYS = ["t", "connected", "connects", "reconnects", "failed", "disconnects", "commands", "ping_p50", "ping_p90",

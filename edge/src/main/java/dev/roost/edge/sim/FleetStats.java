@@ -32,6 +32,8 @@ public final class FleetStats implements LinkMetrics {
     final AtomicLong disconnects = new AtomicLong();
     final AtomicLong failedAttempts = new AtomicLong();
     final AtomicLong commands = new AtomicLong();
+    /** Commands a device was sent again after it had answered them (not run again: answered again). */
+    final AtomicLong duplicateCommands = new AtomicLong();
     final LatencyRecorder ping = new LatencyRecorder();
     final LatencyRecorder status = new LatencyRecorder();
 
@@ -80,10 +82,11 @@ public final class FleetStats implements LinkMetrics {
     /** {@link #summary()} with the percentiles of {@code now}, a {@link #latencies()} just taken. */
     public String summary(Latencies now) {
         return String.format(Locale.ROOT, "connected=%d connects=%d reconnects=%d failed_attempts=%d disconnects=%d"
-                        + " commands=%d"
+                        + " commands=%d duplicate_commands=%d"
                         + " | ping->pong ms p50=%.1f p90=%.1f p99=%.1f max=%.1f (n=%d)"
                         + " | status->ack ms p50=%.1f p90=%.1f p99=%.1f max=%.1f (n=%d)",
                 connectedNow(), connects.get(), reconnects.get(), failedAttempts.get(), disconnects.get(), commands.get(),
+                duplicateCommands.get(),
                 ms(now.ping(), 50), ms(now.ping(), 90), ms(now.ping(), 99), ms(now.ping(), 100), now.ping().count(),
                 ms(now.status(), 50), ms(now.status(), 90), ms(now.status(), 99), ms(now.status(), 100),
                 now.status().count());

@@ -16,7 +16,9 @@ import java.util.Optional;
 /**
  * One simulated device: real protocol, synthetic state, instant command answers. A confirmed
  * reboot is simulated: the device reconnects with a new boot id as a rebooted machine would. Runs entirely on its
- * event loop; holds no thread.
+ * event loop; holds no thread. Like the agent's journal, it remembers the last command ids it
+ * answered: one sent again (after a reconnect, or by another node of a cluster) is answered again,
+ * not run again, and counted as a duplicate.
  */
 final class SimulatedDevice implements LinkSession {
     private final StatusReporter status;
@@ -24,6 +26,9 @@ final class SimulatedDevice implements LinkSession {
     private final BootId bootId;
     private final FleetStats stats;
     private ConnectionManager manager;
+    /** The last {@value #REMEMBERED} command ids answered, oldest first. */
+    private final java.util.ArrayDeque<String> answered = new java.util.ArrayDeque<>();
+    private static final int REMEMBERED = 32;
 
     SimulatedDevice(StatusReporter status, BootId bootId, FleetStats stats) {
         this.status = status;
@@ -48,7 +53,15 @@ final class SimulatedDevice implements LinkSession {
             case DESIRED -> desired.apply(link, pdu.body(Messages.Desired.class));
             case COMMAND -> {
                 Messages.Command command = pdu.body(Messages.Command.class);
-                stats.commands.incrementAndGet();
+                if (answered.contains(command.commandId())) {
+                    stats.duplicateCommands.incrementAndGet();
+                } else {
+                    stats.commands.incrementAndGet();
+                    answered.addLast(command.commandId());
+                    if (answered.size() > REMEMBERED) {
+                        answered.removeFirst();
+                    }
+                }
                 link.reply(pdu.id(), new Messages.CommandAck(command.commandId()));
                 if (!CommandRunner.REBOOT.equals(command.name())) {
                     link.send(new Messages.CommandResult(command.commandId(), Messages.CommandResult.SUCCEEDED, 0,

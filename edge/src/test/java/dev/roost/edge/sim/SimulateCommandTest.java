@@ -26,7 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class SimulateCommandTest {
     /** The line bench/plot_fleet.py has always parsed; the interval section comes after it. */
     private static final Pattern CUMULATIVE = Pattern.compile("t=\\d+s connected=\\d+ connects=\\d+ reconnects=\\d+ "
-            + "failed_attempts=\\d+ disconnects=\\d+ commands=\\d+ \\| ping->pong ms p50=[\\d.]+ p90=[\\d.]+ "
+            + "failed_attempts=\\d+ disconnects=\\d+ commands=\\d+ duplicate_commands=\\d+ \\| ping->pong ms p50=[\\d.]+ p90=[\\d.]+ "
             + "p99=[\\d.]+ max=[\\d.]+ \\(n=(\\d+)\\) \\| status->ack ms p50=[\\d.]+ p90=[\\d.]+ p99=[\\d.]+ "
             + "max=[\\d.]+ \\(n=\\d+\\) \\| heap_used_mb=\\d+ heap_committed_mb=\\d+ rss_mb=-?\\d+");
     private static final String LATENCIES = "ping ms p50=[\\d.]+ p99=[\\d.]+ max=[\\d.]+ \\(n=(\\d+)\\) "

@@ -1,0 +1,114 @@
+#!/usr/bin/python3
+"""Summarises a bench/run-cluster.sh result folder: summary.csv / summary.json and a presence plot
+(online devices cluster-wide and per node over time, with the run's events marked).
+
+    /usr/bin/python3 bench/plot_cluster.py bench/results/cluster-<time>
+"""
+import csv
+import json
+import os
+import sys
+
+
+def events(folder):
+    out = []
+    for row in csv.DictReader(open(os.path.join(folder, "events.csv"))):
+        out.append((float(row["epoch_s"]), row["event"], row["value"]))
+    return out
+
+
+def at(evs, name):
+    for t, event, value in evs:
+        if event == name:
+            return t, value
+    return None, None
+
+
+def commands(folder, name):
+    path = os.path.join(folder, name, "summary.json")
+    if not os.path.exists(path):
+        return None
+    s = json.load(open(path))
+    return {k: s.get(k) for k in ("rate_target", "sent_total", "measured_succeeded", "p50_ms", "p99_ms", "max_ms",
+                                 "outcomes")}
+
+
+def duplicates(folder):
+    path = os.path.join(folder, "diagnostics", "duplicates.txt")
+    if not os.path.exists(path):
+        return None
+    return sum(int(line.split("=")[1]) for line in open(path) if "=" in line)
+
+
+def main(folder):
+    evs = events(folder)
+    ramp_start, _ = at(evs, "ramp_start")
+    ramp_done, total = at(evs, "ramp_done")
+    killed, victim = at(evs, "node_killed")
+    back, online_after = at(evs, "all_online_again")
+    summary = {
+        "folder": os.path.basename(folder),
+        "machine": dict(line.strip().split("=", 1) for line in open(os.path.join(folder, "machine.txt"))
+                        if "=" in line),
+        "devices": int(total) if total else None,
+        "ramp_s": round(ramp_done - ramp_start, 1) if ramp_done and ramp_start else None,
+        "commands_same_node": commands(folder, "commands-same-node"),
+        "commands_cross_node": commands(folder, "commands-cross-node"),
+        "kill": None if killed is None else {
+            "node": victim,
+            "seconds_until_all_online": round(back - killed, 1) if back else None,
+            "online_after": online_after,
+            "commands_during_kill": commands(folder, "commands-during-kill"),
+            "duplicate_commands_answered_again": duplicates(folder),
+        },
+    }
+    with open(os.path.join(folder, "summary.json"), "w") as f:
+        json.dump(summary, f, indent=1)
+    with open(os.path.join(folder, "summary.csv"), "w") as f:
+        w = csv.writer(f)
+        w.writerow(["metric", "value"])
+        w.writerow(["devices", summary["devices"]])
+        w.writerow(["ramp_s", summary["ramp_s"]])
+        for name in ("commands_same_node", "commands_cross_node"):
+            c = summary[name] or {}
+            w.writerow([name + "_p50_ms", c.get("p50_ms")])
+            w.writerow([name + "_p99_ms", c.get("p99_ms")])
+            w.writerow([name + "_succeeded", c.get("measured_succeeded")])
+        if summary["kill"]:
+            w.writerow(["kill_seconds_until_all_online", summary["kill"]["seconds_until_all_online"]])
+            during = summary["kill"]["commands_during_kill"] or {}
+            w.writerow(["kill_commands_outcomes", json.dumps(during.get("outcomes"))])
+            w.writerow(["kill_duplicate_commands_answered_again", summary["kill"]["duplicate_commands_answered_again"]])
+    print(json.dumps(summary, indent=1))
+
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    rows = list(csv.DictReader(open(os.path.join(folder, "presence.csv"))))
+    if not rows:
+        return
+    t0 = float(rows[0]["epoch_s"])
+    xs = [float(r["epoch_s"]) - t0 for r in rows]
+    fig, ax = plt.subplots(figsize=(12, 5))
+
+    def series(key):
+        return [int(r[key]) if r.get(key) not in (None, "") else None for r in rows]
+
+    ax.plot(xs, series("cluster_online"), label="online, cluster-wide (node 1's view)", lw=2)
+    for key in rows[0]:
+        if key.startswith("node_"):
+            ax.plot(xs, series(key), label="sessions on " + key.replace("_", " "), lw=1)
+    for t, event, _ in evs:
+        if event in ("ramp_done", "commands_start", "node_killed", "all_online_again"):
+            ax.axvline(t - t0, color="grey", ls=":")
+            ax.text(t - t0, ax.get_ylim()[1] * 0.95, event, rotation=90, fontsize=7, va="top")
+    ax.set_xlabel("seconds")
+    ax.set_ylabel("devices")
+    ax.set_title("Cluster presence: " + os.path.basename(folder))
+    ax.legend(fontsize=7)
+    fig.tight_layout()
+    fig.savefig(os.path.join(folder, "presence.png"), dpi=80)
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:])

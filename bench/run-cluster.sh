@@ -1,0 +1,202 @@
+#!/usr/bin/env bash
+# The cluster benchmark of docs/benchmarks.md ("Cluster") in one command: N Roost nodes on one fresh
+# MariaDB database and the NATS at 127.0.0.1:4222 (a cluster name of the run's own), simulator
+# processes (at most 9,500 devices each: one process holds < 20,000 descriptors) connected to the
+# nodes round-robin over 127.0.0.x source addresses, a hold, commands sent through node 1 to devices
+# on node 1 (same node) and on node 2 (cross node) at the same time, then kill -9 of the last node:
+# its simulators fail over to the other nodes (their --server-url list), and the run measures how
+# long until every device is online again, and what happened to the commands in flight.
+# Raw results go to bench/results/cluster-<UTC time>/ (summary.csv, presence.csv, plots).
+#
+#   bench/run-cluster.sh [--nodes 5] [--devices-per-node 19000] [--hold-seconds 600] [--rate 200]
+#                        [--command-rate 100] [--command-seconds 60] [--port-base 9390]
+#                        [--no-kill] [--source-addresses 16]
+#
+# Nodes run with ROOST_BCRYPT_COST=4 (registration and secret logins stay cheap for the run).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source bench/common.sh
+
+nodes=5 per_node=19000 hold=600 rate=200 cmd_rate=100 cmd_seconds=60 port_base=9390 kill_node=1 sources=16
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --nodes) nodes=$2; shift 2 ;;
+    --devices-per-node) per_node=$2; shift 2 ;;
+    --hold-seconds) hold=$2; shift 2 ;;
+    --rate) rate=$2; shift 2 ;;
+    --command-rate) cmd_rate=$2; shift 2 ;;
+    --command-seconds) cmd_seconds=$2; shift 2 ;;
+    --port-base) port_base=$2; shift 2 ;;
+    --source-addresses) sources=$2; shift 2 ;;
+    --no-kill) kill_node=0; shift ;;
+    -h|--help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
+  esac
+done
+[ "$nodes" -ge 2 ] || { echo "--nodes must be at least 2" >&2; exit 2; }
+for i in $(seq 1 "$nodes"); do require_free_port $((port_base + i)); done
+
+JAVA_HOME=${JAVA_HOME:-$(./dev mvn -v 2>/dev/null | sed -e 's/\x1b\[[0-9;]*m//g' \
+  | sed -n -e 's/.*runtime: \(.*\)$/\1/p' -e 's/^Java home: \(.*\)$/\1/p' | head -n 1)}
+JAVA="$JAVA_HOME/bin/java"
+JAVA_OPTS=(--sun-misc-unsafe-memory-access=allow --enable-native-access=ALL-UNNAMED)
+for jar in server/target/roost-server.jar edge/target/roost-edge.jar bench/target/roost-bench.jar; do
+  [ -f "$jar" ] || { echo "$jar missing: run ./dev build" >&2; exit 1; }
+done
+(exec 3<>/dev/tcp/127.0.0.1/4222) 2>/dev/null || { echo "no NATS at 127.0.0.1:4222 (see .ci/run)" >&2; exit 1; }
+
+stamp=$(date -u +%Y%m%d-%H%M%S)
+out=bench/results/cluster-$stamp
+mkdir -p "$out/diagnostics"
+events="$out/events.csv"
+echo "epoch_s,event,value" >"$events"
+ev() { echo "$(date +%s.%N | cut -c1-14),$1,${2:-}" >>"$events"; echo "== $(date -u +%T) $1 ${2:-} (load $(cut -d' ' -f1-3 /proc/loadavg))" >&2; }
+
+token=bench-admin-token-0123456789abcdef
+cluster=bench$stamp
+cluster=${cluster//-/}
+mysql_cmd=${BENCH_MYSQL:-mysql -h127.0.0.1 -P3306 -uroot}
+$mysql_cmd -e 'DROP DATABASE IF EXISTS roost_cluster; CREATE DATABASE roost_cluster CHARACTER SET utf8mb4 COLLATE utf8mb4_bin'
+sims_per_node=$(( (per_node + 9499) / 9500 ))
+per_sim=$(( per_node / sims_per_node ))
+total=$(( per_sim * sims_per_node * nodes ))
+{
+  echo "date_utc=$(date -u +%FT%TZ)"
+  echo "nproc=$(nproc)"
+  echo "mem_total_kb=$(awk '/MemTotal/ {print $2}' /proc/meminfo)"
+  echo "java=$("$JAVA" -version 2>&1 | head -n 1)"
+  echo "mariadb=$($mysql_cmd -N -e 'select version()')"
+  echo "nats=$(/usr/sbin/nats-server --version 2>/dev/null || echo unknown)"
+  echo "args=nodes=$nodes per_node=$per_node sims_per_node=$sims_per_node per_sim=$per_sim hold=$hold rate=$rate command_rate=$cmd_rate command_seconds=$cmd_seconds kill=$kill_node"
+  echo "git=$(git rev-parse --short HEAD)"
+} >"$out/machine.txt"
+
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done; }
+trap cleanup EXIT
+
+node_pid=()
+for i in $(seq 1 "$nodes"); do
+  port=$((port_base + i))
+  ROOST_DB_URL=jdbc:mariadb://127.0.0.1:3306/roost_cluster ROOST_DB_USERNAME=root ROOST_DB_PASSWORD= \
+  ROOST_BCRYPT_COST=4 ROOST_ADMIN_TOKEN=$token SERVER_PORT=$port \
+  ROOST_CLUSTER_NATS_URL=nats://127.0.0.1:4222 ROOST_CLUSTER_NAME=$cluster ROOST_CLUSTER_NODE_dash_NAME=node-$i \
+    "$JAVA" "${JAVA_OPTS[@]}" -Xmx2g -Xlog:gc:file="$out/diagnostics/node-$i-gc.log" ${SERVER_JAVA_OPTS:-} \
+    -jar server/target/roost-server.jar >"$out/diagnostics/node-$i.log" 2>&1 &
+  node_pid[$i]=$!; pids+=("$!")
+  # One at a time: the first node migrates the schema.
+  for _ in $(seq 1 240); do
+    curl -sf "http://127.0.0.1:$port/observe/health" >/dev/null 2>&1 && break
+    kill -0 "${node_pid[$i]}" 2>/dev/null || { echo "node $i exited; see $out/diagnostics/node-$i.log" >&2; exit 1; }
+    sleep 0.5
+  done
+  ev node_up "$i"
+done
+
+api() { curl -s -m 5 -H "Authorization: Bearer $token" "http://127.0.0.1:$((port_base + $1))$2"; }
+# Presence sampler: online devices cluster-wide (node 1's view), and each node's own sessions.
+(
+  header="epoch_s,cluster_online"
+  for i in $(seq 1 "$nodes"); do header="$header,node_$i"; done
+  echo "$header"
+  while true; do
+    line="$(date +%s.%N | cut -c1-14),$(api 1 /api/v1/cluster/nodes | sed -n 's/.*"online_devices":\([0-9]*\).*/\1/p')"
+    for i in $(seq 1 "$nodes"); do
+      s=$(curl -s -m 2 "http://127.0.0.1:$((port_base + i))/observe/metrics?scope=application&name=roost.device.sessions" \
+        2>/dev/null | awk '/^roost_device_sessions/ {printf "%d", $2}' || true)
+      line="$line,${s:-}"
+    done
+    echo "$line"
+    sleep 1
+  done
+) >"$out/presence.csv" &
+pids+=("$!")
+
+sim() { # name, args...
+  local name=$1; shift
+  "$JAVA" "${JAVA_OPTS[@]}" -Xmx1g ${SIM_JAVA_OPTS:-} -jar edge/target/roost-edge.jar simulate \
+    --api-url "http://127.0.0.1:$((port_base + 1))" "$@" >"$out/diagnostics/$name.log" 2>&1 &
+  echo $!
+}
+wait_for() { # log pattern timeout_s
+  for _ in $(seq 1 $(( $3 * 5 ))); do grep -q "$2" "$1" 2>/dev/null && return 0; sleep 0.2; done
+  return 1
+}
+
+# 1. Provision every simulator's devices through node 1 (REST), without connecting.
+ev provision_start "$total"
+for i in $(seq 1 "$nodes"); do
+  for s in $(seq 1 "$sims_per_node"); do
+    p=$(sim "register-$i-$s" --server-url ws://127.0.0.1:1/ws --admin-token "$token" --devices "$per_sim" \
+      --save-devices "$out/devices-$i-$s.csv" --duration PT1S --rate 1)
+    wait_for "$out/diagnostics/register-$i-$s.log" "starting $per_sim devices" 1200 \
+      || { echo "registration $i-$s failed" >&2; exit 1; }
+    kill -9 "$p" 2>/dev/null || true
+  done
+done
+ev provision_done
+
+# 2. Ramp: node i's simulators list node i first, then the others (their failover order).
+urls_for() {
+  local first=$1 list="ws://127.0.0.1:$((port_base + first))/ws"
+  for j in $(seq 1 "$nodes"); do [ "$j" = "$first" ] || list="$list,ws://127.0.0.1:$((port_base + j))/ws"; done
+  echo "$list"
+}
+ev ramp_start
+for i in $(seq 1 "$nodes"); do
+  for s in $(seq 1 "$sims_per_node"); do
+    p=$(sim "hold-$i-$s" --server-url "$(urls_for "$i")" --devices-file "$out/devices-$i-$s.csv" \
+      --devices "$per_sim" --rate "$rate" --source-addresses "$sources" --status-interval PT60S --duration PT10H \
+      --summary-every PT10S)
+    pids+=("$p")
+  done
+done
+for i in $(seq 1 "$nodes"); do
+  for s in $(seq 1 "$sims_per_node"); do
+    wait_for "$out/diagnostics/hold-$i-$s.log" "all $per_sim devices connected" 1800 \
+      || { ev ramp_failed "hold-$i-$s"; exit 1; }
+  done
+done
+ev ramp_done "$total"
+
+# 3. Hold, with the commands in the middle of it: same node and cross node at once, both through node 1.
+half=$(( hold > cmd_seconds ? (hold - cmd_seconds) / 2 : 0 ))
+ev hold_start
+sleep "$half"
+ev commands_start "$cmd_rate/s same-node and $cmd_rate/s cross-node"
+bench() { # name, devices file, out
+  "$JAVA" "${JAVA_OPTS[@]}" -jar bench/target/roost-bench.jar commands --target "127.0.0.1:$((port_base + 1))" \
+    --token "$token" --devices-file "$2" --rate "$cmd_rate" --duration "PT${cmd_seconds}S" --warmup PT5S \
+    --wait-ms 10000 --out "$3" >"$out/diagnostics/$1.log" 2>&1 &
+  echo $!
+}
+same=$(bench commands-same "$out/devices-1-1.csv" "$out/commands-same-node")
+cross=$(bench commands-cross "$out/devices-2-1.csv" "$out/commands-cross-node")
+wait "$same" "$cross" || true
+ev commands_done
+sleep $(( hold - half - cmd_seconds > 0 ? hold - half - cmd_seconds : 0 ))
+ev hold_end "$(api 1 /api/v1/cluster/nodes | sed -n 's/.*"online_devices":\([0-9]*\).*/\1/p') online"
+
+# 4. kill -9 of the last node, with commands in flight to its devices.
+if [ "$kill_node" = 1 ]; then
+  victim=$nodes
+  inflight=$(bench commands-killed "$out/devices-$victim-1.csv" "$out/commands-during-kill")
+  sleep 10
+  ev node_killed "$victim"
+  kill -9 "${node_pid[$victim]}"
+  for _ in $(seq 1 300); do
+    online=$(api 1 /api/v1/cluster/nodes | sed -n 's/.*"online_devices":\([0-9]*\).*/\1/p')
+    [ "${online:-0}" -ge "$total" ] && break
+    sleep 1
+  done
+  ev all_online_again "${online:-0}"
+  wait "$inflight" || true
+  # Executed twice: the simulators count duplicate command ids they were sent (their summary lines).
+  for f in "$out"/diagnostics/hold-*.log; do grep -o "duplicate_commands=[0-9]*" "$f" | tail -n 1; done \
+    >"$out/diagnostics/duplicates.txt" || true
+fi
+
+/usr/bin/python3 bench/plot_cluster.py "$out" >"$out/summary.txt" 2>"$out/diagnostics/plot.log" \
+  || echo "plotting failed (needs python3-matplotlib); see $out/diagnostics/plot.log" >&2
+cat "$out/summary.txt" >&2 || true
+echo "== results in $out" >&2
