@@ -33,6 +33,7 @@ class NatsOutageTest {
                 Await.until("a sees the device on b", () -> online(a, registered[0]));
 
                 nats.kill();
+                Await.until("both nodes notice NATS is gone", () -> !messagingConnected(a) && !messagingConnected(b));
 
                 Reply refused = send(a, registered[0]);
                 assertThat(refused.status()).as(refused.raw()).isEqualTo(503);
