@@ -117,13 +117,38 @@ stop_sims() { for p in "${simpids[@]}"; do kill -9 "$p" 2>/dev/null || true; don
 if [ "$commands" = 1 ]; then
   start_sims commands PT60S "$sim_rate" "$fleet"/devices-*.csv
   sleep 10
+  # Cost per command from the database's own counters (SHOW GLOBAL STATUS: server-wide, so other
+  # users of the same MariaDB add to them; idle-<rate>.txt is the same window with no load) and the
+  # server's and database's CPU ticks, over each step including its warm-up.
+  snap() { # file
+    { $mysql_cmd -N -e "show global status where variable_name in ('Questions','Com_select','Com_insert',
+        'Com_update','Com_delete','Com_commit','Innodb_data_fsyncs','Innodb_os_log_fsyncs')"
+      echo "commands $($mysql_cmd -N -e "select count(*) from roost_fleet.commands where name='bench.noop'")"
+      echo "server_ticks $(awk '{print $14+$15}' /proc/$server_pid/stat)"
+      echo "db_ticks $(awk '{print $14+$15}' /proc/$db_pid/stat 2>/dev/null || echo 0)"; } >"$1"
+  }
+  cost() { # before after out
+    awk -v hz="$hz" 'NR==FNR {b[$1]=$2; next} {d[$1]=$2-b[$1]}
+      END {n=d["commands"]; if (n<1) n=1; printf "commands %d\n", d["commands"];
+        split("Questions Com_select Com_insert Com_update Com_delete Com_commit Innodb_data_fsyncs Innodb_os_log_fsyncs", k, " ");
+        for (i in k) printf "%s %d per_command %.3f\n", k[i], d[k[i]], d[k[i]]/n;
+        printf "statements_per_command %.3f\n", (d["Com_select"]+d["Com_insert"]+d["Com_update"]+d["Com_delete"])/n;
+        printf "server_cpu_ms_per_command %.3f\ndb_cpu_ms_per_command %.3f\n", d["server_ticks"]*1000/hz/n, d["db_ticks"]*1000/hz/n}' "$1" "$2" >"$3"
+  }
   for rate in $command_rates; do
+    mkdir -p "$out/commands-$rate"
+    snap "$out/diagnostics/status-idle0-$rate.txt"; sleep 10; snap "$out/diagnostics/status-idle1-$rate.txt"
+    cost "$out/diagnostics/status-idle0-$rate.txt" "$out/diagnostics/status-idle1-$rate.txt" "$out/commands-$rate/idle-10s.txt"
+    snap "$out/diagnostics/status-before-$rate.txt"
     ev "commands_start_$rate"
     ROOST_ADMIN_TOKEN=$token "$JAVA" "${JAVA_OPTS[@]}" -jar bench/target/roost-bench.jar commands \
       --target "127.0.0.1:$port" --devices-file "$(ls "$fleet"/devices-*.csv | paste -sd,)" --rate "$rate" \
       --duration "${command_seconds}s" --warmup 10s --out "$out/commands-$rate" \
       | tee "$out/diagnostics/commands-$rate.log" || ev "commands_failed_$rate"
     ev "commands_end_$rate"
+    sleep 1; snap "$out/diagnostics/status-after-$rate.txt"
+    cost "$out/diagnostics/status-before-$rate.txt" "$out/diagnostics/status-after-$rate.txt" "$out/commands-$rate/cost.txt"
+    ev "cost_$rate" "$(grep -E '^(statements_per_command|Innodb_data_fsyncs|server_cpu|db_cpu)' "$out/commands-$rate/cost.txt" | tr '\n' ' ')"
     sleep 15
   done
   # Nothing lost: every command the server knows of reached a final state.

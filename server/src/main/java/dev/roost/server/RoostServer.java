@@ -19,6 +19,7 @@ import dev.roost.server.command.JdbcCommandStore;
 import dev.roost.server.common.Json;
 import dev.roost.server.connection.ConnectionMonitor;
 import dev.roost.server.common.Snowflake;
+import dev.roost.server.device.DeviceEvent;
 import dev.roost.server.device.DeviceLink;
 import dev.roost.server.device.DevicePresence;
 import dev.roost.server.device.DeviceService;
@@ -110,6 +111,7 @@ import java.util.Optional;
 public final class RoostServer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(RoostServer.class.getName());
     private static final Duration EVENT_FLUSH_INTERVAL = Duration.ofMillis(200);
+    private static final Duration CLUSTER_DEVICE_CACHE_AGE = Duration.ofSeconds(5);
     /** Files left for the database pool, jars, logs and JFR when sizing the connection limit. */
     private static final int FILES_KEPT_FREE = 512;
 
@@ -159,7 +161,15 @@ public final class RoostServer implements AutoCloseable {
             EventBus bus = new EventBus();
 
             CountCache counts = new CountCache(Duration.ofSeconds(2), clock);
-            JdbcDeviceStore deviceStore = new JdbcDeviceStore(database, json, counts);
+            // One node: the cache is exact (every write goes through it). A cluster evicts on the other
+            // nodes' presence and lifecycle events and, for their plain updates (no event), by age.
+            JdbcDeviceStore deviceStore = new JdbcDeviceStore(database, json, counts,
+                    cluster.isPresent() ? CLUSTER_DEVICE_CACHE_AGE : Duration.ZERO);
+            bus.listenRemote(event -> {
+                if (!DeviceEvent.STATUS.equals(event.type()) && !DeviceEvent.COMMAND.equals(event.type())) {
+                    deviceStore.forget(event.deviceId());
+                }
+            });
             // In a cluster other nodes hold devices now: only a single node may reset every presence.
             long stale = cluster.isPresent() ? 0 : deviceStore.resetPresence(clock.instant());
             if (stale > 0) {

@@ -33,8 +33,11 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
@@ -57,6 +60,7 @@ public final class CommandService implements AutoCloseable {
     private static final int MAX_PARAMS_CHARS = 16 * 1024;
     private static final int LOCK_STRIPES = 1024;
     private static final int ASYNC_DELIVERIES = 32;
+    private static final Executor VIRTUAL = runnable -> Thread.ofVirtual().start(runnable);
 
     private final CommandStore store;
     private final DeviceStore devices;
@@ -88,6 +92,13 @@ public final class CommandService implements AutoCloseable {
     private final AtomicBoolean sweeping = new AtomicBoolean();
     private final RestartGrace restartGrace;
     private final ResultLanes resultLanes;
+    private final TransitionWriter writer;
+    /**
+     * Results handed to the writer and not yet committed, at most: beyond it a result lane waits,
+     * its queue fills, and devices are told to resend (a frozen database stalls no connection).
+     */
+    private final Semaphore resultsInFlight = new Semaphore(RESULTS_IN_FLIGHT);
+    private static final int RESULTS_IN_FLIGHT = 2048;
 
     public CommandService(CommandStore store, DeviceStore devices, GroupStore groups, DeviceLink link,
                           EventRecorder recorder, EventBus bus, Snowflake ids, Clock clock, CommandSettings settings,
@@ -113,6 +124,7 @@ public final class CommandService implements AutoCloseable {
         }
         this.restartGrace = new RestartGrace(settings.restartGrace());
         this.resultLanes = new ResultLanes(settings.resultWorkers(), settings.resultQueue());
+        this.writer = new TransitionWriter(store, settings.writeWindow());
         bus.listen(this::onDeviceEvent);
         bus.listenRemote(this::onRemoteEvent);
     }
@@ -466,15 +478,17 @@ public final class CommandService implements AutoCloseable {
             return true;
         }
         Instant now = clock.instant();
-        if (store.transition(command.get().id(), EnumSet.of(CommandState.SENT), CommandState.ACKED, now,
-                Optional.empty(), 0, "")) {
-            running.computeIfPresent(command.get().id().value(),
-                    (id, sent) -> sent.moved(CommandState.ACKED, now, Optional.empty(), 0, ""));
-            recordTransition(command.get(), CommandState.ACKED, "device", "acknowledged");
-            if (command.get().isReboot()) {
-                rebooting.put(device.value(), false);
-                link.send(device, new Messages.RebootConfirm(commandId));
-            }
+        // Not waited for: ACKED is an intermediate state. Written with the next group commit, or
+        // folded into the result when that arrives in the same window; a crash may lose it (the
+        // command is then still SENT and is resent on reconnect; architecture.md, Command delivery).
+        writer.submit(new CommandStore.Transition(command.get().id(), EnumSet.of(CommandState.SENT),
+                CommandState.ACKED, now, Optional.empty(), 0, ""));
+        running.computeIfPresent(command.get().id().value(),
+                (id, sent) -> sent.moved(CommandState.ACKED, now, Optional.empty(), 0, ""));
+        recordTransition(command.get(), CommandState.ACKED, "device", "acknowledged");
+        if (command.get().isReboot()) {
+            rebooting.put(device.value(), false);
+            link.send(device, new Messages.RebootConfirm(commandId));
         }
         return true;
     }
@@ -487,15 +501,22 @@ public final class CommandService implements AutoCloseable {
      */
     public boolean finishLater(DeviceId device, Messages.CommandResult result, Consumer<ResultOutcome> answer) {
         return resultLanes.submit(device.value(), () -> {
-            ResultOutcome outcome;
+            resultsInFlight.acquireUninterruptibly();
+            CompletableFuture<ResultOutcome> stored;
             try {
-                outcome = finished(device, result);
+                stored = finishedAsync(device, result);
             } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.WARNING, "could not store the result of command {0} of device {1}: {2}",
-                        result.commandId(), device, e.getMessage());
-                outcome = ResultOutcome.FAILED;
+                stored = CompletableFuture.failedFuture(e);
             }
-            answer.accept(outcome);
+            // Answered once the group commit holding the result is durable, on the writer's thread.
+            stored.whenComplete((outcome, failure) -> {
+                resultsInFlight.release();
+                if (failure != null) {
+                    LOG.log(System.Logger.Level.WARNING, "could not store the result of command {0} of device {1}: "
+                            + "{2}", result.commandId(), device, String.valueOf(unwrap(failure).getMessage()));
+                }
+                answer.accept(failure == null ? outcome : ResultOutcome.FAILED);
+            });
         });
     }
 
@@ -504,21 +525,43 @@ public final class CommandService implements AutoCloseable {
      * same result changes nothing and is a {@link ResultOutcome#DUPLICATE}.
      */
     ResultOutcome finished(DeviceId device, Messages.CommandResult result) {
+        return joined(finishedAsync(device, result));
+    }
+
+    private CompletableFuture<ResultOutcome> finishedAsync(DeviceId device, Messages.CommandResult result) {
         Optional<Command> command = running(device, result.commandId());
         if (command.isEmpty()) {
-            return alreadyFinishedWith(device, result) ? ResultOutcome.DUPLICATE : ResultOutcome.UNKNOWN;
+            return CompletableFuture.completedFuture(alreadyFinishedWith(device, result) ? ResultOutcome.DUPLICATE
+                    : ResultOutcome.UNKNOWN);
         }
         if (command.get().isReboot() && result.succeeded()) {
             // A reboot succeeds only on evidence: the device's next boot id.
-            return ResultOutcome.STORED;
+            return CompletableFuture.completedFuture(ResultOutcome.STORED);
         }
-        if (finish(command.get(), CommandState.RUNNING, result.succeeded() ? CommandState.SUCCEEDED
+        return finishAsync(command.get(), CommandState.RUNNING, result.succeeded() ? CommandState.SUCCEEDED
                 : CommandState.FAILED, Optional.of(SameResult.payload(result)), result.code(),
-                result.message() == null ? "" : result.message(), "device")) {
-            return ResultOutcome.STORED;
+                result.message() == null ? "" : result.message(), "device").thenCompose(applied -> applied
+                ? CompletableFuture.completedFuture(ResultOutcome.STORED)
+                // A timeout, a cancel or the same result on another connection won the race: a read,
+                // so not on the writer's thread.
+                : CompletableFuture.supplyAsync(() -> alreadyFinishedWith(device, result) ? ResultOutcome.DUPLICATE
+                        : ResultOutcome.UNKNOWN, VIRTUAL));
+    }
+
+    private static <T> T joined(CompletableFuture<T> future) {
+        try {
+            return future.join();
+        } catch (CompletionException e) {
+            Throwable cause = unwrap(e);
+            if (cause instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw e;
         }
-        // A timeout, a cancel or the same result on another connection won the race.
-        return alreadyFinishedWith(device, result) ? ResultOutcome.DUPLICATE : ResultOutcome.UNKNOWN;
+    }
+
+    private static Throwable unwrap(Throwable failure) {
+        return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
     }
 
     private boolean alreadyFinishedWith(DeviceId device, Messages.CommandResult result) {
@@ -601,12 +644,26 @@ public final class CommandService implements AutoCloseable {
 
     private boolean finish(Command command, Set<CommandState> from, CommandState to, Optional<JsonNode> result,
                            int code, String message, String actor) {
+        return joined(finishAsync(command, from, to, result, code, message, actor));
+    }
+
+    /** A final state through the group commit; what follows a stored change runs once it is durable. */
+    private CompletableFuture<Boolean> finishAsync(Command command, Set<CommandState> from, CommandState to,
+                                                   Optional<JsonNode> result, int code, String message, String actor) {
         Instant now = clock.instant();
         // A device's failure text can be any length: cut it to its column before it is stored.
         String errorMessage = Text.bounded(message, Command.MAX_ERROR_MESSAGE);
-        if (!store.transition(command.id(), from, to, now, result, code, errorMessage)) {
-            return false;
-        }
+        return writer.submit(new CommandStore.Transition(command.id(), from, to, now, result, code, errorMessage))
+                .thenApply(applied -> {
+                    if (applied) {
+                        finished(command, to, now, result, code, errorMessage, actor);
+                    }
+                    return applied;
+                });
+    }
+
+    private void finished(Command command, CommandState to, Instant now, Optional<JsonNode> result, int code,
+                          String errorMessage, String actor) {
         running.remove(command.id().value());
         if (command.isReboot()) {
             rebooting.remove(command.deviceId().value());
@@ -616,7 +673,6 @@ public final class CommandService implements AutoCloseable {
         if (backlogged.contains(command.deviceId().value())) {
             deliverPendingAsync(command.deviceId(), false);
         }
-        return true;
     }
 
     private void expire(Command command) {
@@ -724,13 +780,22 @@ public final class CommandService implements AutoCloseable {
     /** Times out running commands past their deadline and expires undelivered ones. */
     void sweep() {
         Instant now = clock.instant();
+        List<CompletableFuture<Boolean>> timeouts = new ArrayList<>();
         for (Command command : running.values()) {
             if (command.runDeadline().map(deadline -> deadline.isBefore(now)).orElse(false)) {
-                if (!finish(command, CommandState.RUNNING, CommandState.TIMED_OUT, Optional.empty(), 0,
-                        "no result within " + command.timeout().toMillis() + " ms", "system")) {
-                    running.remove(command.id().value(), command);
-                }
+                // All of this round's timeouts share group commits instead of one commit each.
+                timeouts.add(finishAsync(command, CommandState.RUNNING, CommandState.TIMED_OUT, Optional.empty(), 0,
+                        "no result within " + command.timeout().toMillis() + " ms", "system")
+                        .thenApply(applied -> {
+                            if (!applied) {
+                                running.remove(command.id().value(), command);
+                            }
+                            return applied;
+                        }));
             }
+        }
+        for (CompletableFuture<Boolean> timeout : timeouts) {
+            joined(timeout);
         }
         for (Command overdue : store.overdueQueued(now, 1000)) {
             expire(overdue);
@@ -750,5 +815,6 @@ public final class CommandService implements AutoCloseable {
     public void close() {
         sweeper.shutdownNow();
         resultLanes.close();
+        writer.close();
     }
 }

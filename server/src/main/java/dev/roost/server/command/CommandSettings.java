@@ -17,10 +17,12 @@ import java.time.Duration;
  *                               at least, so that their devices can reconnect and answer ({@link RestartGrace})
  * @param resultWorkers          threads that store device results off the connections' threads
  * @param resultQueue            results waiting for those threads, at most; more are refused for a resend
+ * @param writeWindow            how long state changes wait for others to share their transaction (group
+ *                               commit, {@link TransitionWriter}); zero writes whatever is waiting at once
  */
 public record CommandSettings(Duration defaultTimeout, Duration defaultDeliveryWindow, int maxInFlightPerDevice,
                               Duration sweepInterval, int maxConcurrentSends, Duration restartGrace,
-                              int resultWorkers, int resultQueue) {
+                              int resultWorkers, int resultQueue, Duration writeWindow) {
     public static final Duration MAX_TIMEOUT = Duration.ofHours(1);
     public static final Duration MAX_WAIT = Duration.ofMinutes(5);
     public static final Duration MAX_DELIVERY_WINDOW = Duration.ofDays(30);
@@ -34,6 +36,7 @@ public record CommandSettings(Duration defaultTimeout, Duration defaultDeliveryW
                 Settings.intIn(node, "max-concurrent-sends", 64, 1, 100_000),
                 Settings.duration(node, "restart-grace", Duration.ofMinutes(2)),
                 Settings.intIn(node, "result-workers", 4, 1, 64),
-                Settings.intIn(node, "result-queue", 10_000, 1, 1_000_000));
+                Settings.intIn(node, "result-queue", 10_000, 1, 1_000_000),
+                Settings.duration(node, "write-window", Duration.ofMillis(2)));
     }
 }

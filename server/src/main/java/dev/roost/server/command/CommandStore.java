@@ -57,4 +57,16 @@ public interface CommandStore {
                        Optional<JsonNode> result, int deviceStatusCode, String errorMessage);
 
     Map<CommandState, Long> countsByState(long groupCommandId);
+
+    /** One conditional state change, as {@link #transition} takes it. */
+    record Transition(CommandId id, Set<CommandState> from, CommandState to, Instant at, Optional<JsonNode> result,
+                      int deviceStatusCode, String errorMessage) {
+    }
+
+    /**
+     * Applies the changes in order, in one transaction: all or none are stored.
+     *
+     * @return for each change, whether it applied (its command was in one of its {@code from} states)
+     */
+    boolean[] transitionAll(List<Transition> transitions);
 }

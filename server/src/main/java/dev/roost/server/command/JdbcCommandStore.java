@@ -15,11 +15,13 @@ import dev.roost.server.storage.Rows;
 import io.helidon.dbclient.DbRow;
 
 import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -205,24 +207,90 @@ public final class JdbcCommandStore implements CommandStore {
     @Override
     public boolean transition(CommandId id, Set<CommandState> from, CommandState to, Instant at,
                               Optional<JsonNode> result, int deviceStatusCode, String errorMessage) {
-        List<Object> params = new ArrayList<>(List.of(to.name(), at.toEpochMilli()));
+        List<Object> params = new ArrayList<>();
+        String sql = transitionSql(new Transition(id, from, to, at, result, deviceStatusCode, errorMessage), params);
+        return db.client().execute().update(sql, params.toArray()) > 0;
+    }
+
+    private String transitionSql(Transition change, List<Object> params) {
+        params.add(change.to().name());
+        params.add(change.at().toEpochMilli());
         StringBuilder set = new StringBuilder("UPDATE commands SET state = ?, updated_at = ?");
-        if (result.isPresent()) {
+        if (change.result().isPresent()) {
             set.append(", result_json = ?, device_status_code = ?, error_message = ?");
-            params.add(write(result.get()));
-            params.add(deviceStatusCode);
-            params.add(errorMessage);
-        } else if (!errorMessage.isEmpty()) {
+            params.add(write(change.result().get()));
+            params.add(change.deviceStatusCode());
+            params.add(change.errorMessage());
+        } else if (!change.errorMessage().isEmpty()) {
             set.append(", error_message = ?");
-            params.add(errorMessage);
+            params.add(change.errorMessage());
         }
-        if (to == CommandState.QUEUED) {
+        if (change.to() == CommandState.QUEUED) {
             set.append(", run_deadline = 0");
         }
-        set.append(" WHERE id = ? AND state IN (").append(Rows.placeholders(from)).append(')');
-        params.add(id.value());
-        from.forEach(state -> params.add(state.name()));
-        return db.client().execute().update(set.toString(), params.toArray()) > 0;
+        set.append(" WHERE id = ? AND state IN (").append(Rows.placeholders(change.from())).append(')');
+        params.add(change.id().value());
+        change.from().forEach(state -> params.add(state.name()));
+        return set.toString();
+    }
+
+    /**
+     * One transaction. Acknowledgements (SENT → ACKED, no result) are gathered into one
+     * {@code UPDATE ... WHERE id IN (...)} and reported as applied; they are written before any
+     * later change of the same command, never after it. Every other change is its own conditional
+     * UPDATE, in order.
+     */
+    @Override
+    public boolean[] transitionAll(List<Transition> transitions) {
+        boolean[] applied = new boolean[transitions.size()];
+        db.inJdbcTransaction(connection -> {
+            List<Transition> acks = new ArrayList<>();
+            Set<Long> ackIds = new java.util.HashSet<>();
+            for (int i = 0; i < transitions.size(); i++) {
+                Transition change = transitions.get(i);
+                if (isPlainAck(change)) {
+                    acks.add(change);
+                    ackIds.add(change.id().value());
+                    applied[i] = true;
+                    continue;
+                }
+                if (ackIds.contains(change.id().value())) {
+                    writeAcks(connection, acks);
+                    acks.clear();
+                    ackIds.clear();
+                }
+                List<Object> params = new ArrayList<>();
+                try (PreparedStatement update = connection.prepareStatement(transitionSql(change, params))) {
+                    for (int p = 0; p < params.size(); p++) {
+                        update.setObject(p + 1, params.get(p));
+                    }
+                    applied[i] = update.executeUpdate() > 0;
+                }
+            }
+            writeAcks(connection, acks);
+            return null;
+        });
+        return applied;
+    }
+
+    private static boolean isPlainAck(Transition change) {
+        return change.to() == CommandState.ACKED && change.result().isEmpty() && change.errorMessage().isEmpty()
+                && change.from().equals(EnumSet.of(CommandState.SENT));
+    }
+
+    private static void writeAcks(java.sql.Connection connection, List<Transition> acks) throws SQLException {
+        if (acks.isEmpty()) {
+            return;
+        }
+        long at = acks.stream().mapToLong(ack -> ack.at().toEpochMilli()).max().orElseThrow();
+        try (PreparedStatement update = connection.prepareStatement("UPDATE commands SET state = 'ACKED', "
+                + "updated_at = ? WHERE state = 'SENT' AND id IN (" + Rows.placeholders(acks) + ")")) {
+            update.setLong(1, at);
+            for (int i = 0; i < acks.size(); i++) {
+                update.setLong(i + 2, acks.get(i).id().value());
+            }
+            update.executeUpdate();
+        }
     }
 
     @Override

@@ -20,7 +20,14 @@ public interface DeviceStore {
      */
     void insert(Device device, String secretHash, DeviceEvent registered);
 
+    /** The device; may come from memory, which every write through this store keeps current. */
     Optional<Device> find(DeviceId id);
+
+    /**
+     * Another process changed the device (a cluster node's event said so): what this store holds
+     * of it in memory is dropped, and reads of it go to the database until that write has settled.
+     */
+    void forget(DeviceId id);
 
     Optional<Device> findByHardware(Hardware hardware);
 

@@ -14,6 +14,7 @@ import dev.roost.server.storage.Rows;
 import io.helidon.dbclient.DbExecute;
 import io.helidon.dbclient.DbRow;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -39,13 +40,20 @@ public final class JdbcDeviceStore implements DeviceStore {
 
     /** Read-through cache of devices by id; above this size it starts over. */
     private static final int MAX_CACHED = 200_000;
-    /** Bounds how long a change made by another server process on the same database goes unseen. */
-    private static final long CACHE_TTL_MILLIS = 5_000;
+    /**
+     * After another node said it changed a device, reads of it are not cached for this long: its
+     * write (an event batch) may reach the database a flush interval after its event reached us.
+     */
+    private static final long REMOTE_WRITE_SETTLE_MILLIS = 1_000;
 
     private final Database db;
     private final ObjectMapper json;
     private final CountCache counts;
     private final ConcurrentMap<Long, CachedDevice> byId = new ConcurrentHashMap<>();
+    /** Devices another node changed a moment ago, with the time until which reads are not cached. */
+    private final ConcurrentMap<Long, Long> settlingUntil = new ConcurrentHashMap<>();
+    /** 0: entries live until a write evicts them; otherwise their maximum age. */
+    private final long maxAgeMillis;
 
     private record CachedDevice(Device device, long loadedAtMillis) {
     }
@@ -53,10 +61,21 @@ public final class JdbcDeviceStore implements DeviceStore {
     private final AtomicLong writes = new AtomicLong();
     private final AtomicInteger writesInFlight = new AtomicInteger();
 
+    /** A store whose cache is kept exact by its own writes: the only writer of its database. */
     public JdbcDeviceStore(Database db, ObjectMapper json, CountCache counts) {
+        this(db, json, counts, Duration.ZERO);
+    }
+
+    /**
+     * @param maxAge how long a cached device is trusted without an eviction (zero: until evicted).
+     *               A cluster node sets it: writes of other nodes arrive through {@link #forget},
+     *               but a device update made on another node publishes no event.
+     */
+    public JdbcDeviceStore(Database db, ObjectMapper json, CountCache counts, Duration maxAge) {
         this.db = db;
         this.json = json;
         this.counts = counts;
+        this.maxAgeMillis = maxAge.toMillis();
     }
 
     @Override
@@ -90,23 +109,39 @@ public final class JdbcDeviceStore implements DeviceStore {
         return null;
     }
 
-    /** Served from memory after the first read; every write through this store evicts. */
+    /**
+     * Served from memory after the first read until a write evicts it: every write through this
+     * store, and {@link #forget} for the writes of other nodes.
+     */
     @Override
     public Optional<Device> find(DeviceId id) {
         CachedDevice cached = byId.get(id.value());
-        if (cached != null && System.currentTimeMillis() - cached.loadedAtMillis() < CACHE_TTL_MILLIS) {
+        long now = System.currentTimeMillis();
+        if (cached != null && (maxAgeMillis == 0 || now - cached.loadedAtMillis() < maxAgeMillis)) {
             return Optional.of(cached.device());
         }
         long before = writesInFlight.get() == 0 ? writes.get() : -1;
         Optional<Device> found = db.client().execute().get("SELECT " + COLUMNS + " FROM devices d WHERE d.id = ?",
                 id.value()).map(this::device);
-        if (found.isPresent() && writes.get() == before && writesInFlight.get() == 0) {
+        Long settling = settlingUntil.get(id.value());
+        if (settling != null && settling < now) {
+            settlingUntil.remove(id.value(), settling);
+            settling = null;
+        }
+        if (found.isPresent() && writes.get() == before && writesInFlight.get() == 0 && settling == null) {
             if (byId.size() >= MAX_CACHED) {
                 byId.clear();
             }
             byId.put(id.value(), new CachedDevice(found.get(), System.currentTimeMillis()));
         }
         return found;
+    }
+
+    @Override
+    public void forget(DeviceId id) {
+        settlingUntil.put(id.value(), System.currentTimeMillis() + REMOTE_WRITE_SETTLE_MILLIS);
+        byId.remove(id.value());
+        counts.invalidate();
     }
 
     /**
@@ -267,20 +302,49 @@ public final class JdbcDeviceStore implements DeviceStore {
         if (events.isEmpty()) {
             return;
         }
-        writing(events.stream().map(DeviceEvent::deviceId).toList(), () -> db.inTransaction(tx -> {
-            for (DeviceEvent event : events) {
-                if (DeviceEvent.CONNECTED.equals(event.type()) || DeviceEvent.DISCONNECTED.equals(event.type())) {
-                    // Only a newer connect or disconnect counts: in a cluster, the batch of the node a device
-                    // left can be written after the batch of the node it moved to.
-                    tx.update("UPDATE devices SET state = ?, last_seen_at = ?, updated_at = ? WHERE id = ? "
-                                    + "AND state IN ('REGISTERED', 'ONLINE', 'OFFLINE') AND last_seen_at <= ?",
-                            event.to().name(), event.at().toEpochMilli(), event.at().toEpochMilli(),
-                            event.deviceId().value(), event.at().toEpochMilli());
-                }
-                insertEvent(tx, event);
+        // Only presence events change a device row: command events must not evict the cache.
+        List<DeviceEvent> presence = events.stream().filter(JdbcDeviceStore::isPresence).toList();
+        writing(presence.stream().map(DeviceEvent::deviceId).distinct().toList(), () -> db.inTransaction(tx -> {
+            for (DeviceEvent event : presence) {
+                // Only a newer connect or disconnect counts: in a cluster, the batch of the node a device
+                // left can be written after the batch of the node it moved to.
+                tx.update("UPDATE devices SET state = ?, last_seen_at = ?, updated_at = ? WHERE id = ? "
+                                + "AND state IN ('REGISTERED', 'ONLINE', 'OFFLINE') AND last_seen_at <= ?",
+                        event.to().name(), event.at().toEpochMilli(), event.at().toEpochMilli(),
+                        event.deviceId().value(), event.at().toEpochMilli());
+            }
+            for (int from = 0; from < events.size(); from += EVENTS_PER_INSERT) {
+                insertEvents(tx, events.subList(from, Math.min(events.size(), from + EVENTS_PER_INSERT)));
             }
             return null;
         }));
+    }
+
+    private static boolean isPresence(DeviceEvent event) {
+        return DeviceEvent.CONNECTED.equals(event.type()) || DeviceEvent.DISCONNECTED.equals(event.type());
+    }
+
+    /** Rows per multi-row INSERT of events: one statement per 200 events, well below packet limits. */
+    private static final int EVENTS_PER_INSERT = 200;
+
+    private static void insertEvents(DbExecute tx, List<DeviceEvent> events) {
+        StringBuilder sql = new StringBuilder("INSERT INTO device_events (id, device_id, occurred_at, event_type, "
+                + "actor, from_state, to_state, reason, detail_json) VALUES ");
+        Object[] params = new Object[events.size() * 9];
+        int i = 0;
+        for (DeviceEvent event : events) {
+            sql.append(i == 0 ? "" : ", ").append("(?, ?, ?, ?, ?, ?, ?, ?, ?)");
+            params[i++] = event.id();
+            params[i++] = event.deviceId().value();
+            params[i++] = event.at().toEpochMilli();
+            params[i++] = event.type();
+            params[i++] = event.actor();
+            params[i++] = event.from().name();
+            params[i++] = event.to().name();
+            params[i++] = event.reason();
+            params[i++] = event.detailJson();
+        }
+        tx.insert(sql.toString(), params);
     }
 
     private static DeviceCredentials credentials(DbRow row) {

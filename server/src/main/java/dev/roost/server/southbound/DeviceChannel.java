@@ -220,8 +220,8 @@ public final class DeviceChannel {
             case FAILED -> new Messages.Error(ErrorCode.INTERNAL.name(), "the result could not be stored; send it "
                     + "again later");
         };
-        // Not on the worker: a device slow to read must not hold up the results of other devices.
-        Thread.ofVirtual().start(() -> session.reply(resultId, answer));
+        // Only enqueued: the session's own writer sends it, so a device slow to read holds up nobody.
+        session.reply(resultId, answer);
     }
 
     private static ProtocolException unknownCommand(String commandId) {

@@ -8,6 +8,7 @@ import io.helidon.common.socket.HelidonSocket;
 import io.helidon.webserver.ConnectionContext;
 import io.helidon.websocket.WsSession;
 
+import java.util.ArrayDeque;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -15,11 +16,27 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * One device connection. Kept small: tens of thousands live at once. Sends are serialised by a
- * lock because downlink messages come from many threads; uplink state (rate bucket, error count,
- * fragments) is touched only by the connection's own reader thread.
+ * One device connection. Kept small: tens of thousands live at once.
+ *
+ * <p>Downlink has a single writer: every sender (northbound calls, command delivery, the reader
+ * replying, the sweep closing) only appends to this session's bounded outbound queue, and one
+ * writer at a time drains it onto the socket (a virtual thread started when the queue stops being
+ * empty, gone when it is empty again, so an idle session holds no thread). No lock is held across
+ * a socket write. A device that stops reading stalls only its own writer; once its queue is full
+ * the connection is dropped ({@link #MAX_QUEUED_MESSAGES}, {@link #MAX_QUEUED_CHARS}) and the
+ * senders never wait. Uplink state (rate bucket, error count, fragments) is touched only by the
+ * connection's own reader thread.
  */
 final class DeviceSession {
+    /** Messages waiting for a device that does not read before its connection is dropped. */
+    static final int MAX_QUEUED_MESSAGES = 1024;
+    /** Characters waiting (about 1 MiB of JSON), so a few huge messages cannot pile up either. */
+    static final int MAX_QUEUED_CHARS = 1 << 20;
+    private static final System.Logger LOG = System.getLogger(DeviceSession.class.getName());
+
+    private record CloseFrame(int code, String reason) {
+    }
+
     /** Who may act on a session that has not authenticated yet: its login, or the auth timeout. */
     private enum LoginState { AWAITING, LOGGING_IN, EXPIRED }
 
@@ -29,7 +46,13 @@ final class DeviceSession {
     private final long openedAtMillis;
     /** The thread that reads this connection's frames (known from the first one); it ends with the connection. */
     private volatile Thread readingThread;
-    private final ReentrantLock sendLock = new ReentrantLock();
+    /** Guards the outbound queue and the writer flag; never held across a socket write. */
+    private final ReentrantLock queueLock = new ReentrantLock();
+    /** Encoded frames and at most one {@link CloseFrame}, oldest first; created on the first send. */
+    private ArrayDeque<Object> outbound;
+    private int queuedChars;
+    private boolean writing;
+    private volatile boolean overflowed;
     private final AtomicBoolean ended = new AtomicBoolean();
     private final AtomicBoolean closing = new AtomicBoolean();
     private final AtomicReference<LoginState> loginState = new AtomicReference<>(LoginState.AWAITING);
@@ -161,35 +184,105 @@ final class DeviceSession {
 
     private boolean sendPdu(Pdu pdu) {
         String text = codec.encode(pdu);
-        sendLock.lock();
+        queueLock.lock();
         try {
-            if (closeReason != null) {
+            if (closeReason != null || overflowed) {
                 return false;
             }
-            ws.send(text, true);
-            return true;
-        } catch (RuntimeException e) {
-            return false;
+            if (outbound == null) {
+                outbound = new ArrayDeque<>(4);
+            }
+            if (outbound.size() >= MAX_QUEUED_MESSAGES || queuedChars + text.length() > MAX_QUEUED_CHARS) {
+                overflowed = true;
+                outbound.clear();
+                queuedChars = 0;
+            } else {
+                outbound.add(text);
+                queuedChars += text.length();
+                startWriterLocked();
+                return true;
+            }
         } finally {
-            sendLock.unlock();
+            queueLock.unlock();
         }
+        // Outside the lock: the device stopped reading and its queue is full. Dropping the TCP
+        // connection also unblocks its writer; the liveness sweep then ends the session.
+        LOG.log(System.Logger.Level.WARNING, "device {0} does not read its downlink ({1} messages or {2} characters "
+                + "waiting): dropping its connection", deviceId, MAX_QUEUED_MESSAGES, MAX_QUEUED_CHARS);
+        dropConnection();
+        return false;
     }
 
-    /** Closes from the server side; the first reason wins. */
+    /** Closes from the server side after what is already queued; the first reason wins. */
     void close(int code, String reason) {
-        sendLock.lock();
+        queueLock.lock();
         try {
             if (closeReason != null) {
                 return;
             }
             closeReason = reason;
-            ws.close(code, reason);
+            if (outbound == null) {
+                outbound = new ArrayDeque<>(1);
+            }
+            outbound.add(new CloseFrame(code, reason));
+            startWriterLocked();
+        } finally {
+            queueLock.unlock();
+        }
+    }
+
+    /** Messages waiting for the writer (for tests and diagnostics). */
+    int queued() {
+        queueLock.lock();
+        try {
+            return outbound == null ? 0 : outbound.size();
+        } finally {
+            queueLock.unlock();
+        }
+    }
+
+    private void startWriterLocked() {
+        if (!writing) {
+            writing = true;
+            Thread.ofVirtual().name("roost-ws-writer").start(this::drain);
+        }
+    }
+
+    /** The one writer: writes until the queue is empty, then ends. */
+    private void drain() {
+        while (true) {
+            Object next;
+            queueLock.lock();
+            try {
+                next = outbound == null ? null : outbound.poll();
+                if (next == null) {
+                    writing = false;
+                    if (outbound != null && closeReason == null) {
+                        outbound = null; // an idle session keeps no queue
+                    }
+                    return;
+                }
+                if (next instanceof String text) {
+                    queuedChars -= text.length();
+                }
+            } finally {
+                queueLock.unlock();
+            }
+            write(next);
+        }
+    }
+
+    private void write(Object item) {
+        try {
+            if (item instanceof CloseFrame frame) {
+                ws.close(frame.code(), frame.reason());
+            } else {
+                ws.send((String) item, true);
+            }
         } catch (RuntimeException deadPeer) {
             // The peer is gone (e.g. its TCP connection died silently). Never terminate() here: Helidon
-            // unwinds the *calling* thread with it, and this may be another connection's thread. The
-            // dead connection's own reader ends when the socket errors or idles out.
-        } finally {
-            sendLock.unlock();
+            // unwinds the *calling* thread with it. The dead connection's own reader ends when the
+            // socket errors or idles out, and the liveness sweep ends the session.
         }
     }
 

@@ -41,7 +41,20 @@ public final class RawWebSocket implements AutoCloseable {
 
     /** Connects to /ws and completes the upgrade with subprotocol roost.v1. */
     public static RawWebSocket connect(int port) throws IOException {
-        RawWebSocket ws = new RawWebSocket(new Socket("127.0.0.1", port));
+        return connect(port, 0);
+    }
+
+    /**
+     * Connects with a receive buffer of {@code receiveBufferBytes} (0: the system's default), so a
+     * test client that stops reading fills the server's side quickly.
+     */
+    public static RawWebSocket connect(int port, int receiveBufferBytes) throws IOException {
+        Socket socket = new Socket();
+        if (receiveBufferBytes > 0) {
+            socket.setReceiveBufferSize(receiveBufferBytes);
+        }
+        socket.connect(new java.net.InetSocketAddress("127.0.0.1", port));
+        RawWebSocket ws = new RawWebSocket(socket);
         byte[] key = new byte[16];
         ThreadLocalRandom.current().nextBytes(key);
         ws.out.write(("GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"

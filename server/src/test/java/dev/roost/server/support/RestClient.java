@@ -18,6 +18,11 @@ public final class RestClient {
     private final HttpClient http;
     private final String base;
 
+    /** A client of the server listening on 127.0.0.1:{@code port} (one started outside this JVM). */
+    public static RestClient forPort(int port) {
+        return new RestClient("http://127.0.0.1:" + port);
+    }
+
     RestClient(String base) {
         this(base, HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build());
     }

@@ -1,0 +1,155 @@
+package dev.roost.server.command;
+
+import dev.roost.server.command.CommandStore.Transition;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Group commit of command state changes: changes of many commands, submitted from any thread, are
+ * written in submission order by one thread, as many as arrived within {@code window} of the first
+ * (and while the previous batch was written) in one transaction, so one commit (one fsync) serves
+ * them all. Each change completes its future once its transaction committed (true: it applied).
+ *
+ * <p>An ACKED change followed in the same batch by a change of the same command out of a running
+ * state is folded into it: the later change's condition already accepts SENT and ACKED, so the
+ * ACKED row would be overwritten in the same commit anyway. A batch the database refuses is
+ * written again one change per transaction, so one bad change fails only its own future.
+ */
+final class TransitionWriter implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(TransitionWriter.class.getName());
+    private static final int MAX_BATCH = 500;
+
+    private record Pending(Transition change, CompletableFuture<Boolean> done) {
+    }
+
+    private final CommandStore store;
+    private final long windowNanos;
+    private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+    private final Thread writer;
+    private volatile boolean closed;
+    private long batches;
+    private long written;
+
+    TransitionWriter(CommandStore store, Duration window) {
+        this.store = store;
+        this.windowNanos = window.toNanos();
+        this.writer = Thread.ofPlatform().name("roost-command-writer").daemon().start(this::run);
+    }
+
+    /** Queues a change; the future completes after its commit, or exceptionally when it failed. */
+    CompletableFuture<Boolean> submit(Transition change) {
+        CompletableFuture<Boolean> done = new CompletableFuture<>();
+        if (closed) {
+            done.completeExceptionally(new IllegalStateException("command writer closed"));
+            return done;
+        }
+        queue.add(new Pending(change, done));
+        return done;
+    }
+
+    /** Batches written so far and changes in them (for the benchmark's statements-per-command). */
+    synchronized long[] counts() {
+        return new long[] {batches, written};
+    }
+
+    private void run() {
+        List<Pending> batch = new ArrayList<>();
+        while (!closed || !queue.isEmpty()) {
+            try {
+                Pending first = queue.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                long deadline = System.nanoTime() + windowNanos;
+                while (batch.size() < MAX_BATCH) {
+                    long left = deadline - System.nanoTime();
+                    Pending next = left > 0 ? queue.poll(left, TimeUnit.NANOSECONDS) : queue.poll();
+                    if (next == null) {
+                        break;
+                    }
+                    batch.add(next);
+                }
+                write(batch);
+            } catch (InterruptedException e) {
+                if (!closed) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            } catch (RuntimeException | Error e) {
+                LOG.log(System.Logger.Level.ERROR, "command writer failed", e);
+                batch.forEach(pending -> pending.done().completeExceptionally(e));
+            } finally {
+                batch.clear();
+            }
+        }
+    }
+
+    private void write(List<Pending> batch) {
+        List<Pending> kept = fold(batch);
+        List<Transition> changes = kept.stream().map(Pending::change).toList();
+        boolean[] applied;
+        try {
+            applied = store.transitionAll(changes);
+        } catch (RuntimeException batchFailed) {
+            writeOneByOne(kept);
+            return;
+        }
+        synchronized (this) {
+            batches++;
+            written += changes.size();
+        }
+        for (int i = 0; i < kept.size(); i++) {
+            kept.get(i).done().complete(applied[i]);
+        }
+    }
+
+    /** Drops ACKED changes superseded by a later change of the same command; they count as applied. */
+    private static List<Pending> fold(List<Pending> batch) {
+        Map<Long, Integer> lastIndex = new HashMap<>();
+        for (int i = 0; i < batch.size(); i++) {
+            lastIndex.put(batch.get(i).change().id().value(), i);
+        }
+        List<Pending> kept = new ArrayList<>(batch.size());
+        for (int i = 0; i < batch.size(); i++) {
+            Pending pending = batch.get(i);
+            Transition change = pending.change();
+            boolean superseded = change.to() == CommandState.ACKED && lastIndex.get(change.id().value()) > i
+                    && batch.get(lastIndex.get(change.id().value())).change().from().contains(CommandState.ACKED);
+            if (superseded) {
+                pending.done().complete(true);
+            } else {
+                kept.add(pending);
+            }
+        }
+        return kept;
+    }
+
+    private void writeOneByOne(List<Pending> batch) {
+        for (Pending pending : batch) {
+            try {
+                pending.done().complete(store.transitionAll(List.of(pending.change()))[0]);
+            } catch (RuntimeException e) {
+                pending.done().completeExceptionally(e);
+            }
+        }
+    }
+
+    /** Writes what is queued, then stops. */
+    @Override
+    public void close() {
+        closed = true;
+        try {
+            writer.join(Duration.ofSeconds(5));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
