@@ -39,6 +39,9 @@ final class LossyLinkScenario implements Scenario {
             proxy.heal();
             boolean allBack = fleet.awaitLive(run.credentials().size(), Duration.ofSeconds(60));
             Map<String, String> states = run.ledger().settle(run.settings().settle());
+            // A link that went silent just before the heal is found dead only after the agent's dead-link
+            // time (10 s) and then reconnects: "live again at the end" allows that one round.
+            fleet.awaitLive(run.credentials().size(), Duration.ofSeconds(30));
             long disturbed = run.notLive();
             String detail = String.format(Locale.ROOT,
                     "proxy connections=%d resets=%d black_holes=%d delay=%dms+%dms mean_lifetime=%ds all_back=%s",
