@@ -23,7 +23,9 @@ public record ClusterSettings(Optional<String> natsUrl, String name, String node
                               Duration requestTimeout) {
 
     public static ClusterSettings create(Config cluster) {
-        String url = Settings.string(cluster, "nats-url", "");
+        // ROOST_CLUSTER_NATS_URL names roost.cluster.nats.url (the environment maps '_' to '.'): taken as
+        // nats-url, so that the variable operators expect works without the _DASH_ spelling.
+        String url = Settings.string(cluster, "nats-url", Settings.string(cluster, "nats.url", ""));
         String name = Settings.string(cluster, "name", "roost");
         if (!name.matches("[A-Za-z0-9_-]{1,32}")) {
             throw Settings.invalid(cluster, "name", "must be 1..32 letters, digits, '-' or '_', was '" + name + "'");
@@ -33,7 +35,7 @@ public record ClusterSettings(Optional<String> natsUrl, String name, String node
             throw Settings.invalid(cluster, "lease-ttl", "must be at least PT1S, was " + ttl);
         }
         return new ClusterSettings(url.isBlank() ? Optional.empty() : Optional.of(url.strip()), name,
-                Settings.string(cluster, "node-name", hostName()), ttl,
+                Settings.string(cluster, "node-name", Settings.string(cluster, "node.name", hostName())), ttl,
                 Settings.duration(cluster, "request-timeout", Duration.ofSeconds(2)));
     }
 
