@@ -27,7 +27,7 @@ class FleetTest {
             for (int i = 1; i <= 3; i++) {
                 sources.add(InetAddress.getByName("127.0.0." + i));
             }
-            Fleet.Settings settings = new Fleet.Settings(URI.create("ws://127.0.0.1:" + server.port() + "/ws"),
+            Fleet.Settings settings = new Fleet.Settings(List.of(URI.create("ws://127.0.0.1:" + server.port() + "/ws")),
                     Optional.empty(), sources,
                     200, Duration.ofMillis(300), new BackoffSettings(Duration.ofMillis(50), 2, Duration.ofSeconds(1),
                     Duration.ofSeconds(10), 0), 2, Duration.ofMillis(50));
