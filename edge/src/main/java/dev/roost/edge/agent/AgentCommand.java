@@ -8,7 +8,9 @@ import dev.roost.edge.logging.RotatingLogFiles;
 import picocli.CommandLine;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -25,8 +27,9 @@ public final class AgentCommand implements Callable<Integer> {
     @CommandLine.Option(names = {"-c", "--config"}, description = "YAML configuration file")
     Path config;
 
-    @CommandLine.Option(names = "--server-url", description = "ws://host:9090/ws")
-    String serverUrl;
+    @CommandLine.Option(names = "--server-url", split = ",",
+            description = "ws://host:9090/ws; repeat it (or separate by commas) to fail over between nodes")
+    List<String> serverUrls = new ArrayList<>();
 
     @CommandLine.Option(names = "--device-id")
     String deviceId;
@@ -96,7 +99,11 @@ public final class AgentCommand implements Callable<Integer> {
 
     private Map<String, String> overrides() {
         Map<String, String> values = new LinkedHashMap<>(set);
-        putIf(values, "server-url", serverUrl);
+        if (serverUrls.size() == 1) {
+            values.put("server-url", serverUrls.getFirst());
+        } else if (!serverUrls.isEmpty()) {
+            values.put("server-urls", String.join(",", serverUrls));
+        }
         putIf(values, "device-id", deviceId);
         putIf(values, "secret-file", secretFile);
         putIf(values, "report-interval", reportInterval);

@@ -34,6 +34,7 @@ import io.netty.channel.EventLoop;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -45,6 +46,7 @@ import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 
 /**
@@ -88,6 +90,11 @@ public final class EdgeAgent implements AutoCloseable {
 
     public boolean isLive() {
         return link.isLive();
+    }
+
+    /** The server of the current link or, between attempts, of the last attempt. */
+    public URI server() {
+        return link.server();
     }
 
     public String bootId() {
@@ -229,8 +236,17 @@ public final class EdgeAgent implements AutoCloseable {
                     .map(id -> Credentials.ofDevice(id, config.secret()))
                     .orElseGet(() -> Credentials.ofHardware(config.hardware().get().serial(),
                             config.hardware().get().model(), config.secret()));
-            return new LinkSettings(config.serverUrl(), config.tls(), credentials, config.sourceAddress(),
+            return new LinkSettings(serverUrls(), config.tls(), credentials, config.sourceAddress(),
                     config.connectTimeout(), config.backoff(), AgentVersion.VALUE, false);
+        }
+
+        /**
+         * The configured list begun at a random entry: devices sharing one configuration spread over
+         * the nodes instead of all starting on the first.
+         */
+        private List<URI> serverUrls() {
+            return LinkSettings.startingAt(config.serverUrls(),
+                    ThreadLocalRandom.current().nextInt(config.serverUrls().size()));
         }
 
         private Map<String, CommandHandler> handlers() {

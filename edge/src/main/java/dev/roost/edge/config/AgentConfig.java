@@ -17,6 +17,7 @@ import java.util.Optional;
 /**
  * The agent's validated configuration (docs/edge.md lists every key).
  *
+ * @param serverUrls     {@code server-url}, or the {@code server-urls} to fail over between, in order
  * @param tls            for a {@code wss://} server URL: trust and the optional client certificate
  * @param secret         read from {@code secret-file}; never printed
  * @param stateDir       the dedupe journal, the applied desired state and the session token live here
@@ -27,7 +28,7 @@ import java.util.Optional;
  * @param desiredHandlers command lines that apply a desired-state key, by key
  * @param commandTimeout for commands that carry no timeout
  */
-public record AgentConfig(URI serverUrl,
+public record AgentConfig(List<URI> serverUrls,
                           Optional<ClientTls> tls,
                           Optional<String> deviceId,
                           Optional<Messages.Hardware> hardware,
@@ -51,6 +52,6 @@ public record AgentConfig(URI serverUrl,
 
     @Override
     public String toString() {
-        return "AgentConfig[" + serverUrl + ", " + deviceId.orElse("hardware") + "]";
+        return "AgentConfig[" + serverUrls + ", " + deviceId.orElse("hardware") + "]";
     }
 }

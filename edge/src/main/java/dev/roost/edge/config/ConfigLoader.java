@@ -32,7 +32,7 @@ import java.util.Optional;
  */
 public final class ConfigLoader {
     /** Keys that environment variables and {@code --set} may override. */
-    static final List<String> SCALAR_KEYS = List.of("server-url", "tls.ca-file", "tls.client-cert", "tls.client-key",
+    static final List<String> SCALAR_KEYS = List.of("server-url", "server-urls", "tls.ca-file", "tls.client-cert", "tls.client-key",
             "device-id", "hardware.serial", "hardware.model",
             "secret-file", "report-interval", "state-dir", "connect-timeout", "tick", "source-address",
             "log.dir", "log.max-file-bytes", "log.rotate-every", "log.max-files", "log.retention", "log.level",
@@ -42,6 +42,8 @@ public final class ConfigLoader {
             "exec.default-timeout");
     /** {@code reboot.command: none} refuses reboots. */
     static final String NO_REBOOT = "none";
+    static final String SERVER_URL = "server-url";
+    static final String SERVER_URLS = "server-urls";
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
     private ConfigLoader() {
@@ -50,13 +52,15 @@ public final class ConfigLoader {
     public static AgentConfig load(Optional<Path> file, Map<String, String> environment,
                                    Map<String, String> overrides) {
         ObjectNode tree = file.map(ConfigLoader::readYaml).orElseGet(JsonNodeFactory.instance::objectNode);
+        Map<String, String> fromEnvironment = new LinkedHashMap<>();
         for (String key : SCALAR_KEYS) {
             String value = environment.get(envName(key));
             if (value != null) {
-                put(tree, key, value);
+                fromEnvironment.put(key, value);
             }
         }
-        overrides.forEach((key, value) -> put(tree, key, value));
+        overlay(tree, fromEnvironment, "environment");
+        overlay(tree, overrides, "overrides");
         return bind(new ConfigReader(tree));
     }
 
@@ -79,6 +83,22 @@ public final class ConfigLoader {
         }
     }
 
+    /**
+     * A later source that names the server replaces both server keys of the earlier ones: a
+     * {@code --server-url} given on the command line wins over {@code server-urls} of the file.
+     */
+    private static void overlay(ObjectNode tree, Map<String, String> values, String source) {
+        if (values.containsKey(SERVER_URL) && values.containsKey(SERVER_URLS)) {
+            throw new ConfigException(SERVER_URLS, "and " + SERVER_URL + " are both set in the " + source
+                    + "; set one");
+        }
+        if (values.containsKey(SERVER_URL) || values.containsKey(SERVER_URLS)) {
+            tree.remove(SERVER_URL);
+            tree.remove(SERVER_URLS);
+        }
+        values.forEach((key, value) -> put(tree, key, value));
+    }
+
     private static void put(ObjectNode tree, String key, String value) {
         String[] parts = key.split("\\.");
         ObjectNode node = tree;
@@ -90,8 +110,8 @@ public final class ConfigLoader {
     }
 
     private static AgentConfig bind(ConfigReader config) {
-        URI serverUrl = serverUrl(config.required("server-url"));
-        Optional<ClientTls> tls = tls(config, serverUrl);
+        List<URI> serverUrls = serverUrls(config);
+        Optional<ClientTls> tls = tls(config, serverUrls);
         Optional<String> deviceId = config.string("device-id");
         Optional<Messages.Hardware> hardware = Optional.empty();
         if (config.has("hardware")) {
@@ -130,7 +150,7 @@ public final class ConfigLoader {
         List<String> reboot = config.string("reboot.command")
                 .map(line -> NO_REBOOT.equals(line) ? List.<String>of() : split(line))
                 .orElseGet(() -> CommandLineReboot.defaultCommand(System.getProperty("os.name", "")));
-        AgentConfig agent = new AgentConfig(serverUrl, tls, deviceId, hardware, secretFile, secret,
+        AgentConfig agent = new AgentConfig(serverUrls, tls, deviceId, hardware, secretFile, secret,
                 config.duration("report-interval", Duration.ofSeconds(30)), stateDir, log, backoff,
                 config.duration("connect-timeout", Duration.ofSeconds(10)),
                 config.duration("tick", Duration.ofMillis(200)), source, sftp(config), scripts,
@@ -165,7 +185,8 @@ public final class ConfigLoader {
     }
 
     /** For wss:// only; TLS settings beside a ws:// URL are a mistake that would send the secret in clear. */
-    private static Optional<ClientTls> tls(ConfigReader config, URI serverUrl) {
+    private static Optional<ClientTls> tls(ConfigReader config, List<URI> serverUrls) {
+        URI serverUrl = serverUrls.getFirst();
         Optional<Path> ca = config.string(ClientTls.CA_FILE).map(Path::of);
         Optional<Path> certificate = config.string(ClientTls.CLIENT_CERT).map(Path::of);
         Optional<Path> key = config.string(ClientTls.CLIENT_KEY).map(Path::of);
@@ -186,16 +207,41 @@ public final class ConfigLoader {
         }
     }
 
-    private static URI serverUrl(String text) {
+    /** {@code server-url}, or {@code server-urls}: never both, all of one scheme (one TLS setting serves them all). */
+    private static List<URI> serverUrls(ConfigReader config) {
+        Optional<String> single = config.string(SERVER_URL);
+        List<String> several = config.list(SERVER_URLS);
+        if (single.isPresent() && !several.isEmpty()) {
+            throw new ConfigException(SERVER_URLS, "and " + SERVER_URL + " are both set; set one");
+        }
+        if (single.isPresent()) {
+            return List.of(serverUrl(SERVER_URL, single.get()));
+        }
+        if (several.isEmpty()) {
+            throw new ConfigException(SERVER_URL, "is required (or " + SERVER_URLS + ")");
+        }
+        List<URI> urls = several.stream().map(text -> serverUrl(SERVER_URLS, text)).toList();
+        for (URI url : urls) {
+            if (!url.getScheme().equals(urls.getFirst().getScheme())) {
+                throw new ConfigException(SERVER_URLS, "must all be ws:// or all wss://, was " + several);
+            }
+        }
+        if (urls.stream().distinct().count() < urls.size()) {
+            throw new ConfigException(SERVER_URLS, "lists a URL twice: " + several);
+        }
+        return urls;
+    }
+
+    private static URI serverUrl(String key, String text) {
         try {
             URI uri = URI.create(text);
             if (!("ws".equals(uri.getScheme()) || "wss".equals(uri.getScheme())) || uri.getHost() == null) {
-                throw new ConfigException("server-url", "must be a ws:// or wss:// URL such as wss://host:9090/ws, "
+                throw new ConfigException(key, "must be a ws:// or wss:// URL such as wss://host:9090/ws, "
                         + "was '" + text + "'");
             }
             return uri;
         } catch (IllegalArgumentException e) {
-            throw new ConfigException("server-url", "is not a URL: " + e.getMessage());
+            throw new ConfigException(key, "is not a URL: " + e.getMessage());
         }
     }
 

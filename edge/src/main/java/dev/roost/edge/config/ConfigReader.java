@@ -5,9 +5,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -99,6 +101,33 @@ final class ConfigReader {
         } catch (NumberFormatException e) {
             throw new ConfigException(key, "must be a number, was '" + text.get() + "'");
         }
+    }
+
+    /** A YAML list of single values, or one value of comma-separated items (as environment variables give). */
+    List<String> list(String key) {
+        JsonNode node = node(key);
+        List<String> values = new ArrayList<>();
+        if (node == null || node.isNull()) {
+            return values;
+        }
+        if (node.isValueNode()) {
+            for (String item : node.asText().split(",")) {
+                if (!item.isBlank()) {
+                    values.add(item.strip());
+                }
+            }
+            return values;
+        }
+        if (!node.isArray()) {
+            throw new ConfigException(key, "must be a list of values");
+        }
+        for (JsonNode item : node) {
+            if (!item.isValueNode() || item.asText().isBlank()) {
+                throw new ConfigException(key, "must be a list of non-empty values");
+            }
+            values.add(item.asText().strip());
+        }
+        return values;
     }
 
     /** A map of names to single values (scripts, handlers). */

@@ -12,7 +12,11 @@ public final class RedactedConfig {
 
     public static ObjectNode of(AgentConfig config) {
         ObjectNode json = JsonNodeFactory.instance.objectNode();
-        json.put("server-url", config.serverUrl().toString());
+        if (config.serverUrls().size() == 1) {
+            json.put("server-url", config.serverUrls().getFirst().toString());
+        } else {
+            config.serverUrls().forEach(url -> json.withArray("server-urls").add(url.toString()));
+        }
         config.tls().ifPresent(tls -> {
             // Paths only: the key file's content never leaves the device.
             ObjectNode node = json.putObject("tls");

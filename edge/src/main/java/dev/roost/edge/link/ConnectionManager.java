@@ -9,6 +9,7 @@ import dev.roost.protocol.PduCodec;
 import dev.roost.protocol.ProtocolException;
 import io.netty.channel.EventLoop;
 
+import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumSet;
@@ -28,6 +29,13 @@ import java.util.function.LongConsumer;
  * otherwise. Every state change runs on the device's event loop, so there is never a second loop or
  * a race between a late close and a new connection. Session tokens outlive the process through a
  * {@link SessionTokenStore}.
+ *
+ * <p>With several server URIs the loop fails over without a load balancer: a failed attempt and a
+ * lost link both move to the next URI, round the list; an immediate retry (an agent restart, a
+ * refused session token) stays on the same one. The backoff is one sequence across the list — it
+ * grows with each failed attempt whichever URI it went to, and resets once a link stayed up — so a
+ * fleet whose node died spreads its reconnects over the jittered waits instead of rushing the next
+ * node at once. A live link is never moved back to an earlier URI.
  */
 public final class ConnectionManager {
     private static final System.Logger LOG = System.getLogger(ConnectionManager.class.getName());
@@ -53,6 +61,8 @@ public final class ConnectionManager {
     private State state = State.STOPPED;
     private Attempt current;
     private Optional<SessionToken> token = Optional.empty();
+    private int serverIndex;
+    private volatile URI server;
     private boolean everLive;
     private boolean retryAtOnce;
     private long retryAfterMs;
@@ -78,6 +88,12 @@ public final class ConnectionManager {
         this.metrics = metrics;
         this.backoff = backoff;
         this.tokens = tokens;
+        this.server = settings.serverUris().getFirst();
+    }
+
+    /** The server URI of the current or, between attempts, the last attempt. */
+    public URI server() {
+        return server;
     }
 
     public EventLoop loop() {
@@ -152,8 +168,8 @@ public final class ConnectionManager {
         state = State.CONNECTING;
         attemptStartedAt = System.currentTimeMillis();
         current = new Attempt();
-        LOG.log(System.Logger.Level.DEBUG, "connecting to {0}", settings.serverUri());
-        transport.connect(settings.serverUri(), settings.tls(), settings.sourceAddress(), settings.connectTimeout(),
+        LOG.log(System.Logger.Level.DEBUG, "connecting to {0}", server);
+        transport.connect(server, settings.tls(), settings.sourceAddress(), settings.connectTimeout(),
                 loop, current);
     }
 
@@ -173,6 +189,7 @@ public final class ConnectionManager {
                 gaveUp.complete(null);
                 return;
             }
+            nextServer();
             delay = backoff.next();
             if (retryAfterMs > delay.toMillis()) {
                 delay = Duration.ofMillis(retryAfterMs);
@@ -181,6 +198,11 @@ public final class ConnectionManager {
         retryAfterMs = 0;
         LOG.log(System.Logger.Level.DEBUG, "reconnecting in {0} ms", delay.toMillis());
         pendingRetry = loop.schedule(this::connect, delay.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    private void nextServer() {
+        serverIndex = (serverIndex + 1) % settings.serverUris().size();
+        server = settings.serverUris().get(serverIndex);
     }
 
     private void tick(long now) {
@@ -321,8 +343,8 @@ public final class ConnectionManager {
             lastSentAt = liveSince;
             pingSentAt = liveSince;
             pingId = null;
-            LOG.log(System.Logger.Level.INFO, "connected as device {0} (heartbeat {1} ms{2})", ok.deviceId(),
-                    heartbeatMs, usedToken ? ", session token" : "");
+            LOG.log(System.Logger.Level.INFO, "connected as device {0} to {3} (heartbeat {1} ms{2})", ok.deviceId(),
+                    heartbeatMs, usedToken ? ", session token" : "", server);
             metrics.connected(everLive);
             everLive = true;
             session.onLive(link, ok);
@@ -354,7 +376,7 @@ public final class ConnectionManager {
             } else if (state != State.STOPPED && !closing) {
                 // A TLS failure is a configuration problem on one side or the other: say so loudly.
                 LOG.log(code == WsClientHandler.TLS_FAILED ? System.Logger.Level.WARNING : System.Logger.Level.DEBUG,
-                        "connect attempt to {0} failed: {1} {2}", settings.serverUri(), Integer.toString(code), reason);
+                        "connect attempt to {0} failed: {1} {2}", server, Integer.toString(code), reason);
                 metrics.attemptFailed(reason);
             }
             scheduleReconnect();

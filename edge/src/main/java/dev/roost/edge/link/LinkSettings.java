@@ -3,13 +3,17 @@ package dev.roost.edge.link;
 import java.net.InetAddress;
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
  * The device link of one device.
  *
- * @param serverUri      {@code ws://host:port/ws} or {@code wss://host:port/ws}
- * @param tls            how to speak TLS; present exactly for a {@code wss://} URI
+ * @param serverUris     {@code ws://host:port/ws} or {@code wss://host:port/ws}, one or more, all of one
+ *                       scheme: the first attempt goes to the first; each failed attempt and each lost
+ *                       link moves on to the next, round the list (see {@link ConnectionManager})
+ * @param tls            how to speak TLS; present exactly for {@code wss://} URIs
  * @param credentials    device id or hardware identity, and secret
  * @param sourceAddress  local address to bind (the simulator spreads devices over 127.0.0.x)
  * @param connectTimeout TCP connect plus WebSocket handshake, and again the wait for {@code auth_ok}
@@ -18,14 +22,38 @@ import java.util.Optional;
  * @param alwaysPing     ping every heartbeat interval even when other traffic flowed (the simulator
  *                       measures round trips that way); the agent pings only when idle
  */
-public record LinkSettings(URI serverUri, Optional<ClientTls> tls, Credentials credentials,
+public record LinkSettings(List<URI> serverUris, Optional<ClientTls> tls, Credentials credentials,
                            Optional<InetAddress> sourceAddress, Duration connectTimeout, BackoffSettings backoff,
                            String agentVersion, boolean alwaysPing) {
     public LinkSettings {
-        boolean secure = "wss".equals(serverUri.getScheme());
-        if (secure != tls.isPresent()) {
-            throw new IllegalArgumentException(secure ? "a wss:// server URI needs TLS settings"
-                    : "TLS settings need a wss:// server URI, not " + serverUri);
+        serverUris = List.copyOf(serverUris);
+        if (serverUris.isEmpty()) {
+            throw new IllegalArgumentException("at least one server URI is needed");
         }
+        for (URI uri : serverUris) {
+            boolean secure = "wss".equals(uri.getScheme());
+            if (secure != tls.isPresent()) {
+                throw new IllegalArgumentException(secure ? "a wss:// server URI needs TLS settings, " + uri
+                        : "TLS settings need wss:// server URIs, not " + uri);
+            }
+        }
+    }
+
+    /** One server. */
+    public LinkSettings(URI serverUri, Optional<ClientTls> tls, Credentials credentials,
+                        Optional<InetAddress> sourceAddress, Duration connectTimeout, BackoffSettings backoff,
+                        String agentVersion, boolean alwaysPing) {
+        this(List.of(serverUri), tls, credentials, sourceAddress, connectTimeout, backoff, agentVersion, alwaysPing);
+    }
+
+    /** The same list begun at {@code first} (mod its size): spreads devices that share one list over it. */
+    public static List<URI> startingAt(List<URI> uris, int first) {
+        int n = uris.size();
+        int start = Math.floorMod(first, n);
+        ArrayList<URI> rotated = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            rotated.add(uris.get((start + i) % n));
+        }
+        return List.copyOf(rotated);
     }
 }

@@ -34,12 +34,17 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Fleet implements AutoCloseable {
     /**
-     * @param tls            for a {@code wss://} server URI: one trust setting for every device
+     * @param serverUris     one or more servers; device i begins at entry i (mod the list's size), so
+     *                       the fleet spreads evenly over them, and fails over along the list
+     * @param tls            for {@code wss://} server URIs: one trust setting for every device
      * @param sources        local addresses to spread connections over (empty = the system's choice)
      * @param connectsPerSec ramp-up rate
      */
-    public record Settings(URI serverUri, Optional<ClientTls> tls, List<InetAddress> sources, int connectsPerSec,
+    public record Settings(List<URI> serverUris, Optional<ClientTls> tls, List<InetAddress> sources, int connectsPerSec,
                            Duration statusInterval, BackoffSettings backoff, int ioThreads, Duration tick) {
+        public Settings {
+            serverUris = List.copyOf(serverUris);
+        }
     }
 
     private final Settings settings;
@@ -93,7 +98,7 @@ public final class Fleet implements AutoCloseable {
         StatusReporter reporter = new StatusReporter(new SyntheticStatusSource(seed, bootId, AgentVersion.VALUE),
                 Runnable::run, loop, stats, settings.statusInterval());
         SimulatedDevice device = new SimulatedDevice(reporter, bootId, stats);
-        LinkSettings link = new LinkSettings(settings.serverUri(), settings.tls(), Credentials.ofDevice(credential.id(),
+        LinkSettings link = new LinkSettings(LinkSettings.startingAt(settings.serverUris(), index), settings.tls(), Credentials.ofDevice(credential.id(),
                 credential.secret()), source, Duration.ofSeconds(30), settings.backoff(), AgentVersion.VALUE, true);
         ConnectionManager manager = new ConnectionManager(link, transport, loop, ticker, codec, device, stats,
                 new Backoff(settings.backoff(), new java.util.Random(seed)), tokens.device(credential.id()));

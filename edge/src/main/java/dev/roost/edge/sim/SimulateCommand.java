@@ -25,8 +25,10 @@ public final class SimulateCommand implements java.util.concurrent.Callable<Inte
     /** Held so that JUL keeps the level: per-device INFO lines would drown the summary. */
     private static final java.util.logging.Logger EDGE_LOGS = java.util.logging.Logger.getLogger("dev.roost");
 
-    @CommandLine.Option(names = "--server-url", defaultValue = "ws://127.0.0.1:9090/ws")
-    URI serverUrl;
+    @CommandLine.Option(names = "--server-url", split = ",", defaultValue = "ws://127.0.0.1:9090/ws",
+            description = "repeat it (or separate by commas) to spread the devices over several nodes and let "
+                    + "them fail over between them without a load balancer")
+    List<URI> serverUrls;
 
     @CommandLine.Option(names = "--ca-file", description = "with a wss:// server URL: trust only the CA "
             + "certificates of this PEM file (default: the system trust store); also used for the REST registration")
@@ -92,7 +94,7 @@ public final class SimulateCommand implements java.util.concurrent.Callable<Inte
         Optional<Path> tokenFile = tokenFile();
         FleetTokenStore tokens = tokens(tokenFile, out);
         int threads = ioThreads > 0 ? ioThreads : Runtime.getRuntime().availableProcessors();
-        Fleet.Settings settings = new Fleet.Settings(serverUrl, tls, sources(), rate, statusInterval,
+        Fleet.Settings settings = new Fleet.Settings(serverUrls, tls, sources(), rate, statusInterval,
                 new BackoffSettings(Duration.ofSeconds(1), 2.0, Duration.ofSeconds(30), Duration.ofMinutes(1), 0),
                 threads, Duration.ofMillis(250));
         int exitCode;
@@ -174,10 +176,20 @@ public final class SimulateCommand implements java.util.concurrent.Callable<Inte
 
     /** Simulated devices present no client certificate: a server that requires one refuses them. */
     private Optional<ClientTls> tls() {
-        boolean secure = "wss".equals(serverUrl.getScheme());
+        boolean secure = "wss".equals(serverUrls.getFirst().getScheme());
+        for (URI url : serverUrls) {
+            if (!("ws".equals(url.getScheme()) || "wss".equals(url.getScheme())) || url.getHost() == null) {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        "--server-url must be a ws:// or wss:// URL such as ws://host:9090/ws, was " + url);
+            }
+            if (secure != "wss".equals(url.getScheme())) {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        "--server-url: all ws:// or all wss://, was " + serverUrls);
+            }
+        }
         if (!secure && caFile != null) {
             throw new CommandLine.ParameterException(spec.commandLine(),
-                    "--ca-file needs a wss:// --server-url, was " + serverUrl);
+                    "--ca-file needs a wss:// --server-url, was " + serverUrls);
         }
         if (!secure) {
             return Optional.empty();
@@ -199,6 +211,7 @@ public final class SimulateCommand implements java.util.concurrent.Callable<Inte
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "--admin-token (or ROOST_ADMIN_TOKEN) is required to register devices; or use --devices-file");
         }
+        URI serverUrl = serverUrls.getFirst();
         URI api = apiUrl != null ? apiUrl : URI.create((tls.isPresent() ? "https://" : "http://")
                 + serverUrl.getHost() + ":" + (serverUrl.getPort() > 0 ? serverUrl.getPort()
                 : tls.isPresent() ? 443 : 80));

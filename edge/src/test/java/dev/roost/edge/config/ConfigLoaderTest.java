@@ -8,6 +8,7 @@ import picocli.CommandLine;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -48,7 +49,7 @@ class ConfigLoaderTest {
         AgentConfig config = ConfigLoader.load(Optional.of(file),
                 Map.of("ROOST_EDGE_REPORT_INTERVAL", "PT20S", "ROOST_EDGE_BACKOFF_CAP", "PT1M"),
                 Map.of("report-interval", "PT5S"));
-        assertThat(config.serverUrl().toString()).isEqualTo("ws://10.0.0.1:9090/ws");
+        assertThat(config.serverUrls()).containsExactly(URI.create("ws://10.0.0.1:9090/ws"));
         assertThat(config.secret()).isEqualTo("top-secret");
         assertThat(config.reportInterval()).isEqualTo(Duration.ofSeconds(5));
         assertThat(config.backoff().base()).isEqualTo(Duration.ofSeconds(2));
@@ -123,5 +124,53 @@ class ConfigLoaderTest {
         String shown = RedactedConfig.of(config).toString();
         assertThat(shown).contains("\"client-key\":\"" + client.privateKey() + "\"")
                 .contains("\"ca-file\":\"" + caFile + "\"").doesNotContain("PRIVATE KEY");
+    }
+
+    @Test
+    void serverUrls_fromAYamlListOrACommaSeparatedValue_keepTheirOrder_andALaterSourceReplacesThem() throws Exception {
+        Path file = yaml("server-urls:\n  - ws://a:9090/ws\n  - ws://b:9090/ws\ndevice-id: \"1\"\nsecret-file: SECRET\n");
+        AgentConfig fromFile = ConfigLoader.load(Optional.of(file), Map.of(), Map.of());
+        assertThat(fromFile.serverUrls()).containsExactly(URI.create("ws://a:9090/ws"), URI.create("ws://b:9090/ws"));
+        assertThat(RedactedConfig.of(fromFile).get("server-urls").toString())
+                .isEqualTo("[\"ws://a:9090/ws\",\"ws://b:9090/ws\"]");
+
+        AgentConfig fromEnvironment = ConfigLoader.load(Optional.of(file),
+                Map.of("ROOST_EDGE_SERVER_URLS", "ws://c:1/ws, ws://d:1/ws"), Map.of());
+        assertThat(fromEnvironment.serverUrls()).containsExactly(URI.create("ws://c:1/ws"), URI.create("ws://d:1/ws"));
+
+        AgentConfig oneOnTheCommandLine = ConfigLoader.load(Optional.of(file), Map.of(),
+                Map.of("server-url", "ws://e:1/ws"));
+        assertThat(oneOnTheCommandLine.serverUrls()).containsExactly(URI.create("ws://e:1/ws"));
+        assertThat(RedactedConfig.of(oneOnTheCommandLine).get("server-url").asText()).isEqualTo("ws://e:1/ws");
+    }
+
+    @Test
+    void serverUrls_bothKeysInOneSource_mixedSchemes_orARepeat_areRefused() throws Exception {
+        Path both = yaml("server-url: ws://a:1/ws\nserver-urls: [ws://b:1/ws]\ndevice-id: \"1\"\nsecret-file: SECRET\n");
+        assertThatThrownBy(() -> ConfigLoader.load(Optional.of(both), Map.of(), Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessage("server-urls: and server-url are both set; set one");
+        Path file = yaml("device-id: \"1\"\nsecret-file: SECRET\n");
+        assertThatThrownBy(() -> ConfigLoader.load(Optional.of(file), Map.of(),
+                Map.of("server-urls", "ws://a:1/ws,wss://b:1/ws")))
+                .isInstanceOf(ConfigException.class).hasMessageStartingWith("server-urls: must all be ws:// or all wss://");
+        assertThatThrownBy(() -> ConfigLoader.load(Optional.of(file), Map.of(),
+                Map.of("server-urls", "ws://a:1/ws,ws://a:1/ws")))
+                .isInstanceOf(ConfigException.class).hasMessageStartingWith("server-urls: lists a URL twice");
+        assertThatThrownBy(() -> ConfigLoader.load(Optional.of(file), Map.of(), Map.of("server-urls", "ws://a:1/ws,http://b/")))
+                .isInstanceOf(ConfigException.class).hasMessageStartingWith("server-urls: must be a ws:// or wss:// URL");
+        assertThatThrownBy(() -> ConfigLoader.load(Optional.of(file), Map.of(), Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessage("server-url: is required (or server-urls)");
+    }
+
+    @Test
+    void agentCommand_repeatedServerUrl_becomesTheFailoverList() throws Exception {
+        Path file = yaml("server-url: ws://h:1/ws\ndevice-id: \"1\"\nsecret-file: SECRET\n");
+        StringWriter err = new StringWriter();
+        // Mixed schemes stop the agent before it connects: the error shows that both options, not the
+        // file's server-url, made up the list.
+        int exit = new CommandLine(new AgentCommand()).setErr(new PrintWriter(err)).execute("--config", file.toString(),
+                "--server-url", "ws://a:1/ws", "--server-url", "wss://b:1/ws");
+        assertThat(exit).isEqualTo(2);
+        assertThat(err.toString()).contains("server-urls: must all be ws:// or all wss://");
     }
 }

@@ -27,7 +27,7 @@ class FleetTest {
             for (int i = 1; i <= 3; i++) {
                 sources.add(InetAddress.getByName("127.0.0." + i));
             }
-            Fleet.Settings settings = new Fleet.Settings(URI.create("ws://127.0.0.1:" + server.port() + "/ws"),
+            Fleet.Settings settings = new Fleet.Settings(List.of(URI.create("ws://127.0.0.1:" + server.port() + "/ws")),
                     Optional.empty(), sources,
                     200, Duration.ofMillis(300), new BackoffSettings(Duration.ofMillis(50), 2, Duration.ofSeconds(1),
                     Duration.ofSeconds(10), 0), 2, Duration.ofMillis(50));
@@ -42,6 +42,27 @@ class FleetTest {
                         .get("/api/v1/commands/" + commandId, ADMIN_TOKEN).data().get("state").asText()));
                 assertThat(stats.failedAttempts.get()).isZero();
                 assertThat(stats.summary()).contains("connected=20");
+            }
+        }
+    }
+
+    @Test
+    void severalServerUrls_deviceIBeginsAtEntryI_andThoseBeginningOnADeadServerMoveToTheLiveOne() throws Exception {
+        URI dead;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            dead = URI.create("ws://127.0.0.1:" + socket.getLocalPort() + "/ws");
+        }
+        try (TestServer server = TestServer.start(Map.of())) {
+            List<DeviceCredential> devices = Provisioner.register(URI.create("http://127.0.0.1:" + server.port()),
+                    ADMIN_TOKEN, 6, "fleet-failover", 2);
+            Fleet.Settings settings = new Fleet.Settings(List.of(dead, URI.create("ws://127.0.0.1:" + server.port()
+                    + "/ws")), Optional.empty(), List.of(), 200, Duration.ofSeconds(30), new BackoffSettings(
+                    Duration.ofMillis(50), 2, Duration.ofSeconds(1), Duration.ofSeconds(10), 0), 1, Duration.ofMillis(50));
+            try (Fleet fleet = new Fleet(settings, FleetTokenStore.empty())) {
+                fleet.start(devices);
+                FleetStats stats = fleet.stats();
+                Await.until("all six connected", () -> stats.connectedNow() == 6);
+                assertThat(stats.failedAttempts.get()).as("devices 0, 2 and 4 began on the dead server").isEqualTo(3);
             }
         }
     }

@@ -34,6 +34,9 @@ public final class AgentFixture {
             values.put("connect-timeout", "PT5S");
             // Never the default (systemctl reboot) in tests: a test that reboots names a script.
             values.put("reboot.command", "none");
+            if (extra.containsKey("server-urls")) {
+                values.remove("server-url");
+            }
             values.putAll(extra);
             return ConfigLoader.load(Optional.empty(), Map.of(), values);
         } catch (IOException e) {

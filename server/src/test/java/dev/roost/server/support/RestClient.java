@@ -32,6 +32,12 @@ public final class RestClient {
         this.http = http;
     }
 
+    /** A client of any HTTP/1.1 endpoint, e.g. a load balancer in front of the servers. */
+    public static RestClient http1(String base) {
+        return new RestClient(base, HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5)).build());
+    }
+
     /** A response: its HTTP status and its parsed JSON body (null when the body is not JSON). */
     public record Reply(int status, JsonNode body, String raw) {
         public JsonNode data() {
