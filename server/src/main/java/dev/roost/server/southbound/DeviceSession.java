@@ -1,9 +1,11 @@
 package dev.roost.server.southbound;
 
 import dev.roost.protocol.Body;
+import dev.roost.protocol.CloseCode;
 import dev.roost.protocol.Pdu;
 import dev.roost.protocol.PduCodec;
 import dev.roost.server.common.DeviceId;
+import dev.roost.server.security.Sources;
 import io.helidon.common.socket.HelidonSocket;
 import io.helidon.webserver.ConnectionContext;
 import io.helidon.websocket.WsSession;
@@ -35,6 +37,8 @@ final class DeviceSession {
     private final AtomicReference<LoginState> loginState = new AtomicReference<>(LoginState.AWAITING);
     private final AtomicLong nextId = new AtomicLong();
 
+    /** The peer's address, for the failed-login limits and the device log. */
+    private final String remote;
     private volatile DeviceId deviceId;
     private volatile long lastSeenMillis;
     private volatile String closeReason;
@@ -54,6 +58,7 @@ final class DeviceSession {
         this.lastSeenMillis = nowMillis;
         this.tokens = burst;
         this.refilledAtNanos = System.nanoTime();
+        this.remote = Sources.host(ws.socketContext().remotePeer().address());
     }
 
     /** True the first time only: the end of a session is recorded once. */
@@ -101,7 +106,7 @@ final class DeviceSession {
     }
 
     String remote() {
-        return DeviceChannel.sourceOf(ws);
+        return remote;
     }
 
     /** The certificate the TLS handshake verified, if the device presented one. */
@@ -176,14 +181,14 @@ final class DeviceSession {
     }
 
     /** Closes from the server side; the first reason wins. */
-    void close(int code, String reason) {
+    void close(CloseCode code, String reason) {
         sendLock.lock();
         try {
             if (closeReason != null) {
                 return;
             }
             closeReason = reason;
-            ws.close(code, reason);
+            ws.close(code.code(), reason);
         } catch (RuntimeException deadPeer) {
             // The peer is gone (e.g. its TCP connection died silently). Never terminate() here: Helidon
             // unwinds the *calling* thread with it, and this may be another connection's thread. The
