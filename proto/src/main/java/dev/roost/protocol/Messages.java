@@ -93,7 +93,8 @@ public final class Messages {
             Body.require(mode != null, "mode");
             Body.check(SNAPSHOT.equals(mode) || DIFF.equals(mode), "mode", "must be snapshot or diff");
             Body.require(state != null, "state");
-            Body.check(!isDiff() || baseVersion > 0, "base_version", "must be > 0 for a diff");
+            // 0 is a valid base (the device holds no acked version): the server answers resync_required.
+            Body.check(baseVersion >= 0, "base_version", "must not be negative");
             JsonNode bootId = state.get("boot_id");
             Body.check(bootId == null || bootId.isNull() || bootId.isTextual() && bootId.textValue().length() <= MAX_BOOT_ID,
                     "state.boot_id", "must be a string of at most " + MAX_BOOT_ID + " characters");

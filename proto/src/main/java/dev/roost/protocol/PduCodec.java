@@ -2,6 +2,8 @@ package dev.roost.protocol;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -12,6 +14,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import java.io.IOException;
 import java.util.Iterator;
 import java.util.Optional;
 import java.util.Set;
@@ -83,12 +86,42 @@ public final class PduCodec {
             if (bodyNode == null || !bodyNode.isObject()) {
                 throw new ProtocolException(ErrorCode.BAD_ENVELOPE, "body must be an object");
             }
-            Body body = body(type, (ObjectNode) bodyNode);
-            body.validate();
+            Body body;
+            try {
+                body = body(type, (ObjectNode) bodyNode);
+                body.validate();
+            } catch (ProtocolException e) {
+                throw e.withMessageType(type);
+            }
             return new Pdu(id, replyTo == null || replyTo.isNull() ? Optional.empty() : Optional.of(replyTo.asText()),
                     ts == null || ts.isNull() ? 0 : ts.asLong(), body);
         } catch (ProtocolException e) {
             throw e.withMessageId(id);
+        }
+    }
+
+    /**
+     * The envelope's {@code id} without decoding the message: for answers to messages that are
+     * dropped unread (over the rate). Reads top-level fields only; empty when there is no valid id.
+     */
+    public Optional<String> peekId(String text) {
+        try (JsonParser parser = mapper.getFactory().createParser(text)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                return Optional.empty();
+            }
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String name = parser.currentName();
+                JsonToken value = parser.nextToken();
+                if ("id".equals(name)) {
+                    String id = value == JsonToken.VALUE_STRING ? parser.getText() : null;
+                    return id != null && !id.isEmpty() && id.length() <= MAX_ID_LENGTH ? Optional.of(id)
+                            : Optional.empty();
+                }
+                parser.skipChildren();
+            }
+            return Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty();
         }
     }
 

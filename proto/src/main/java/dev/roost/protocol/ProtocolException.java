@@ -6,11 +6,17 @@ import java.util.Optional;
 public final class ProtocolException extends RuntimeException {
     private final ErrorCode code;
     private final String messageId;
+    private final MessageType messageType;
 
     public ProtocolException(ErrorCode code, String message, String messageId) {
+        this(code, message, messageId, null);
+    }
+
+    private ProtocolException(ErrorCode code, String message, String messageId, MessageType messageType) {
         super(message, null, false, false);
         this.code = code;
         this.messageId = messageId;
+        this.messageType = messageType;
     }
 
     public ProtocolException(ErrorCode code, String message) {
@@ -26,7 +32,16 @@ public final class ProtocolException extends RuntimeException {
         return Optional.ofNullable(messageId);
     }
 
+    /** The type of the offending message, when its envelope named a known one. */
+    public Optional<MessageType> messageType() {
+        return Optional.ofNullable(messageType);
+    }
+
     public ProtocolException withMessageId(String id) {
-        return new ProtocolException(code, getMessage(), id);
+        return new ProtocolException(code, getMessage(), id, messageType);
+    }
+
+    public ProtocolException withMessageType(MessageType type) {
+        return new ProtocolException(code, getMessage(), messageId, type);
     }
 }

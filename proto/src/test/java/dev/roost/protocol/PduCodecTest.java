@@ -65,8 +65,8 @@ class PduCodecTest {
         assertRejected("{\"type\":\"ping\",\"id\":\"1\",\"ts\":\"now\",\"body\":{}}", ErrorCode.BAD_ENVELOPE, "ts");
         assertRejected("{\"type\":\"auth\",\"id\":\"1\",\"body\":{\"device_id\":\"5\"}}", ErrorCode.MISSING_FIELD,
                 "body.secret");
-        assertRejected("{\"type\":\"status\",\"id\":\"1\",\"body\":{\"mode\":\"diff\",\"state\":{}}}",
-                ErrorCode.INVALID_FIELD, "body.base_version");
+        assertRejected("{\"type\":\"status\",\"id\":\"1\",\"body\":{\"mode\":\"diff\",\"base_version\":-1,"
+                + "\"state\":{}}}", ErrorCode.INVALID_FIELD, "body.base_version");
         assertRejected("{\"type\":\"status\",\"id\":\"1\",\"body\":{\"mode\":\"snapshot\",\"state\":[1]}}",
                 ErrorCode.INVALID_FIELD, "body.state");
         assertRejected("{\"type\":\"status_ack\",\"id\":\"1\",\"body\":{\"version\":\"8\"}}",
@@ -79,6 +79,30 @@ class PduCodecTest {
     void rejectedMessage_keepsItsIdForTheReply() {
         assertThatThrownBy(() -> codec.decode("{\"type\":\"nope\",\"id\":\"d-42\",\"body\":{}}"))
                 .isInstanceOfSatisfying(ProtocolException.class, e -> assertThat(e.messageId()).contains("d-42"));
+    }
+
+    @Test
+    void diffWithBaseVersionZero_isValid_forTheServerToAnswerResync() {
+        Pdu pdu = codec.decode("{\"type\":\"status\",\"id\":\"1\",\"body\":{\"mode\":\"diff\",\"state\":{}}}");
+        assertThat(pdu.body(Messages.Status.class).baseVersion()).isZero();
+    }
+
+    @Test
+    void invalidBody_namesTheMessageType() {
+        assertThatThrownBy(() -> codec.decode("{\"type\":\"auth\",\"id\":\"a1\",\"body\":{}}"))
+                .isInstanceOfSatisfying(ProtocolException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.MISSING_FIELD);
+                    assertThat(e.messageType()).contains(MessageType.AUTH);
+                    assertThat(e.messageId()).contains("a1");
+                });
+    }
+
+    @Test
+    void peekId_readsTheTopLevelIdOnly() {
+        assertThat(codec.peekId("{\"body\":{\"id\":\"inner\"},\"type\":\"ping\",\"id\":\"d-7\"}")).contains("d-7");
+        assertThat(codec.peekId("{\"type\":\"ping\",\"body\":{}}")).isEmpty();
+        assertThat(codec.peekId("{\"id\":42}")).isEmpty();
+        assertThat(codec.peekId("not json")).isEmpty();
     }
 
     @Test

@@ -234,6 +234,9 @@ public final class RoostServer implements AutoCloseable {
 
             WebServerConfig.Builder builder = WebServer.builder()
                     .config(serverConfig)
+                    // Main's hook closes the server in order (devices are told 1001 before the listener
+                    // stops); Helidon's own hook would stop the listener at once, beside it.
+                    .shutdownHook(false)
                     .addFeature(ObserveFeature.builder()
                             .addObserver(HealthObserver.builder()
                                     .details(true)

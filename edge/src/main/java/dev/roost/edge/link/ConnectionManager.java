@@ -1,5 +1,6 @@
 package dev.roost.edge.link;
 
+import dev.roost.protocol.CloseCode;
 import dev.roost.protocol.Body;
 import dev.roost.protocol.ErrorCode;
 import dev.roost.protocol.MessageType;
@@ -117,7 +118,7 @@ public final class ConnectionManager {
         loop.execute(() -> {
             halt();
             if (current != null) {
-                current.close(1000, "client close");
+                current.close(CloseCode.NORMAL.code(), "client close");
             }
             stopped.complete(null);
         });
@@ -132,7 +133,7 @@ public final class ConnectionManager {
             }
             retryAtOnce = true;
             if (current != null) {
-                current.close(1000, "agent restart");
+                current.close(CloseCode.NORMAL.code(), "agent restart");
             } else {
                 cancelRetry();
                 connect();
@@ -208,7 +209,7 @@ public final class ConnectionManager {
     private void tick(long now) {
         if (state == State.AUTHENTICATING && now - attemptStartedAt > settings.connectTimeout().toMillis()) {
             LOG.log(System.Logger.Level.WARNING, "no answer to auth within {0} ms", settings.connectTimeout().toMillis());
-            current.close(1000, "auth timeout");
+            current.close(CloseCode.NORMAL.code(), "auth timeout");
         } else if (state == State.LIVE) {
             heartbeat(now);
         }
@@ -222,7 +223,7 @@ public final class ConnectionManager {
         if (now - lastReceivedAt > 2 * heartbeatMs) {
             LOG.log(System.Logger.Level.WARNING, "dead link: nothing from the server for {0} ms",
                     now - lastReceivedAt);
-            current.close(1000, "heartbeat timeout");
+            current.close(CloseCode.NORMAL.code(), "heartbeat timeout");
             return;
         }
         boolean due = settings.alwaysPing()
@@ -246,7 +247,7 @@ public final class ConnectionManager {
         public void onOpen(WsConnection opened) {
             connection = opened;
             if (this != current || state == State.STOPPED) {
-                opened.close(1000, "client close");
+                opened.close(CloseCode.NORMAL.code(), "client close");
                 return;
             }
             state = State.AUTHENTICATING;
@@ -359,7 +360,7 @@ public final class ConnectionManager {
                 retryAtOnce = true;
             }
             retryAfterMs = Math.max(0, error.retryAfterMs());
-            close(1000, "auth failed");
+            close(CloseCode.NORMAL.code(), "auth failed");
         }
 
         @Override
@@ -375,7 +376,7 @@ public final class ConnectionManager {
                 session.onDown();
             } else if (state != State.STOPPED && !closing) {
                 // A TLS failure is a configuration problem on one side or the other: say so loudly.
-                LOG.log(code == WsClientHandler.TLS_FAILED ? System.Logger.Level.WARNING : System.Logger.Level.DEBUG,
+                LOG.log(code == CloseCode.TLS_FAILED.code() ? System.Logger.Level.WARNING : System.Logger.Level.DEBUG,
                         "connect attempt to {0} failed: {1} {2}", server, Integer.toString(code), reason);
                 metrics.attemptFailed(reason);
             }

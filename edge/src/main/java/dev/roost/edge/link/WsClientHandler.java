@@ -1,5 +1,6 @@
 package dev.roost.edge.link;
 
+import dev.roost.protocol.CloseCode;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
@@ -20,13 +21,13 @@ import javax.net.ssl.SSLException;
  * the connection with 1015 (RFC 6455 §7.4.1) and a reason that says what was not trusted.
  */
 final class WsClientHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
-    static final int TLS_FAILED = 1015;
+    private static final int TLS_FAILED = CloseCode.TLS_FAILED.code();
 
     private final WsConnection.Listener listener;
     private final Optional<ClientTls> tls;
     private WsConnection connection;
-    private int closeCode = 1006;
-    private String closeReason = "connection lost";
+    private int closeCode = CloseCode.NO_CLOSE_FRAME.code();
+    private String closeReason = CloseCode.NO_CLOSE_FRAME.reason();
     private boolean ended;
 
     WsClientHandler(WsConnection.Listener listener, Optional<ClientTls> tls) {

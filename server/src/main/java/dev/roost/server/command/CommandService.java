@@ -688,8 +688,10 @@ public final class CommandService implements AutoCloseable {
         if (command.groupCommandId() != 0) {
             detail.put("group_command_id", Long.toString(command.groupCommandId()));
         }
+        // A command changes no device state: the event shows the state the device is in.
+        DeviceState now = link.isOnline(command.deviceId()) ? DeviceState.ONLINE : DeviceState.OFFLINE;
         recorder.record(new DeviceEvent(ids.nextId(), command.deviceId(), clock.instant(), DeviceEvent.COMMAND, actor,
-                DeviceState.ONLINE, DeviceState.ONLINE, reason, Json.text(detail)));
+                now, now, reason, Json.text(detail)));
     }
 
     /** Delivery off the caller's thread; at most {@link #ASYNC_DELIVERIES} at once share the pool. */

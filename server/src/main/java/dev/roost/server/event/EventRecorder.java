@@ -1,6 +1,8 @@
 package dev.roost.server.event;
 
+import dev.roost.server.common.DeviceId;
 import dev.roost.server.device.DeviceEvent;
+import dev.roost.server.device.DeviceState;
 import dev.roost.server.device.DeviceStore;
 import dev.roost.server.storage.RejectedRows;
 import dev.roost.server.storage.RowBatches;
@@ -8,6 +10,9 @@ import dev.roost.server.storage.RowBatches;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -39,6 +44,11 @@ public final class EventRecorder implements AutoCloseable {
     private final ReentrantLock flushLock = new ReentrantLock();
     private final AtomicInteger pendingCount = new AtomicInteger();
     private final AtomicLong dropped = new AtomicLong();
+    /**
+     * The presence the last connect or disconnect recorded here left each device in: one small
+     * entry per device seen, read on every login.
+     */
+    private final ConcurrentMap<Long, DeviceState> lastPresence = new ConcurrentHashMap<>();
     /** Only the flusher thread reads and writes it. */
     private boolean failing;
     private final ScheduledExecutorService flusher = Executors.newSingleThreadScheduledExecutor(
@@ -53,6 +63,9 @@ public final class EventRecorder implements AutoCloseable {
     }
 
     public void record(DeviceEvent event) {
+        if (isPresence(event)) {
+            lastPresence.put(event.deviceId().value(), event.to());
+        }
         pending.add(event);
         if (pendingCount.incrementAndGet() > MAX_PENDING && pending.pollFirst() != null) {
             pendingCount.decrementAndGet();
@@ -62,6 +75,19 @@ public final class EventRecorder implements AutoCloseable {
             }
         }
         bus.publish(event);
+    }
+
+    /**
+     * The device's presence as the last connect or disconnect recorded by this process left it;
+     * empty for a device not seen since the start. Unlike the stored device state, which lags by
+     * up to one flush (and the device cache by its TTL), it is current at once.
+     */
+    public Optional<DeviceState> lastPresence(DeviceId device) {
+        return Optional.ofNullable(lastPresence.get(device.value()));
+    }
+
+    private static boolean isPresence(DeviceEvent event) {
+        return DeviceEvent.CONNECTED.equals(event.type()) || DeviceEvent.DISCONNECTED.equals(event.type());
     }
 
     /** Events dropped, oldest first, because more than {@value #MAX_PENDING} waited for the database. */
@@ -103,6 +129,7 @@ public final class EventRecorder implements AutoCloseable {
                 }
                 throw outcome.failure().get();
             }
+
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.roost.server.southbound;
 
+import dev.roost.protocol.CloseCode;
 import io.helidon.common.buffers.BufferData;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
@@ -66,14 +67,15 @@ final class DeviceEndpoint implements WsListener {
     @Override
     public void onClose(WsSession ws, int status, String reason) {
         if (session != null) {
-            channel.ended(session, status == 1000 || status == 1001 ? "client close" : "connection lost");
+            boolean normal = status == CloseCode.NORMAL.code() || status == CloseCode.SERVER_SHUTDOWN.code();
+            channel.ended(session, normal ? CloseCode.NORMAL.reason() : CloseCode.NO_CLOSE_FRAME.reason());
         }
     }
 
     @Override
     public void onError(WsSession ws, Throwable t) {
         if (session != null) {
-            channel.ended(session, "connection lost");
+            channel.ended(session, CloseCode.NO_CLOSE_FRAME.reason());
         }
     }
 }

@@ -1,9 +1,11 @@
 package dev.roost.server.southbound;
 
 import dev.roost.protocol.Body;
+import dev.roost.protocol.CloseCode;
 import dev.roost.protocol.Pdu;
 import dev.roost.protocol.PduCodec;
 import dev.roost.server.common.DeviceId;
+import dev.roost.server.security.Sources;
 import io.helidon.common.socket.HelidonSocket;
 import io.helidon.webserver.ConnectionContext;
 import io.helidon.websocket.WsSession;
@@ -58,6 +60,8 @@ final class DeviceSession {
     private final AtomicReference<LoginState> loginState = new AtomicReference<>(LoginState.AWAITING);
     private final AtomicLong nextId = new AtomicLong();
 
+    /** The peer's address, for the failed-login limits and the device log. */
+    private final String remote;
     private volatile DeviceId deviceId;
     private volatile long lastSeenMillis;
     private volatile String closeReason;
@@ -77,6 +81,7 @@ final class DeviceSession {
         this.lastSeenMillis = nowMillis;
         this.tokens = burst;
         this.refilledAtNanos = System.nanoTime();
+        this.remote = Sources.host(ws.socketContext().remotePeer().address());
     }
 
     /** True the first time only: the end of a session is recorded once. */
@@ -124,7 +129,7 @@ final class DeviceSession {
     }
 
     String remote() {
-        return DeviceChannel.sourceOf(ws);
+        return remote;
     }
 
     /** The certificate the TLS handshake verified, if the device presented one. */
@@ -214,7 +219,7 @@ final class DeviceSession {
     }
 
     /** Closes from the server side after what is already queued; the first reason wins. */
-    void close(int code, String reason) {
+    void close(CloseCode code, String reason) {
         queueLock.lock();
         try {
             if (closeReason != null) {
@@ -224,7 +229,7 @@ final class DeviceSession {
             if (outbound == null) {
                 outbound = new ArrayDeque<>(1);
             }
-            outbound.add(new CloseFrame(code, reason));
+            outbound.add(new CloseFrame(code.code(), reason));
             startWriterLocked();
         } finally {
             queueLock.unlock();

@@ -1,6 +1,7 @@
 package dev.roost.server.southbound;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.roost.protocol.Golden;
 import dev.roost.server.support.Await;
 import dev.roost.server.support.RestClient.Reply;
 import dev.roost.server.support.TestDatabase;
@@ -129,11 +130,15 @@ class DeviceSessionTest {
     }
 
     @Test
-    void disabledDevice_isRefused_andDisablingAnOnlineDeviceClosesItsSession() {
+    void disabledDevice_isRefused_andDisablingAnOnlineDeviceTellsItWithAuthError_thenCloses() {
         String[] device = server.registerDevice("disabled");
+        String token;
         try (TestDevice link = TestDevice.connect(server.port())) {
-            link.authenticate(device[0], device[1]);
+            token = link.authenticate(device[0], device[1]).get("session_token").asText();
             server.rest().post("/api/v1/devices/" + device[0] + "/disable", ADMIN_TOKEN, "{}");
+            JsonNode told = link.next("auth_error");
+            assertThat(told.get("body")).isEqualTo(Golden.json("auth_error.disabled").get("body"));
+            assertThat(told.has("reply_to")).isFalse();
             TestDevice.Closed closed = link.awaitClose();
             assertThat(closed.code()).isEqualTo(4003);
             assertThat(closed.reason()).isEqualTo("auth failed: DEVICE_DISABLED");
@@ -141,6 +146,12 @@ class DeviceSessionTest {
         try (TestDevice link = TestDevice.connect(server.port())) {
             link.send("auth", "{\"device_id\":\"" + device[0] + "\",\"secret\":\"" + device[1] + "\"}");
             assertThat(link.next("auth_error").at("/body/code").asText()).isEqualTo("DEVICE_DISABLED");
+        }
+        // A session token issued before the disable names the device's state, not a stale token.
+        try (TestDevice link = TestDevice.connect(server.port())) {
+            link.send("auth", "{\"session_token\":\"" + token + "\"}");
+            assertThat(link.next("auth_error").at("/body/code").asText()).isEqualTo("DEVICE_DISABLED");
+            assertThat(link.awaitClose().code()).isEqualTo(4003);
         }
         Await.until("device stays DISABLED", () -> state(device[0]).equals("DISABLED"));
     }

@@ -48,7 +48,8 @@ class ProtocolErrorsTest {
             JsonNode unknown = link.next("error");
             assertThat(code(unknown)).isEqualTo("UNKNOWN_TYPE");
             assertThat(unknown.get("reply_to").asText()).isEqualTo("x1");
-            link.sendRaw("{\"type\":\"status\",\"id\":\"x2\",\"body\":{\"mode\":\"diff\",\"state\":{}}}");
+            link.sendRaw("{\"type\":\"status\",\"id\":\"x2\",\"body\":{\"mode\":\"diff\",\"base_version\":-1,"
+                    + "\"state\":{}}}");
             assertThat(code(link.next("error"))).isEqualTo("INVALID_FIELD");
             link.sendRaw("{\"type\":\"command_result\",\"id\":\"x3\",\"body\":{\"command_id\":\"42\",\"status\":\"succeeded\"}}");
             assertThat(code(link.next("error"))).isEqualTo("UNKNOWN_COMMAND");
@@ -89,14 +90,17 @@ class ProtocolErrorsTest {
              TestDevice link = TestDevice.connect(limited.port())) {
             String[] device = limited.registerDevice("flood");
             link.authenticate(device[0], device[1]);
+            java.util.Set<String> sent = new java.util.HashSet<>();
             try {
                 for (int i = 0; i < 150 && !link.isClosed(); i++) {
-                    link.send("ping", "{}");
+                    sent.add(link.send("ping", "{}"));
                 }
             } catch (RuntimeException closedWhileSending) {
                 // The server closed the flood mid-way, which is what this test expects.
             }
-            assertThat(code(link.next(m -> "error".equals(m.path("type").asText())))).isEqualTo("RATE_LIMITED");
+            JsonNode dropped = link.next(m -> "error".equals(m.path("type").asText()));
+            assertThat(code(dropped)).isEqualTo("RATE_LIMITED");
+            assertThat(dropped.get("reply_to").asText()).as("names the dropped message").isIn(sent);
             TestDevice.Closed closed = link.awaitClose();
             assertThat(closed.code()).isEqualTo(4029);
             assertThat(closed.reason()).isEqualTo("rate limit exceeded");

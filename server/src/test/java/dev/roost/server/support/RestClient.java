@@ -23,6 +23,11 @@ public final class RestClient {
         return new RestClient("http://127.0.0.1:" + port);
     }
 
+    /** A client for a server at {@code base}, e.g. {@code http://127.0.0.1:8080}. */
+    public static RestClient to(String base) {
+        return new RestClient(base);
+    }
+
     RestClient(String base) {
         this(base, HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build());
     }
