@@ -60,10 +60,12 @@ import dev.roost.server.security.LoginFailureLimiter;
 import dev.roost.server.security.SecretHasher;
 import dev.roost.server.southbound.DeviceAuthenticator;
 import dev.roost.server.southbound.DeviceChannel;
+import dev.roost.server.southbound.FirstFrameRoute;
 import dev.roost.server.southbound.SessionRegistry;
 import dev.roost.server.southbound.SessionTokens;
 import dev.roost.server.southbound.Southbound;
 import dev.roost.server.southbound.SouthboundSettings;
+import dev.roost.server.southbound.v0.V0Dialect;
 import dev.roost.server.status.DesiredStateService;
 import dev.roost.server.status.JdbcDesiredStateStore;
 import dev.roost.server.status.JdbcStatusStore;
@@ -202,7 +204,12 @@ public final class RoostServer implements AutoCloseable {
             cluster.ifPresent(node -> ClusterWiring.connect(node, sessions, channel, bus, codec, json));
             cluster.ifPresent(node -> closeables.addFirst(new OrphanSweeper(node, deviceStore, recorder::record, ids,
                     clock)));
-            Southbound southbound = new Southbound(channel, settings.southbound());
+            // The legacy controller's dialect, recognised by its first frame (docs/protocol.md, Legacy v0 dialect).
+            V0Dialect v0 = new V0Dialect(deviceAuthenticator, status, commands, json, clock);
+            closeables.addFirst(v0);
+            Southbound southbound = new Southbound(channel, settings.southbound(), Optional.of(new FirstFrameRoute(v0,
+                    channel, sessions, recorder, cluster.<DevicePresence>map(node -> node)
+                    .orElse(DevicePresence.SINGLE_NODE), ids, clock, settings.southbound())));
             closeables.addFirst(southbound);
             ConnectionMonitor connections = new ConnectionMonitor(settings.connections(), clock);
             closeables.add(connections);

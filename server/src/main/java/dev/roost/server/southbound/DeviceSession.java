@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Predicate;
 
 /**
  * One device connection. Kept small: tens of thousands live at once. Sends are serialised by a
@@ -38,6 +39,8 @@ final class DeviceSession {
     private volatile DeviceId deviceId;
     private volatile long lastSeenMillis;
     private volatile String closeReason;
+    /** Set for a session of another dialect (FirstFrameDialect): it translates downlink messages itself. */
+    private volatile Predicate<Body> downlink;
 
     // Reader-thread state.
     private double tokens;
@@ -152,7 +155,15 @@ final class DeviceSession {
 
     /** Sends a message; false when the connection is already gone. */
     boolean send(Body body) {
+        Predicate<Body> translated = downlink;
+        if (translated != null) {
+            return translated.test(body);
+        }
         return sendPdu(Pdu.of(nextMessageId(), body));
+    }
+
+    void translateDownlink(Predicate<Body> translator) {
+        this.downlink = translator;
     }
 
     boolean reply(String replyTo, Body body) {
@@ -160,7 +171,11 @@ final class DeviceSession {
     }
 
     private boolean sendPdu(Pdu pdu) {
-        String text = codec.encode(pdu);
+        return sendText(codec.encode(pdu));
+    }
+
+    /** Sends one text frame as it is, serialised with every other send; false when the connection is gone. */
+    boolean sendText(String text) {
         sendLock.lock();
         try {
             if (closeReason != null) {
