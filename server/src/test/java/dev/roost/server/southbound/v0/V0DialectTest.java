@@ -107,8 +107,11 @@ class V0DialectTest {
             }
         }
         Await.until("device offline", () -> !online(device.id()));
-        JsonNode events = server.rest().get("/api/v1/devices/" + device.id() + "/events", ADMIN_TOKEN).data();
-        assertThat(events.toString()).contains("\"connected\"").contains("v0");
+        // Events are written in batches: wait for the connect to be stored.
+        Await.until("connected event stored", () -> server.rest().get("/api/v1/devices/" + device.id() + "/events",
+                ADMIN_TOKEN).data().toString().contains("\"connected\""));
+        assertThat(server.rest().get("/api/v1/devices/" + device.id() + "/events", ADMIN_TOKEN).data().toString())
+                .contains("\\\"dialect\\\":\\\"v0\\\"");
     }
 
     @Test
