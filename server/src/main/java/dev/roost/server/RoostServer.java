@@ -7,6 +7,7 @@ import dev.roost.proto.v1.CommandProto;
 import dev.roost.proto.v1.DeviceProto;
 import dev.roost.proto.v1.EventProto;
 import dev.roost.proto.v1.GroupProto;
+import dev.roost.proto.v1.LogProto;
 import dev.roost.proto.v1.StatusProto;
 import dev.roost.protocol.PduCodec;
 import dev.roost.server.cluster.ClusterNode;
@@ -34,6 +35,7 @@ import dev.roost.server.northbound.grpc.CommandGrpcService;
 import dev.roost.server.northbound.grpc.DeviceGrpcService;
 import dev.roost.server.northbound.grpc.EventGrpcService;
 import dev.roost.server.northbound.grpc.GroupGrpcService;
+import dev.roost.server.northbound.grpc.LogGrpcService;
 import dev.roost.server.northbound.grpc.GrpcAuthInterceptor;
 import dev.roost.server.northbound.grpc.GrpcErrorInterceptor;
 import dev.roost.server.northbound.grpc.JsonCodec;
@@ -48,6 +50,7 @@ import dev.roost.server.northbound.rest.CommandHttpService;
 import dev.roost.server.northbound.rest.DeviceHttpService;
 import dev.roost.server.northbound.rest.EventHttpService;
 import dev.roost.server.northbound.rest.GroupHttpService;
+import dev.roost.server.northbound.rest.LogHttpService;
 import dev.roost.server.northbound.rest.RestAuthFilter;
 import dev.roost.server.northbound.rest.RestErrors;
 import dev.roost.server.northbound.rest.RestJson;
@@ -57,14 +60,18 @@ import dev.roost.server.security.AccessService;
 import dev.roost.server.security.AuthFailureLimiter;
 import dev.roost.server.security.Authenticator;
 import dev.roost.server.security.JdbcAccessStore;
+import dev.roost.server.logs.LogService;
+import dev.roost.server.logs.SftpReceiver;
 import dev.roost.server.security.LoginFailureLimiter;
 import dev.roost.server.security.SecretHasher;
 import dev.roost.server.southbound.DeviceAuthenticator;
 import dev.roost.server.southbound.DeviceChannel;
+import dev.roost.server.southbound.FirstFrameRoute;
 import dev.roost.server.southbound.SessionRegistry;
 import dev.roost.server.southbound.SessionTokens;
 import dev.roost.server.southbound.Southbound;
 import dev.roost.server.southbound.SouthboundSettings;
+import dev.roost.server.southbound.v0.V0Dialect;
 import dev.roost.server.status.DesiredStateService;
 import dev.roost.server.status.JdbcDesiredStateStore;
 import dev.roost.server.status.JdbcStatusStore;
@@ -122,12 +129,13 @@ public final class RoostServer implements AutoCloseable {
     private final StatusService status;
     private final Optional<ClusterNode> cluster;
     private final ConnectionMonitor connections;
+    private final Optional<SftpReceiver> logReceiver;
     /** Closed in this order on shutdown. */
     private final List<AutoCloseable> closeables;
 
     private RoostServer(WebServer webServer, HealthStatusManager grpcHealth, Optional<String> generatedAdminToken,
                         SessionRegistry sessions, StatusService status, Optional<ClusterNode> cluster,
-                        ConnectionMonitor connections,
+                        ConnectionMonitor connections, Optional<SftpReceiver> logReceiver,
                         List<AutoCloseable> closeables) {
         this.webServer = webServer;
         this.grpcHealth = grpcHealth;
@@ -136,6 +144,7 @@ public final class RoostServer implements AutoCloseable {
         this.status = status;
         this.cluster = cluster;
         this.connections = connections;
+        this.logReceiver = logReceiver;
         this.closeables = closeables;
     }
 
@@ -212,8 +221,17 @@ public final class RoostServer implements AutoCloseable {
             cluster.ifPresent(node -> ClusterWiring.connect(node, sessions, channel, bus, codec, json));
             cluster.ifPresent(node -> closeables.addFirst(new OrphanSweeper(node, deviceStore, recorder::record, ids,
                     clock)));
-            Southbound southbound = new Southbound(channel, settings.southbound());
+            // The legacy controller's dialect, recognised by its first frame (docs/protocol.md, Legacy v0 dialect).
+            V0Dialect v0 = new V0Dialect(deviceAuthenticator, status, commands, json, clock);
+            closeables.addFirst(v0);
+            Southbound southbound = new Southbound(channel, settings.southbound(), Optional.of(new FirstFrameRoute(v0,
+                    channel, sessions, recorder, cluster.<DevicePresence>map(node -> node)
+                    .orElse(DevicePresence.SINGLE_NODE), ids, clock, settings.southbound())));
             closeables.addFirst(southbound);
+            LogService logs = new LogService(settings.logs(), deviceStore);
+            Optional<SftpReceiver> logReceiver = settings.logs().enabled()
+                    ? Optional.of(SftpReceiver.start(settings.logs(), deviceAuthenticator, clock)) : Optional.empty();
+            logReceiver.ifPresent(closeables::addFirst);
             ConnectionMonitor connections = new ConnectionMonitor(settings.connections(), clock);
             closeables.add(connections);
             closeables.addFirst(new RoostMeters(sessions, channel, status, commands, deviceLogins, connections,
@@ -261,7 +279,8 @@ public final class RoostServer implements AutoCloseable {
                                 .addFilter(new LegacyOpenAccessFilter(legacyRest))
                                 .addFilter(new RestAuthFilter(authenticator, restJson))
                                 .register("/api/v1/devices", new DeviceHttpService(devices, groups, restJson),
-                                        new StatusHttpService(status, desired, restJson), commandHttp.deviceRoutes())
+                                        new StatusHttpService(status, desired, restJson), commandHttp.deviceRoutes(),
+                                        new LogHttpService(logs, restJson))
                                 .register("/api/v1/groups", new GroupHttpService(groups, restJson),
                                         commandHttp.groupRoutes())
                                 .register("/api/v1/events", new EventHttpService(devices, restJson))
@@ -286,6 +305,7 @@ public final class RoostServer implements AutoCloseable {
                                     desired, groups, bus, grpcJson)))
                             .service(CommandProto.getDescriptor(), RequestParsing.inCall(new CommandGrpcService(
                                     commands, bus, grpcJson)))
+                            .service(LogProto.getDescriptor(), RequestParsing.inCall(new LogGrpcService(logs)))
                             .service(ClusterProto.getDescriptor(), RequestParsing.inCall(
                                     new ClusterGrpcService(clusterService)))
                             .service(RequestParsing.inCall(grpcHealth.getHealthService())))
@@ -330,7 +350,7 @@ public final class RoostServer implements AutoCloseable {
                 generated = access.bootstrap();
             }
             grpcHealth.setStatus("", HealthCheckResponse.ServingStatus.SERVING);
-            return new RoostServer(webServer, grpcHealth, generated, sessions, status, cluster, connections,
+            return new RoostServer(webServer, grpcHealth, generated, sessions, status, cluster, connections, logReceiver,
                     closeables);
         } catch (RuntimeException e) {
             closeAll(closeables);
@@ -417,6 +437,11 @@ public final class RoostServer implements AutoCloseable {
 
     public int port() {
         return webServer.port();
+    }
+
+    /** The built-in SFTP receiver for device logs, when {@code roost.logs.enabled}. */
+    public Optional<SftpReceiver> logReceiver() {
+        return logReceiver;
     }
 
     /** The admin token generated on first start, to be shown once; empty otherwise. */

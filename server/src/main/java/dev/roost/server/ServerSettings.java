@@ -5,6 +5,7 @@ import dev.roost.server.command.CommandSettings;
 import dev.roost.server.common.Snowflake;
 import dev.roost.server.config.Settings;
 import dev.roost.server.connection.ConnectionSettings;
+import dev.roost.server.logs.LogSettings;
 import dev.roost.server.northbound.legacy.LegacyRestSettings;
 import dev.roost.server.security.SecretHasher;
 import dev.roost.server.southbound.SouthboundSettings;
@@ -46,6 +47,7 @@ import java.util.Optional;
  * @param connections      bounds on TCP connections that hold a socket without using it
  * @param legacyRest       the legacy REST paths ({@code roost.legacy.rest})
  * @param cluster          clustering over NATS; off unless {@code cluster.nats-url} is set
+ * @param logs             device logs and the built-in SFTP receiver ({@code roost.logs})
  */
 public record ServerSettings(DatabaseSettings db,
                              int nodeId,
@@ -61,7 +63,8 @@ public record ServerSettings(DatabaseSettings db,
                              CommandSettings commands,
                              ConnectionSettings connections,
                              LegacyRestSettings legacyRest,
-                             ClusterSettings cluster) {
+                             ClusterSettings cluster,
+                             LogSettings logs) {
 
     /**
      * PEM files of the server's certificate chain and private key, and whether clients present a
@@ -99,7 +102,8 @@ public record ServerSettings(DatabaseSettings db,
                 CommandSettings.create(roost.get("commands")),
                 ConnectionSettings.create(roost.get("connections")),
                 LegacyRestSettings.create(roost.get("legacy.rest")),
-                ClusterSettings.create(roost.get("cluster")));
+                ClusterSettings.create(roost.get("cluster")),
+                LogSettings.create(roost.get("logs")));
     }
 
     private static Optional<TlsFiles> tls(Config roost) {

@@ -23,7 +23,8 @@ import java.time.Duration;
         description = "Manage a Roost fleet: devices, groups, commands, status, events, users and tokens.",
         subcommands = {DeviceCommand.class, GroupCommand.class, CommandsCommand.class, StatusCommand.class,
                 DesiredCommand.class, EventsCommand.class, TokenCommand.class, UserCommand.class,
-                LoginCommand.class, ServerCommand.class, ConfigCommand.class, CompletionCommand.class},
+                LogsCommand.class, LoginCommand.class, ServerCommand.class, ConfigCommand.class,
+                CompletionCommand.class},
         footer = {"", "Connection settings come from the flags, else ROOST_SERVER / ROOST_TOKEN, else the current "
                 + "context of ~/.config/roost/config.yaml (see 'roost config').",
                 "Exit status: 0 ok, 1 failed, 2 usage error, 3 not found, 4 unavailable or timed out.",

@@ -494,6 +494,30 @@ public final class CommandService implements AutoCloseable {
     }
 
     /**
+     * Evidence of a finished reboot from a device that cannot report a boot id: the legacy v0
+     * controller restarts its own process and logs in again. Its acknowledged reboots succeed with
+     * {@code evidence} as their message. Does nothing (and reads nothing) unless this server knows
+     * the device is rebooting.
+     *
+     * @return how many reboot commands succeeded
+     */
+    public int rebootObserved(DeviceId device, String evidence) {
+        if (!rebooting.containsKey(device.value())) {
+            return 0;
+        }
+        int done = 0;
+        for (Command command : store.list(new CommandFilter(Optional.of(device), Optional.empty(),
+                EnumSet.of(CommandState.ACKED)), PageRequest.first(PageRequest.MAX_SIZE)).items()) {
+            if (command.isReboot() && finish(command, EnumSet.of(CommandState.ACKED), CommandState.SUCCEEDED,
+                    Optional.of(JsonNodeFactory.instance.objectNode().put("evidence", evidence)), 0, evidence,
+                    "device")) {
+                done++;
+            }
+        }
+        return done;
+    }
+
+    /**
      * Stores a device's result on a result worker, never on the caller's (connection's) thread, and
      * then calls {@code answer} with the outcome on that worker.
      *

@@ -144,6 +144,11 @@ public final class DeviceChannel {
         closer.ended(session, clientReason);
     }
 
+    /** Closes from the server side and records the end at once (for the other dialects' sessions). */
+    void close(DeviceSession session, CloseCode code, String reason) {
+        closer.close(session, code, reason);
+    }
+
     /** Another node now holds the device's live session: close session {@code epoch} here if it is still live. */
     public void closeReplaced(DeviceId device, long epoch) {
         registry.liveSession(device).filter(session -> session.epoch() == epoch)

@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Predicate;
 
 /**
  * One device connection. Kept small: tens of thousands live at once.
@@ -65,6 +66,8 @@ final class DeviceSession {
     private volatile DeviceId deviceId;
     private volatile long lastSeenMillis;
     private volatile String closeReason;
+    /** Set for a session of another dialect (FirstFrameDialect): it translates downlink messages itself. */
+    private volatile Predicate<Body> downlink;
 
     // Reader-thread state.
     private double tokens;
@@ -180,7 +183,15 @@ final class DeviceSession {
 
     /** Sends a message; false when the connection is already gone. */
     boolean send(Body body) {
+        Predicate<Body> translated = downlink;
+        if (translated != null) {
+            return translated.test(body);
+        }
         return sendPdu(Pdu.of(nextMessageId(), body));
+    }
+
+    void translateDownlink(Predicate<Body> translator) {
+        this.downlink = translator;
     }
 
     boolean reply(String replyTo, Body body) {
@@ -188,7 +199,11 @@ final class DeviceSession {
     }
 
     private boolean sendPdu(Pdu pdu) {
-        String text = codec.encode(pdu);
+        return sendText(codec.encode(pdu));
+    }
+
+    /** Queues one text frame as it is for the session's writer; false when the connection is gone. */
+    boolean sendText(String text) {
         queueLock.lock();
         try {
             if (closeReason != null || overflowed) {

@@ -2,6 +2,7 @@ package dev.roost.server.southbound;
 
 import io.helidon.webserver.websocket.WsRouting;
 
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -15,17 +16,24 @@ public final class Southbound implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Southbound.class.getName());
 
     private final DeviceChannel channel;
+    private final Optional<FirstFrameRoute> otherDialect;
     private final ScheduledExecutorService liveness = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("roost-liveness").daemon().factory());
 
     public Southbound(DeviceChannel channel, SouthboundSettings settings) {
+        this(channel, settings, Optional.empty());
+    }
+
+    /** @param otherDialect a dialect recognised by the first frame of connections without a subprotocol */
+    public Southbound(DeviceChannel channel, SouthboundSettings settings, Optional<FirstFrameRoute> otherDialect) {
         this.channel = channel;
+        this.otherDialect = otherDialect;
         long every = settings.sweepInterval().toMillis();
         liveness.scheduleWithFixedDelay(this::sweepQuietly, every, every, TimeUnit.MILLISECONDS);
     }
 
     public WsRouting.Builder routing() {
-        return WsRouting.builder().endpoint(PATH, () -> new DeviceEndpoint(channel));
+        return WsRouting.builder().endpoint(PATH, () -> new DeviceEndpoint(channel, otherDialect));
     }
 
     private void sweepQuietly() {

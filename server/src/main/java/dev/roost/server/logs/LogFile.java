@@ -1,0 +1,7 @@
+package dev.roost.server.logs;
+
+import java.time.Instant;
+
+/** One file a device uploaded: its name in the device's folder, size and last change. */
+public record LogFile(String name, long sizeBytes, Instant modifiedAt) {
+}
