@@ -46,6 +46,7 @@ def main(folder):
     ramp_done, total = at(evs, "ramp_done")
     killed, victim = at(evs, "node_killed")
     back, online_after = at(evs, "all_online_again")
+    converged, converged_value = at(evs, "presence_converged")
     summary = {
         "folder": os.path.basename(folder),
         "machine": dict(line.strip().split("=", 1) for line in open(os.path.join(folder, "machine.txt"))
@@ -57,6 +58,8 @@ def main(folder):
         "kill": None if killed is None else {
             "node": victim,
             "seconds_until_all_online": round(back - killed, 1) if back else None,
+            "seconds_until_presence_converged": round(converged - killed, 1) if converged else None,
+            "presence_after": converged_value,
             "online_after": online_after,
             "commands_during_kill": commands(folder, "commands-during-kill"),
             "duplicate_commands_answered_again": duplicates(folder),
@@ -76,6 +79,7 @@ def main(folder):
             w.writerow([name + "_succeeded", c.get("measured_succeeded")])
         if summary["kill"]:
             w.writerow(["kill_seconds_until_all_online", summary["kill"]["seconds_until_all_online"]])
+            w.writerow(["kill_seconds_until_presence_converged", summary["kill"]["seconds_until_presence_converged"]])
             during = summary["kill"]["commands_during_kill"] or {}
             w.writerow(["kill_commands_outcomes", json.dumps(during.get("outcomes"))])
             w.writerow(["kill_duplicate_commands_answered_again", summary["kill"]["duplicate_commands_answered_again"]])
@@ -99,7 +103,7 @@ def main(folder):
         if key.startswith("node_"):
             ax.plot(xs, series(key), label="sessions on " + key.replace("_", " "), lw=1)
     for t, event, _ in evs:
-        if event in ("ramp_done", "commands_start", "node_killed", "all_online_again"):
+        if event in ("ramp_done", "commands_start", "node_killed", "all_online_again", "presence_converged"):
             ax.axvline(t - t0, color="grey", ls=":")
             ax.text(t - t0, ax.get_ylim()[1] * 0.95, event, rotation=90, fontsize=7, va="top")
     ax.set_xlabel("seconds")

@@ -138,7 +138,8 @@ ev provision_done
 
 # 2. Ramp: node i's simulators list node i first, then the others (their failover order).
 urls_for() {
-  local first=$1 list="ws://127.0.0.1:$((port_base + first))/ws"
+  local first=$1
+  local list="ws://127.0.0.1:$((port_base + first))/ws"
   for j in $(seq 1 "$nodes"); do [ "$j" = "$first" ] || list="$list,ws://127.0.0.1:$((port_base + j))/ws"; done
   echo "$list"
 }
@@ -164,14 +165,14 @@ half=$(( hold > cmd_seconds ? (hold - cmd_seconds) / 2 : 0 ))
 ev hold_start
 sleep "$half"
 ev commands_start "$cmd_rate/s same-node and $cmd_rate/s cross-node"
-bench() { # name, devices file, out
+bench() { # name, devices file, out; sets bench_pid (a child of this shell, so that it can be waited for)
   "$JAVA" "${JAVA_OPTS[@]}" -jar bench/target/roost-bench.jar commands --target "127.0.0.1:$((port_base + 1))" \
     --token "$token" --devices-file "$2" --rate "$cmd_rate" --duration "PT${cmd_seconds}S" --warmup PT5S \
     --wait-ms 10000 --out "$3" >"$out/diagnostics/$1.log" 2>&1 &
-  echo $!
+  bench_pid=$!
 }
-same=$(bench commands-same "$out/devices-1-1.csv" "$out/commands-same-node")
-cross=$(bench commands-cross "$out/devices-2-1.csv" "$out/commands-cross-node")
+bench commands-same "$out/devices-1-1.csv" "$out/commands-same-node"; same=$bench_pid
+bench commands-cross "$out/devices-2-1.csv" "$out/commands-cross-node"; cross=$bench_pid
 wait "$same" "$cross" || true
 ev commands_done
 sleep $(( hold - half - cmd_seconds > 0 ? hold - half - cmd_seconds : 0 ))
@@ -180,16 +181,31 @@ ev hold_end "$(api 1 /api/v1/cluster/nodes | sed -n 's/.*"online_devices":\([0-9
 # 4. kill -9 of the last node, with commands in flight to its devices.
 if [ "$kill_node" = 1 ]; then
   victim=$nodes
-  inflight=$(bench commands-killed "$out/devices-$victim-1.csv" "$out/commands-during-kill")
+  bench commands-killed "$out/devices-$victim-1.csv" "$out/commands-during-kill"; inflight=$bench_pid
   sleep 10
   ev node_killed "$victim"
   kill -9 "${node_pid[$victim]}"
+  # Back when the surviving nodes hold every device's session (their own count, not the directory,
+  # which still shows the dead node's devices until its lease lapses).
   for _ in $(seq 1 300); do
-    online=$(api 1 /api/v1/cluster/nodes | sed -n 's/.*"online_devices":\([0-9]*\).*/\1/p')
-    [ "${online:-0}" -ge "$total" ] && break
+    held=0
+    for i in $(seq 1 "$nodes"); do
+      [ "$i" = "$victim" ] && continue
+      s=$(curl -s -m 2 "http://127.0.0.1:$((port_base + i))/observe/metrics?scope=application&name=roost.device.sessions" \
+        2>/dev/null | awk '/^roost_device_sessions/ {printf "%d", $2}' || true)
+      held=$((held + ${s:-0}))
+    done
+    [ "$held" -ge "$total" ] && break
     sleep 1
   done
-  ev all_online_again "${online:-0}"
+  ev all_online_again "$held"
+  for _ in $(seq 1 60); do
+    online=$(api 1 /api/v1/cluster/nodes | sed -n 's/.*"online_devices":\([0-9]*\).*/\1/p')
+    nodes_now=$(api 1 /api/v1/cluster/nodes | grep -o '"worker"' | wc -l)
+    [ "$nodes_now" -lt "$nodes" ] && [ "${online:-0}" -ge "$total" ] && break
+    sleep 1
+  done
+  ev presence_converged "${online:-0} online on $nodes_now nodes"
   wait "$inflight" || true
   # Executed twice: the simulators count duplicate command ids they were sent (their summary lines).
   for f in "$out"/diagnostics/hold-*.log; do grep -o "duplicate_commands=[0-9]*" "$f" | tail -n 1; done \
