@@ -512,9 +512,12 @@ public final class CommandService implements AutoCloseable {
             // A reboot succeeds only on evidence: the device's next boot id.
             return ResultOutcome.STORED;
         }
+        // error_message is for failures only: a success's message (a summary such as "uploaded 3 files")
+        // is not stored; what a success has to say belongs in its result object.
+        String errorMessage = result.succeeded() || result.message() == null ? "" : result.message();
         if (finish(command.get(), CommandState.RUNNING, result.succeeded() ? CommandState.SUCCEEDED
                 : CommandState.FAILED, Optional.of(SameResult.payload(result)), result.code(),
-                result.message() == null ? "" : result.message(), "device")) {
+                errorMessage, "device")) {
             return ResultOutcome.STORED;
         }
         // A timeout, a cancel or the same result on another connection won the race.
