@@ -37,6 +37,27 @@ class EventsCommandTest extends ServerBackedTest {
     }
 
     @Test
+    void watchAsATable_printsTheHeaderOnce_aboveTheEvents() throws Exception {
+        String device = server.registerDevice("watched-table")[0];
+        CliRunner watcher = cli();
+        CliRunner.Running watching = watcher.start("events", "watch", "--device", device);
+        Await.until("the watch waits for Ctrl-C", watcher::hasInterruptHandler);
+
+        boolean disable = true;
+        for (int attempt = 0; attempt < 100 && watching.outputSoFar().lines().count() < 3; attempt++) {
+            assertThat(cli().run("device", disable ? "disable" : "enable", device).exitCode()).isZero();
+            disable = !disable;
+        }
+        Await.until("two events are printed", () -> watching.outputSoFar().lines().count() >= 3);
+        watcher.interrupt();
+
+        Result result = watching.result().get(10, TimeUnit.SECONDS);
+        assertThat(result.lines().getFirst()).matches("AT +DEVICE +TYPE +FROM +TO +ACTOR +REASON +DETAIL");
+        assertThat(result.lines().subList(1, result.lines().size())).isNotEmpty()
+                .allSatisfy(line -> assertThat(line).contains(device).contains("lifecycle"));
+    }
+
+    @Test
     void watchFor_endsByItself_withExit0() {
         Result result = cli().run("events", "watch", "--for", "300ms", "--type", "connected");
 

@@ -70,6 +70,42 @@ class StatusCommandTest {
     }
 
     @Test
+    void statusGet_showsTheLastSeenTimeThatDeviceGetShows() {
+        String[] device = server.registerDevice("cli-last-seen");
+        try (TestDevice link = TestDevice.connect(server.port())) {
+            link.authenticate(device[0], device[1]);
+            link.send("status", SNAPSHOT);
+            link.next("status_ack");
+            Await.until("the connect is stored", () -> !cli().run("device", "get", device[0], "-o", "json").json()
+                    .get("last_seen_at").isNull());
+            String seen = cli().run("device", "get", device[0], "-o", "json").json().get("last_seen_at").asText();
+
+            Result json = cli().run("status", "get", device[0], "-o", "json");
+            assertThat(json.json().get("last_seen_at").asText()).isEqualTo(seen);
+            Result table = cli().run("status", "get", device[0]);
+            assertThat(table.lines()).anySatisfy(line -> assertThat(line).matches("last_seen_at: +" + seen));
+        }
+    }
+
+    @Test
+    void desiredGet_showsWhatTheDeviceCouldNotApply() {
+        String[] device = server.registerDevice("cli-desired-errors");
+        try (TestDevice link = TestDevice.connect(server.port())) {
+            link.authenticate(device[0], device[1]);
+            assertThat(cli().run("desired", "set", device[0], "{\"fan_speed\":9000}").exitCode()).isZero();
+            link.next("desired");
+            link.send("desired_applied", "{\"version\":1,\"applied\":{},\"errors\":{\"fan_speed\":\"out of range\"}}");
+            Await.until("the report is stored", () -> cli().run("desired", "get", device[0], "-o", "json").json()
+                    .get("applied_version").asLong() == 1);
+
+            JsonNode json = cli().run("desired", "get", device[0], "-o", "json").json();
+            assertThat(json.at("/errors/fan_speed").asText()).isEqualTo("out of range");
+            Result table = cli().run("desired", "get", device[0]);
+            assertThat(table.lines()).anySatisfy(line -> assertThat(line).matches("errors: +fan_speed=out of range"));
+        }
+    }
+
+    @Test
     void statusOfAnUnknownDevice_exits3() {
         Result result = cli().run("status", "get", "4242");
 

@@ -35,6 +35,8 @@ public final class Output {
     private final Format format;
     private final PrintWriter out;
     private final PrintWriter err;
+    /** The column widths of the table stream being printed; null until its header is. */
+    private int[] streamWidths;
 
     public Output(Format format, PrintWriter out, PrintWriter err) {
         this.format = format;
@@ -87,13 +89,21 @@ public final class Output {
     }
 
     /**
-     * One element of a stream: a line with these columns, one line of JSON (newline-delimited JSON),
-     * or one YAML document after a "---" separator.
+     * One element of a stream: a line with these columns (the first one preceded by the header), one
+     * line of JSON (newline-delimited JSON), or one YAML document after a "---" separator.
      */
     public void streamed(Object view, List<Column> columns) {
         JsonNode tree = tree(view);
         switch (format) {
-            case table -> out.println(Table.line(tree, columns));
+            case table -> {
+                String[] cells = Table.streamCells(tree, columns);
+                if (streamWidths == null) {
+                    streamWidths = Table.streamWidths(columns, cells);
+                    out.println(Table.streamLine(columns.stream().map(Column::header).toArray(String[]::new),
+                            streamWidths));
+                }
+                out.println(Table.streamLine(cells, streamWidths));
+            }
             case json -> document(tree, false);
             case yaml -> {
                 out.println("---");

@@ -13,8 +13,9 @@ public final class StatusViews {
                              String lastSeenAt, JsonNode reported) {
     }
 
+    /** {@code errors}: what the device could not apply of {@code appliedVersion}, key to reason. */
     public record DesiredView(String deviceId, long version, long appliedVersion, String updatedAt,
-                              JsonNode desired) {
+                              JsonNode desired, JsonNode errors) {
     }
 
     public static StatusView status(DeviceStatus status) {
@@ -25,6 +26,7 @@ public final class StatusViews {
 
     public static DesiredView desired(DesiredState desired) {
         return new DesiredView(desired.getDeviceId(), desired.getVersion(), desired.getAppliedVersion(),
-                Values.time(desired.getUpdatedAtMs()), Values.json(desired.getDesiredJson()));
+                Values.time(desired.getUpdatedAtMs()), Values.json(desired.getDesiredJson()),
+                Values.json(desired.getErrorsJson()));
     }
 }

@@ -27,10 +27,32 @@ final class Table {
         return align(cells);
     }
 
-    /** One line per item without header, for streams. */
-    static String line(JsonNode item, List<Column> columns) {
-        StringJoiner line = new StringJoiner("  ");
-        columns.forEach(column -> line.add(listCell(field(item, column.field()))));
+    /** The cells of one item of a stream. */
+    static String[] streamCells(JsonNode item, List<Column> columns) {
+        return columns.stream().map(column -> listCell(field(item, column.field()))).toArray(String[]::new);
+    }
+
+    /**
+     * Column widths for a stream, from its header and first row: later rows are padded to them (a
+     * longer cell shifts the rest of its line, since rows to come are unknown).
+     */
+    static int[] streamWidths(List<Column> columns, String[] firstRow) {
+        int[] widths = new int[columns.size()];
+        for (int i = 0; i < widths.length; i++) {
+            widths[i] = Math.max(columns.get(i).header().length(), firstRow[i].length());
+        }
+        return widths;
+    }
+
+    /** One line of a stream: the cells padded to {@code widths}, two spaces apart. */
+    static String streamLine(String[] cells, int[] widths) {
+        StringBuilder line = new StringBuilder();
+        for (int i = 0; i < cells.length; i++) {
+            line.append(cells[i]);
+            if (i < cells.length - 1) {
+                line.append(" ".repeat(Math.max(0, widths[i] - cells[i].length()) + 2));
+            }
+        }
         return line.toString();
     }
 

@@ -87,8 +87,9 @@ public final class DesiredStateApplier implements AutoCloseable {
         synchronized (this) {
             boolean full = Messages.Desired.FULL.equals(desired.mode());
             if (!full && desired.baseVersion() != version) {
-                LOG.log(System.Logger.Level.INFO, "desired patch for version {0}, holding {1}: asking for the full state",
-                        desired.baseVersion(), version);
+                LOG.log(System.Logger.Level.INFO,
+                        "desired patch for version {0}, holding {1}: asking for the full state",
+                        Long.toString(desired.baseVersion()), Long.toString(version));
                 link.send(new Messages.DesiredApplied(version, null, null));
                 return false;
             }

@@ -110,7 +110,7 @@ public final class CommandRunner {
             }
         } else {
             LOG.log(System.Logger.Level.INFO, "result of {0} not stored ({1}); sending it again in {2} s",
-                    commandId, error.code(), resendAfter.toSeconds());
+                    commandId, error.code(), Long.toString(resendAfter.toSeconds()));
         }
     }
 

@@ -44,7 +44,8 @@ public final class UploadLogHandler implements CommandHandler {
         List<Path> files = logs.rotatedFiles();
         SftpUploader.Progress total = uploader.get().upload(files, remoteDir, progress ->
                 LOG.log(System.Logger.Level.INFO, "upload_log {0}: {1}/{2} files, {3} bytes ({4})",
-                        request.commandId(), progress.files(), files.size(), progress.bytes(), progress.lastFile()));
+                        request.commandId(), Integer.toString(progress.files()), Integer.toString(files.size()),
+                        Long.toString(progress.bytes()), progress.lastFile()));
         ObjectNode result = JsonNodeFactory.instance.objectNode()
                 .put("files", total.files())
                 .put("bytes", total.bytes())

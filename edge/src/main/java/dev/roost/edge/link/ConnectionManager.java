@@ -185,7 +185,8 @@ public final class ConnectionManager {
             delay = Duration.ZERO;
         } else {
             if (backoff.exhausted()) {
-                LOG.log(System.Logger.Level.WARNING, "giving up after {0} failed attempts", backoff.attempts());
+                LOG.log(System.Logger.Level.WARNING, "giving up after {0} failed attempts",
+                        Integer.toString(backoff.attempts()));
                 halt();
                 gaveUp.complete(null);
                 return;
@@ -197,7 +198,7 @@ public final class ConnectionManager {
             }
         }
         retryAfterMs = 0;
-        LOG.log(System.Logger.Level.DEBUG, "reconnecting in {0} ms", delay.toMillis());
+        LOG.log(System.Logger.Level.DEBUG, "reconnecting in {0} ms", Long.toString(delay.toMillis()));
         pendingRetry = loop.schedule(this::connect, delay.toNanos(), TimeUnit.NANOSECONDS);
     }
 
@@ -208,7 +209,8 @@ public final class ConnectionManager {
 
     private void tick(long now) {
         if (state == State.AUTHENTICATING && now - attemptStartedAt > settings.connectTimeout().toMillis()) {
-            LOG.log(System.Logger.Level.WARNING, "no answer to auth within {0} ms", settings.connectTimeout().toMillis());
+            LOG.log(System.Logger.Level.WARNING, "no answer to auth within {0} ms",
+                    Long.toString(settings.connectTimeout().toMillis()));
             current.close(CloseCode.NORMAL.code(), "auth timeout");
         } else if (state == State.LIVE) {
             heartbeat(now);
@@ -222,7 +224,7 @@ public final class ConnectionManager {
         }
         if (now - lastReceivedAt > 2 * heartbeatMs) {
             LOG.log(System.Logger.Level.WARNING, "dead link: nothing from the server for {0} ms",
-                    now - lastReceivedAt);
+                    Long.toString(now - lastReceivedAt));
             current.close(CloseCode.NORMAL.code(), "heartbeat timeout");
             return;
         }
@@ -345,7 +347,7 @@ public final class ConnectionManager {
             pingSentAt = liveSince;
             pingId = null;
             LOG.log(System.Logger.Level.INFO, "connected as device {0} to {3} (heartbeat {1} ms{2})", ok.deviceId(),
-                    heartbeatMs, usedToken ? ", session token" : "", server);
+                    Long.toString(heartbeatMs), usedToken ? ", session token" : "", server);
             metrics.connected(everLive);
             everLive = true;
             session.onLive(link, ok);

@@ -1,6 +1,7 @@
 package dev.roost.edge.logging;
 
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.logging.ConsoleHandler;
@@ -33,6 +34,46 @@ public final class AgentLogging {
         root.setLevel(Level.INFO);
         Logger.getLogger("dev.roost").setLevel(Level.parse(settings.level().toUpperCase()));
         return files;
+    }
+
+    /**
+     * Sends the records of {@code loggerName} at {@code level} and above to {@code writer} only, one
+     * line each (the agent's format, not JUL's two-line default), until the returned handle is closed;
+     * closing restores the logger as it was. For programs that share the console with other output,
+     * such as the simulator.
+     */
+    public static AutoCloseable toWriter(String loggerName, Level level, PrintWriter writer) {
+        Logger logger = Logger.getLogger(loggerName);
+        Level previousLevel = logger.getLevel();
+        boolean previousUseParent = logger.getUseParentHandlers();
+        Formatter formatter = new LineFormatter();
+        Handler handler = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                if (isLoggable(record)) {
+                    writer.print(formatter.format(record));
+                    writer.flush();
+                }
+            }
+
+            @Override
+            public void flush() {
+                writer.flush();
+            }
+
+            @Override
+            public void close() {
+                writer.flush();
+            }
+        };
+        logger.setLevel(level);
+        logger.setUseParentHandlers(false);
+        logger.addHandler(handler);
+        return () -> {
+            logger.removeHandler(handler);
+            logger.setUseParentHandlers(previousUseParent);
+            logger.setLevel(previousLevel);
+        };
     }
 
     /** One line per record: time, level, logger, message, stack trace. */

@@ -2,6 +2,7 @@ package dev.roost.edge.sim;
 
 import dev.roost.edge.link.BackoffSettings;
 import dev.roost.edge.link.ClientTls;
+import dev.roost.edge.logging.AgentLogging;
 import picocli.CommandLine;
 
 import java.io.IOException;
@@ -17,13 +18,14 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
 
 /** {@code roost-edge simulate}: N simulated devices in this process, with a summary. */
 @CommandLine.Command(name = "simulate", mixinStandardHelpOptions = true,
         description = "Run N simulated devices against a Roost server and print what they saw.")
 public final class SimulateCommand implements java.util.concurrent.Callable<Integer> {
-    /** Held so that JUL keeps the level: per-device INFO lines would drown the summary. */
-    private static final java.util.logging.Logger EDGE_LOGS = java.util.logging.Logger.getLogger("dev.roost");
+    /** Shown of the registration failures; the rest are counted. */
+    private static final int FAILURES_SHOWN = 5;
 
     @CommandLine.Option(names = "--server-url", split = ",", defaultValue = "ws://127.0.0.1:9090/ws",
             description = "repeat it (or separate by commas) to spread the devices over several nodes and let "
@@ -78,6 +80,14 @@ public final class SimulateCommand implements java.util.concurrent.Callable<Inte
     @CommandLine.Option(names = "--register-parallelism", defaultValue = "32")
     int registerParallelism;
 
+    @CommandLine.Option(names = "--register-timeout", defaultValue = "PT30S",
+            description = "how long one registration request may take before it is tried again")
+    Duration registerTimeout;
+
+    @CommandLine.Option(names = "--register-attempts", defaultValue = "4",
+            description = "tries per device (after a timeout, a connection error, 429 or 5xx)")
+    int registerAttempts;
+
     @CommandLine.Option(names = "--token-save-every", defaultValue = "PT10S",
             description = "rewrite <devices file>.tokens this often; PT0S: no token file read or written")
     Duration tokenSaveEvery;
@@ -85,12 +95,26 @@ public final class SimulateCommand implements java.util.concurrent.Callable<Inte
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** Devices that could not be registered this run, with why. */
+    private List<String> registrationFailures = List.of();
+
     @Override
     public Integer call() throws Exception {
+        // Per-device INFO lines would drown the summary; warnings (refusals) go to stderr, one line each.
+        try (AutoCloseable logs = AgentLogging.toWriter("dev.roost", Level.WARNING, spec.commandLine().getErr())) {
+            return simulate();
+        }
+    }
+
+    private int simulate() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        EDGE_LOGS.setLevel(java.util.logging.Level.WARNING);
         Optional<ClientTls> tls = tls();
         List<DeviceCredential> fleetDevices = devices(out, tls);
+        if (fleetDevices.isEmpty()) {
+            out.printf(Locale.ROOT, "SUMMARY registration registered=0 failed=%d%n", registrationFailures.size());
+            out.flush();
+            return 1;
+        }
         Optional<Path> tokenFile = tokenFile();
         FleetTokenStore tokens = tokens(tokenFile, out);
         int threads = ioThreads > 0 ? ioThreads : Runtime.getRuntime().availableProcessors();
@@ -135,7 +159,12 @@ public final class SimulateCommand implements java.util.concurrent.Callable<Inte
                 }
             }
             summaries.finish(allConnectedNanos, fleetDevices.size());
-            exitCode = allConnectedNanos < 0 ? 1 : 0;
+            if (devicesFile == null) {
+                out.printf(Locale.ROOT, "SUMMARY registration registered=%d failed=%d%n", fleetDevices.size(),
+                        registrationFailures.size());
+                out.flush();
+            }
+            exitCode = allConnectedNanos < 0 || !registrationFailures.isEmpty() ? 1 : 0;
         }
         // After the fleet closed its links: the tokens stay valid for the next run.
         tokenFile.ifPresent(file -> saveTokens(tokens, file));
@@ -216,10 +245,21 @@ public final class SimulateCommand implements java.util.concurrent.Callable<Inte
                 + serverUrl.getHost() + ":" + (serverUrl.getPort() > 0 ? serverUrl.getPort()
                 : tls.isPresent() ? 443 : 80));
         long started = System.nanoTime();
-        List<DeviceCredential> registered = Provisioner.register(api, tls.map(ClientTls::jdkContext), adminToken,
-                devices, "sim", registerParallelism);
-        out.printf(Locale.ROOT, "registered %d devices in %.1f s%n", registered.size(), (System.nanoTime() - started) / 1e9);
-        if (saveDevices != null) {
+        Provisioner.Registration registration = Provisioner.register(api, tls.map(ClientTls::jdkContext),
+                adminToken, devices, "sim", registerParallelism,
+                new Provisioner.Retries(registerTimeout, Math.max(1, registerAttempts), Duration.ofMillis(500)));
+        List<DeviceCredential> registered = registration.devices();
+        registrationFailures = registration.failures();
+        out.printf(Locale.ROOT, "registered %d devices in %.1f s%n", registered.size(),
+                (System.nanoTime() - started) / 1e9);
+        if (!registrationFailures.isEmpty()) {
+            out.printf(Locale.ROOT, "%d devices not registered%s:%n", registrationFailures.size(),
+                    registrationFailures.size() > FAILURES_SHOWN ? " (the first " + FAILURES_SHOWN + ")" : "");
+            registrationFailures.stream().limit(FAILURES_SHOWN).forEach(failure -> out.println("  " + failure));
+        }
+        out.flush();
+        // Written whatever failed: these secrets exist nowhere else.
+        if (saveDevices != null && !registered.isEmpty()) {
             Provisioner.write(saveDevices, registered);
         }
         return registered;

@@ -83,7 +83,7 @@ public final class StatusReporter {
         ackedVersion = pdu.body(Messages.StatusAck.class).version();
         acked = pendingState;
         pendingId = null;
-        LOG.log(System.Logger.Level.DEBUG, "status acked, version {0}", ackedVersion);
+        LOG.log(System.Logger.Level.DEBUG, "status acked, version {0}", Long.toString(ackedVersion));
     }
 
     public void onResync(Pdu pdu) {

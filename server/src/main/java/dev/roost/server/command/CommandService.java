@@ -562,9 +562,12 @@ public final class CommandService implements AutoCloseable {
             // A reboot succeeds only on evidence: the device's next boot id.
             return CompletableFuture.completedFuture(ResultOutcome.STORED);
         }
+        // error_message is for failures only: a success's message (a summary such as "uploaded 3 files")
+        // is not stored; what a success has to say belongs in its result object.
+        String errorMessage = result.succeeded() || result.message() == null ? "" : result.message();
         return finishAsync(command.get(), CommandState.RUNNING, result.succeeded() ? CommandState.SUCCEEDED
                 : CommandState.FAILED, Optional.of(SameResult.payload(result)), result.code(),
-                result.message() == null ? "" : result.message(), "device").thenCompose(applied -> applied
+                errorMessage, "device").thenCompose(applied -> applied
                 ? CompletableFuture.completedFuture(ResultOutcome.STORED)
                 // A timeout, a cancel or the same result on another connection won the race: a read,
                 // so not on the writer's thread.

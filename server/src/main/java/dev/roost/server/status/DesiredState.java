@@ -11,7 +11,9 @@ import java.util.Optional;
  *
  * @param version        0 when never set
  * @param appliedVersion the version the device last reported as applied
+ * @param applied        what the device reported as applied with that version
+ * @param errors         what it could not apply of that version, key to reason (empty when none)
  */
 public record DesiredState(DeviceId deviceId, long version, ObjectNode desired, long appliedVersion,
-                           ObjectNode applied, Optional<Instant> updatedAt) {
+                           ObjectNode applied, ObjectNode errors, Optional<Instant> updatedAt) {
 }

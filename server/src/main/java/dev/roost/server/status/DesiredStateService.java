@@ -80,7 +80,7 @@ public final class DesiredStateService {
     /** The desired state as stored (version 0 and an empty document when never set). */
     public DesiredState current(DeviceId device) {
         return store.find(device).orElseGet(() -> new DesiredState(device, 0, JsonNodeFactory.instance.objectNode(),
-                0, JsonNodeFactory.instance.objectNode(), Optional.empty()));
+                0, JsonNodeFactory.instance.objectNode(), JsonNodeFactory.instance.objectNode(), Optional.empty()));
     }
 
     /** After a (re)connect: sends the full document when the device has not applied this version. */
@@ -97,12 +97,15 @@ public final class DesiredStateService {
             return;
         }
         if (applied.version() > 0 && applied.version() <= state.get().version()) {
-            store.applied(device, applied.version(), applied.applied() == null
-                    ? JsonNodeFactory.instance.objectNode() : applied.applied());
+            store.applied(device, applied.version(), orEmpty(applied.applied()), orEmpty(applied.errors()));
         }
         if (applied.version() < state.get().version()) {
             sendFull(state.get());
         }
+    }
+
+    private static ObjectNode orEmpty(ObjectNode node) {
+        return node == null ? JsonNodeFactory.instance.objectNode() : node;
     }
 
     private void sendFull(DesiredState state) {

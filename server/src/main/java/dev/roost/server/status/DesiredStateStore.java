@@ -17,6 +17,9 @@ public interface DesiredStateStore {
      */
     boolean replace(DeviceId device, long expectedVersion, ObjectNode desired, Instant at);
 
-    /** Records what the device applied, unless it already reported a newer version. */
-    void applied(DeviceId device, long version, ObjectNode applied);
+    /**
+     * Records what the device applied of {@code version} and what it could not ({@code errors},
+     * replacing those of its previous report), unless it already reported a newer version.
+     */
+    void applied(DeviceId device, long version, ObjectNode applied, ObjectNode errors);
 }

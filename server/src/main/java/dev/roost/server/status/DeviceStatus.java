@@ -11,7 +11,9 @@ import java.util.Optional;
  *
  * @param reportedVersion 0 when the device never reported
  * @param reported        the full reported state, an empty object when none
+ * @param lastSeenAt      the device's last connect or disconnect as stored (the device's
+ *                        {@code last_seen_at}); empty when never seen, and in history entries
  */
 public record DeviceStatus(DeviceId deviceId, boolean online, long reportedVersion, JsonNode reported,
-                           Optional<Instant> reportedAt) {
+                           Optional<Instant> reportedAt, Optional<Instant> lastSeenAt) {
 }

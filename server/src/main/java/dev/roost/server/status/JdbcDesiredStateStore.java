@@ -23,7 +23,8 @@ public final class JdbcDesiredStateStore implements DesiredStateStore {
 
     @Override
     public Optional<DesiredState> find(DeviceId device) {
-        return db.client().execute().get("SELECT version, desired_json, applied_version, applied_json, updated_at "
+        return db.client().execute().get("SELECT version, desired_json, applied_version, applied_json, errors_json, "
+                + "updated_at "
                 + "FROM desired_state WHERE device_id = ?", device.value()).map(row -> state(device, row));
     }
 
@@ -32,7 +33,8 @@ public final class JdbcDesiredStateStore implements DesiredStateStore {
         if (expectedVersion == 0) {
             try {
                 db.client().execute().insert("INSERT INTO desired_state (device_id, version, desired_json, "
-                                + "applied_version, applied_json, updated_at) VALUES (?, 1, ?, 0, '{}', ?)",
+                                + "applied_version, applied_json, errors_json, updated_at) "
+                                + "VALUES (?, 1, ?, 0, '{}', '{}', ?)",
                         device.value(), write(desired), at.toEpochMilli());
                 return true;
             } catch (RuntimeException e) {
@@ -48,15 +50,16 @@ public final class JdbcDesiredStateStore implements DesiredStateStore {
     }
 
     @Override
-    public void applied(DeviceId device, long version, ObjectNode applied) {
-        db.client().execute().update("UPDATE desired_state SET applied_version = ?, applied_json = ? "
+    public void applied(DeviceId device, long version, ObjectNode applied, ObjectNode errors) {
+        db.client().execute().update("UPDATE desired_state SET applied_version = ?, applied_json = ?, errors_json = ? "
                 + "WHERE device_id = ? AND applied_version <= ? AND version >= ?", version, write(applied),
-                device.value(), version, version);
+                write(errors), device.value(), version, version);
     }
 
     private DesiredState state(DeviceId device, DbRow row) {
         return new DesiredState(device, Rows.longOf(row, "version"), read(Rows.stringOf(row, "desired_json")),
                 Rows.longOf(row, "applied_version"), read(Rows.stringOf(row, "applied_json")),
+                read(row.column("errors_json").asOptional().map(Object::toString).orElse("{}")),
                 Optional.of(Rows.instantOf(row, "updated_at")));
     }
 

@@ -12,6 +12,7 @@ import dev.roost.server.common.Json;
 import dev.roost.server.common.Page;
 import dev.roost.server.common.PageRequest;
 import dev.roost.server.common.Snowflake;
+import dev.roost.server.device.Device;
 import dev.roost.server.device.DeviceEvent;
 import dev.roost.server.device.DeviceLink;
 import dev.roost.server.device.DeviceState;
@@ -171,13 +172,11 @@ public final class StatusService implements AutoCloseable {
 
     public DeviceStatus get(Caller caller, DeviceId device) {
         caller.require(Role.VIEWER);
-        if (devices.find(device).isEmpty()) {
-            throw RoostException.notFound("device", device);
-        }
+        Device stored = devices.find(device).orElseThrow(() -> RoostException.notFound("device", device));
         Optional<Reported> current = current(device);
         return new DeviceStatus(device, link.isOnline(device), current.map(Reported::version).orElse(0L),
                 current.<JsonNode>map(r -> parse(r.json())).orElse(JsonNodeFactory.instance.objectNode()),
-                current.map(Reported::at));
+                current.map(Reported::at), stored.lastSeenAt());
     }
 
     public Page<DeviceStatus> history(Caller caller, DeviceId device, Optional<Instant> since, Optional<Instant> until,
@@ -192,7 +191,8 @@ public final class StatusService implements AutoCloseable {
             LOG.log(System.Logger.Level.WARNING, "status flush before a history read failed", e);
         }
         return store.history(device, since, until, page).map(sample -> new DeviceStatus(device, false,
-                sample.reported().version(), parse(sample.reported().json()), Optional.of(sample.reported().at())));
+                sample.reported().version(), parse(sample.reported().json()), Optional.of(sample.reported().at()),
+                Optional.empty()));
     }
 
     /** How long the oldest report of the last flush had waited, in milliseconds. */

@@ -63,6 +63,9 @@ class CommandDeliveryTest {
             assertThat(reply.data().at("/result/stdout").asText()).isEqualTo("up 3 days");
             assertThat(reply.data().get("device_status_code").asInt()).isZero();
             assertThat(reply.data().get("timeout_ms").asLong()).isEqualTo(5000);
+            assertThat(reply.data().get("error_message").asText()).as("a success's message is no error").isEmpty();
+            assertThat(server.rest().get("/api/v1/commands/" + reply.data().get("id").asText(), ADMIN_TOKEN).data()
+                    .get("error_message").asText()).isEmpty();
         }
     }
 

@@ -1,6 +1,10 @@
 package dev.roost.server.southbound;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.roost.proto.v1.DesiredState;
+import dev.roost.proto.v1.GetDesiredStateRequest;
+import dev.roost.proto.v1.StatusServiceGrpc;
+import dev.roost.server.common.Json;
 import dev.roost.server.support.Await;
 import dev.roost.server.support.RestClient.Reply;
 import dev.roost.server.support.TestDevice;
@@ -55,6 +59,37 @@ class DesiredStateTest {
             assertThat(second.data().get("desired").has("log_level")).isFalse();
             assertThat(link.next("desired").at("/body/base_version").asLong()).isEqualTo(1);
         }
+    }
+
+    @Test
+    void whatTheDeviceCouldNotApply_isKept_andShownOverRestAndGrpc_untilItsNextReport() {
+        String[] device = server.registerDevice("desired-errors");
+        try (TestDevice link = TestDevice.connect(server.port())) {
+            link.authenticate(device[0], device[1]);
+            patch(device[0], "{\"patch\":{\"fan_speed\":9000,\"log_level\":\"debug\"}}");
+            link.next("desired");
+
+            link.send("desired_applied", "{\"version\":1,\"applied\":{\"log_level\":\"debug\"},"
+                    + "\"errors\":{\"fan_speed\":\"out of range\"}}");
+            Await.until("applied version recorded", () -> desired(device[0]).get("applied_version").asLong() == 1);
+            JsonNode rest = desired(device[0]);
+            assertThat(rest.at("/errors/fan_speed").asText()).isEqualTo("out of range");
+            assertThat(rest.at("/applied/log_level").asText()).isEqualTo("debug");
+            DesiredState grpc = StatusServiceGrpc.newBlockingStub(server.channel())
+                    .withCallCredentials(TestServer.bearer(ADMIN_TOKEN))
+                    .getDesiredState(GetDesiredStateRequest.newBuilder().setDeviceId(device[0]).build());
+            assertThat(Json.field(grpc.getErrorsJson(), "fan_speed")).contains("out of range");
+
+            patch(device[0], "{\"patch\":{\"fan_speed\":1200},\"expected_version\":1}");
+            link.next("desired");
+            link.send("desired_applied", "{\"version\":2,\"applied\":{\"fan_speed\":1200,\"log_level\":\"debug\"}}");
+            Await.until("version 2 applied", () -> desired(device[0]).get("applied_version").asLong() == 2);
+            assertThat(desired(device[0]).get("errors").isEmpty()).as("no errors reported for version 2").isTrue();
+        }
+    }
+
+    private static JsonNode desired(String device) {
+        return server.rest().get("/api/v1/devices/" + device + "/desired", ADMIN_TOKEN).data();
     }
 
     @Test

@@ -28,4 +28,19 @@ class CountCacheTest {
         expired.count("SELECT", List.of(), () -> 7);
         assertThat(expired.count("SELECT", List.of(), () -> 8)).isEqualTo(8);
     }
+
+    @Test
+    void aCountThatOverlappedAWrite_isReturnedButNotKept() {
+        CountCache cache = new CountCache(Duration.ofSeconds(2), Clock.systemUTC());
+        // The count reads 240 rows, then the presence batch commits and invalidates before the count returns.
+        long seen = cache.count("SELECT", List.of("ONLINE"), () -> {
+            cache.invalidate();
+            return 240;
+        });
+
+        assertThat(seen).isEqualTo(240);
+        assertThat(cache.count("SELECT", List.of("ONLINE"), () -> 500)).as("counted again, not the stale 240")
+                .isEqualTo(500);
+        assertThat(cache.count("SELECT", List.of("ONLINE"), () -> 501)).as("a clean count is kept").isEqualTo(500);
+    }
 }

@@ -100,6 +100,7 @@ public final class StatusGrpcService extends StatusServiceGrpc.StatusServiceImpl
                 .setReportedVersion(status.reportedVersion())
                 .setReportedJson(Json.text(status.reported()))
                 .setReportedAtMs(ProtoMapper.millis(status.reportedAt()))
+                .setLastSeenAtMs(ProtoMapper.millis(status.lastSeenAt()))
                 .build();
     }
 
@@ -109,6 +110,7 @@ public final class StatusGrpcService extends StatusServiceGrpc.StatusServiceImpl
                 .setVersion(state.version())
                 .setDesiredJson(Json.text(state.desired()))
                 .setAppliedVersion(state.appliedVersion())
+                .setErrorsJson(Json.text(state.errors()))
                 .setUpdatedAtMs(ProtoMapper.millis(state.updatedAt()))
                 .build();
     }
