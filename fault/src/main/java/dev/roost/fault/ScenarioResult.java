@@ -27,6 +27,12 @@ public record ScenarioResult(String scenario, String db, long commandsLost, long
                 scenario, db, commandsLost, executedTwice, statusRowsLost, sessionsDisturbed, passed() ? "PASS" : "FAIL");
     }
 
+    /** This result with {@code more} appended to its detail (lines that belong after the figures). */
+    ScenarioResult withMoreDetail(String more) {
+        return new ScenarioResult(scenario, db, commandsLost, executedTwice, statusRowsLost, sessionsDisturbed,
+                detail + more);
+    }
+
     /** A scenario that could not run to its measurement (setup failed): counted as a failure. */
     public static ScenarioResult broken(String scenario, String db, String why) {
         return new ScenarioResult(scenario, db, -1, -1, -1, -1, "did not run: " + why);
