@@ -14,9 +14,10 @@ import java.util.Map;
 /**
  * {@code fuzz}: hostile WebSocket frames, REST requests and gRPC calls ({@link Fuzzer}) while the
  * well-behaved devices keep their heartbeats and commands keep coming. No well-behaved device may lose
- * its session or get a heartbeat answer later than half an interval; server faults the fuzzer saw
- * (5xx, HTTP without an answer, INTERNAL/UNKNOWN) are named in the detail, one by one with the request
- * that caused them, and written to {@value #FINDINGS_FILE} in the work folder, which is then kept.
+ * its session or get a heartbeat answer later than half an interval, and no hostile request may get a
+ * 5xx or INTERNAL/UNKNOWN ({@code server_faults}). Every finding (those, and HTTP requests left
+ * without an answer) is named in the detail with the request that caused it and written to
+ * {@value #FINDINGS_FILE} in the work folder, which is then kept.
  */
 final class FuzzScenario implements Scenario {
     static final String FINDINGS_FILE = "fuzz-findings.txt";
@@ -67,18 +68,25 @@ final class FuzzScenario implements Scenario {
             Path file = run.workDir().resolve(FINDINGS_FILE);
             Files.write(file, findings.stream().map(FuzzFindings.Finding::line).toList(), StandardCharsets.UTF_8);
         }
-        ScenarioResult result = run.measure(states, disturbances.count(), detail);
+        long serverFaults = faults(fuzzer) + faults(other);
+        ScenarioResult result = run.measure(states, disturbances.count(), serverFaults, detail);
         if (total > 0) {
             run.keepWorkDir();
         }
         return result.withMoreDetail(findingsInDetail(findings, total));
     }
 
+    /** What fails the run: the target is zero 5xx and zero INTERNAL/UNKNOWN. */
+    private static long faults(Fuzzer fuzzer) {
+        return fuzzer.findings().count(FuzzFindings.Kind.REST_5XX)
+                + fuzzer.findings().count(FuzzFindings.Kind.GRPC_INTERNAL_OR_UNKNOWN);
+    }
+
     private static String findingsInDetail(List<FuzzFindings.Finding> findings, int total) {
         if (total == 0) {
             return "";
         }
-        StringBuilder out = new StringBuilder("; server faults " + total + " (" + FINDINGS_FILE + " in the work folder):");
+        StringBuilder out = new StringBuilder("; findings " + total + " (" + FINDINGS_FILE + " in the work folder):");
         for (int i = 0; i < Math.min(IN_DETAIL, findings.size()); i++) {
             out.append(System.lineSeparator()).append("     ").append(findings.get(i).line());
         }
