@@ -2,7 +2,7 @@
 # The fault-injection suite of docs/reliability.md: each scenario starts the real server jar (and, on
 # MariaDB, a mariadbd of its own on a free port, never the shared one at 3306), 100 devices built from
 # the real agent's link and command runner, injects its fault, lets the system settle and prints
-#   scenario=<name> db=<db> commands_lost=N executed_twice=N status_rows_lost=N sessions_disturbed=N result=PASS|FAIL
+#   scenario=<name> db=<db> commands_lost=N executed_twice=N status_rows_lost=N sessions_disturbed=N server_faults=N result=PASS|FAIL
 # Exit code 1 when a run failed that is not listed in --known-failing.
 #
 #   bench/run-faults.sh [--scenario NAME[,NAME]] [--db h2|mariadb|all] [--devices 100] [--seed 42]

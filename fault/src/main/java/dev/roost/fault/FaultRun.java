@@ -98,6 +98,12 @@ final class FaultRun implements AutoCloseable {
      * devices whose last acknowledged status counter is not the stored one.
      */
     ScenarioResult measure(Map<String, String> states, long sessionsDisturbed, String detail) throws Exception {
+        return measure(states, sessionsDisturbed, 0, detail);
+    }
+
+    /** As {@link #measure(Map, long, String)}, with the server faults the scenario's hostile input found. */
+    ScenarioResult measure(Map<String, String> states, long sessionsDisturbed, long serverFaults, String detail)
+            throws Exception {
         long lost = states.values().stream().filter(state -> !"SUCCEEDED".equals(state)).count();
         long twice = fleet.executions().executedTwice();
         fleet.stopAll();
@@ -124,7 +130,7 @@ final class FaultRun implements AutoCloseable {
                 detail, ledger.accepted().size(), ledger.refused(), CommandLedger.histogram(states),
                 fleet.executions().distinct(), phantom, acked);
         failed = false;
-        return new ScenarioResult(scenario, storage.name(), lost, twice, rowsLost, sessionsDisturbed, full);
+        return new ScenarioResult(scenario, storage.name(), lost, twice, rowsLost, sessionsDisturbed, serverFaults, full);
     }
 
     /** Devices that are not live now (the fault was over long enough for them to come back). */

@@ -3,16 +3,27 @@ package dev.roost.fault;
 import dev.roost.edge.sim.DeviceCredential;
 import dev.roost.edge.sim.Provisioner;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
  * {@code fuzz}: hostile WebSocket frames, REST requests and gRPC calls ({@link Fuzzer}) while the
  * well-behaved devices keep their heartbeats and commands keep coming. No well-behaved device may lose
- * its session or get a heartbeat answer later than half an interval; server faults the fuzzer saw
- * (5xx, INTERNAL) are reported in the detail.
+ * its session or get a heartbeat answer later than half an interval, and no hostile request may get a
+ * 5xx or INTERNAL/UNKNOWN ({@code server_faults}). Every finding (those, and HTTP requests left
+ * without an answer) is named in the detail with the request that caused it and written to
+ * {@value #FINDINGS_FILE} in the work folder, which is then kept.
  */
 final class FuzzScenario implements Scenario {
+    static final String FINDINGS_FILE = "fuzz-findings.txt";
+    /** Findings named in the detail line; the file has every kept one. */
+    private static final int IN_DETAIL = 12;
+
     private final int actions;
     private final Duration budget;
 
@@ -48,9 +59,40 @@ final class FuzzScenario implements Scenario {
         }
         boolean serverAlive = run.server().isAlive() && run.server().healthy();
         Map<String, String> states = run.ledger().settle(run.settings().settle());
+        List<FuzzFindings.Finding> findings = new ArrayList<>(fuzzer.findings().kept());
+        findings.addAll(other.findings().kept());
+        int total = fuzzer.findings().total() + other.findings().total();
         String detail = disturbances.describe() + " " + "fuzzer1: " + fuzzer.describe() + " fuzzer2: " + other.describe()
-                + " server_alive="
-                + serverAlive;
-        return run.measure(states, disturbances.count(), detail);
+                + " server_alive=" + serverAlive;
+        if (total > 0) {
+            Path file = run.workDir().resolve(FINDINGS_FILE);
+            Files.write(file, findings.stream().map(FuzzFindings.Finding::line).toList(), StandardCharsets.UTF_8);
+        }
+        long serverFaults = faults(fuzzer) + faults(other);
+        ScenarioResult result = run.measure(states, disturbances.count(), serverFaults, detail);
+        if (total > 0) {
+            run.keepWorkDir();
+        }
+        return result.withMoreDetail(findingsInDetail(findings, total));
+    }
+
+    /** What fails the run: the target is zero 5xx and zero INTERNAL/UNKNOWN. */
+    private static long faults(Fuzzer fuzzer) {
+        return fuzzer.findings().count(FuzzFindings.Kind.REST_5XX)
+                + fuzzer.findings().count(FuzzFindings.Kind.GRPC_INTERNAL_OR_UNKNOWN);
+    }
+
+    private static String findingsInDetail(List<FuzzFindings.Finding> findings, int total) {
+        if (total == 0) {
+            return "";
+        }
+        StringBuilder out = new StringBuilder("; findings " + total + " (" + FINDINGS_FILE + " in the work folder):");
+        for (int i = 0; i < Math.min(IN_DETAIL, findings.size()); i++) {
+            out.append(System.lineSeparator()).append("     ").append(findings.get(i).line());
+        }
+        if (total > IN_DETAIL) {
+            out.append(System.lineSeparator()).append("     ... ").append(total - IN_DETAIL).append(" more");
+        }
+        return out.toString();
     }
 }

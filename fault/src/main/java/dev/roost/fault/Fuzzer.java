@@ -34,8 +34,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * fields, unknown types, binary, fragments, reserved opcodes and RSV bits, unmasked frames, lying
  * lengths, invalid UTF-8, long control frames), hostile REST requests (bad ids and JSON, huge and
  * deeply nested bodies, wrong content types, no or forged tokens, broken HTTP) and gRPC calls with
- * random bytes for a request. It counts what it sent and the answers that show a server fault
- * (HTTP 5xx, gRPC INTERNAL/UNKNOWN, an upgrade the server could not answer).
+ * random bytes for a request. It counts what it sent and records, in {@link #findings()}, each answer
+ * that shows a server fault: HTTP 5xx, an HTTP request closed or left without an answer (a close is
+ * the right answer only to input that is not HTTP at all, which is counted apart), gRPC INTERNAL or
+ * UNKNOWN.
  */
 final class Fuzzer {
     private static final List<String> GRPC_METHODS = List.of("roost.v1.DeviceService/RegisterDevice",
@@ -64,10 +66,10 @@ final class Fuzzer {
     final AtomicInteger wsSent = new AtomicInteger();
     final AtomicInteger wsUpgradeFailures = new AtomicInteger();
     final AtomicInteger restSent = new AtomicInteger();
-    final AtomicInteger rest5xx = new AtomicInteger();
-    final AtomicInteger restNoAnswer = new AtomicInteger();
+    /** Requests that were not HTTP at all and that the server closed without an answer: its right. */
+    final AtomicInteger restClosedNotHttp = new AtomicInteger();
     final AtomicInteger grpcSent = new AtomicInteger();
-    final AtomicInteger grpcServerFaults = new AtomicInteger();
+    private final FuzzFindings findings = new FuzzFindings();
 
     Fuzzer(int port, String adminToken, DeviceCredential hostileDevice, DeviceCredential victim, long seed) {
         this.port = port;
@@ -109,9 +111,15 @@ final class Fuzzer {
 
     String describe() {
         return String.format(Locale.ROOT, "ws_sent=%d ws_upgrade_failures=%d rest_sent=%d rest_5xx=%d "
-                        + "rest_no_answer=%d grpc_sent=%d grpc_internal_or_unknown=%d", wsSent.get(),
-                wsUpgradeFailures.get(), restSent.get(), rest5xx.get(), restNoAnswer.get(), grpcSent.get(),
-                grpcServerFaults.get());
+                        + "rest_no_answer=%d rest_closed_not_http=%d grpc_sent=%d grpc_internal_or_unknown=%d",
+                wsSent.get(), wsUpgradeFailures.get(), restSent.get(), findings.count(FuzzFindings.Kind.REST_5XX),
+                findings.count(FuzzFindings.Kind.REST_NO_ANSWER), restClosedNotHttp.get(), grpcSent.get(),
+                findings.count(FuzzFindings.Kind.GRPC_INTERNAL_OR_UNKNOWN));
+    }
+
+    /** The server faults this fuzzer saw, with the requests that caused them. */
+    FuzzFindings findings() {
+        return findings;
     }
 
     private void webSocket() {
@@ -197,31 +205,44 @@ final class Fuzzer {
             default -> "{\"name\":\"fault.work\",\"params\":{},\"timeout_ms\":-5,\"delivery_deadline\":\"yesterday\"}";
         };
         HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10));
+        String auth;
         switch (random.nextInt(3)) {
-            case 0 -> request.header("Authorization", "Bearer " + adminToken);
-            case 1 -> request.header("Authorization", "Bearer rst_" + randomText(30).replaceAll("[^A-Za-z0-9]", "x"));
-            default -> {
-                // no token
+            case 0 -> {
+                request.header("Authorization", "Bearer " + adminToken);
+                auth = "admin token";
             }
+            case 1 -> {
+                String forged = "rst_" + randomText(30).replaceAll("[^A-Za-z0-9]", "x");
+                request.header("Authorization", "Bearer " + forged);
+                auth = "Bearer " + forged;
+            }
+            default -> auth = "no token";
         }
-        request.header("Content-Type", random.nextBoolean() ? "application/json" : "text/plain; charset=klingon");
+        String contentType = random.nextBoolean() ? "application/json" : "text/plain; charset=klingon";
+        request.header("Content-Type", contentType);
         String method = List.of("GET", "POST", "PATCH", "PUT", "DELETE").get(random.nextInt(5));
         request.method(method, method.equals("GET") ? HttpRequest.BodyPublishers.noBody()
                 : HttpRequest.BodyPublishers.ofString(body));
+        String sent = method + " " + FuzzFindings.excerpt(uri.getRawPath()
+                + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery())) + " [" + auth + "; Content-Type: "
+                + contentType + "] body=" + (method.equals("GET") ? "none" : FuzzFindings.excerpt(body));
         try {
-            HttpResponse<Void> response = http.send(request.build(), HttpResponse.BodyHandlers.discarding());
+            HttpResponse<byte[]> response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
             if (response.statusCode() >= 500) {
-                rest5xx.incrementAndGet();
+                findings.add(FuzzFindings.Kind.REST_5XX, sent, response.version() + " " + response.statusCode() + " "
+                        + FuzzFindings.excerpt(new String(response.body(), StandardCharsets.UTF_8)));
             }
         } catch (IOException e) {
-            restNoAnswer.incrementAndGet();
+            findings.add(FuzzFindings.Kind.REST_NO_ANSWER, sent, "no answer: " + e.getClass().getName() + ": "
+                    + FuzzFindings.excerpt(String.valueOf(e.getMessage())));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
     }
 
     private void rawHttp() {
-        String request = switch (random.nextInt(4)) {
+        int kind = random.nextInt(4);
+        String request = switch (kind) {
             case 0 -> "GARBAGE " + randomText(100) + "\r\n\r\n";
             case 1 -> "GET /api/v1/devices HTTP/1.1\r\nHost: x\r\nX-Big: " + "h".repeat(200_000) + "\r\n\r\n";
             case 2 -> "POST /api/v1/devices HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999\r\n"
@@ -229,21 +250,57 @@ final class Fuzzer {
             default -> "POST /api/v1/login HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
                     + "Content-Type: application/json\r\n\r\nFFFFFFFFFFFF\r\n{}\r\n";
         };
+        boolean http = kind != 0;
+        String sent = "raw " + FuzzFindings.excerpt(request);
         try (Socket socket = new Socket()) {
             socket.bind(new InetSocketAddress(SOURCE, 0));
             socket.connect(new InetSocketAddress("127.0.0.1", port), 3_000);
-            socket.setSoTimeout(1_000);
-            OutputStream out = socket.getOutputStream();
-            out.write(request.getBytes(StandardCharsets.ISO_8859_1));
-            out.flush();
-            byte[] answer = new byte[12];
-            int read = socket.getInputStream().read(answer);
-            if (read >= 12 && new String(answer, StandardCharsets.ISO_8859_1).matches("HTTP/1\\.1 5\\d\\d")) {
-                rest5xx.incrementAndGet();
+            socket.setSoTimeout(3_000);
+            // Written from another thread: a server may answer and close before it read everything
+            // (a 431 to a 200 KB header), and the answer must still be read here.
+            Thread writer = Thread.ofVirtual().start(() -> {
+                try {
+                    OutputStream out = socket.getOutputStream();
+                    out.write(request.getBytes(StandardCharsets.ISO_8859_1));
+                    out.flush();
+                } catch (IOException e) {
+                    // the server stopped reading: its answer, if any, is read below
+                }
+            });
+            String statusLine = statusLine(socket.getInputStream());
+            writer.join(3_000);
+            if (statusLine.isEmpty()) {
+                closedWithoutAnswer(http, sent, "closed without an answer");
+            } else if (statusLine.matches("HTTP/1\\.[01] 5\\d\\d.*")) {
+                findings.add(FuzzFindings.Kind.REST_5XX, sent, FuzzFindings.excerpt(statusLine));
             }
+        } catch (java.net.SocketTimeoutException e) {
+            findings.add(FuzzFindings.Kind.REST_NO_ANSWER, sent, "no answer within 3 s, connection still open");
         } catch (IOException e) {
-            // no answer or a close: acceptable for broken HTTP
+            closedWithoutAnswer(http, sent, "no answer: " + e.getClass().getName() + ": "
+                    + FuzzFindings.excerpt(String.valueOf(e.getMessage())));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
+    }
+
+    private void closedWithoutAnswer(boolean http, String sent, String answer) {
+        if (http) {
+            findings.add(FuzzFindings.Kind.REST_NO_ANSWER, sent, answer);
+        } else {
+            restClosedNotHttp.incrementAndGet();
+        }
+    }
+
+    /** The first line the server sent, empty when it closed before sending anything. */
+    private static String statusLine(InputStream in) throws IOException {
+        StringBuilder line = new StringBuilder();
+        for (int b = in.read(); b >= 0 && b != '\n' && line.length() < 200; b = in.read()) {
+            if (b != '\r') {
+                line.append((char) b);
+            }
+        }
+        return line.toString();
     }
 
     private void grpc(ManagedChannel channel) {
@@ -265,9 +322,22 @@ final class Fuzzer {
         } catch (StatusRuntimeException e) {
             if (e.getStatus().getCode() == io.grpc.Status.Code.INTERNAL
                     || e.getStatus().getCode() == io.grpc.Status.Code.UNKNOWN) {
-                grpcServerFaults.incrementAndGet();
+                findings.add(FuzzFindings.Kind.GRPC_INTERNAL_OR_UNKNOWN, "gRPC " + method.getFullMethodName() + " ["
+                        + (headers.keys().isEmpty() ? "no token" : "admin token") + "] request(" + request.length
+                        + " bytes)=" + hex(request, 48), e.getStatus().getCode() + " "
+                        + FuzzFindings.excerpt(String.valueOf(e.getStatus().getDescription()))
+                        + (e.getStatus().getCause() == null ? "" : " cause "
+                        + FuzzFindings.excerpt(e.getStatus().getCause().toString())));
             }
         }
+    }
+
+    private static String hex(byte[] bytes, int max) {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < Math.min(bytes.length, max); i++) {
+            out.append(String.format(Locale.ROOT, "%02x", bytes[i] & 0xFF));
+        }
+        return bytes.length > max ? out + "..." : out.toString();
     }
 
     private static InetAddress address(String literal) {

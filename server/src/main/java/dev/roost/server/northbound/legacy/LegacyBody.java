@@ -5,11 +5,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.roost.server.error.ErrorCode;
 import dev.roost.server.error.RoostException;
+import dev.roost.server.transport.RequestBody;
 import io.helidon.http.HttpMediaType;
 import io.helidon.webserver.http.ServerRequest;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.Map;
 import java.util.Optional;
 
@@ -36,8 +36,8 @@ record LegacyBody(JsonNode raw, Map<String, JsonNode> flat) {
             throw LegacyFailure.of(400, LegacyFailure.GENERAL_ERROR, "Content-Type must be application/json");
         }
         byte[] bytes;
-        try (InputStream in = request.content().inputStream()) {
-            bytes = in.readNBytes(maxBytes + 1);
+        try {
+            bytes = RequestBody.readAtMost(request, maxBytes + 1);
         } catch (IOException e) {
             throw LegacyFailure.framework(400, "Bad Request", "Failed when parsing body as json");
         }

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import dev.roost.server.error.ErrorCode;
 import dev.roost.server.error.RoostException;
+import dev.roost.server.transport.RequestBody;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HttpMediaType;
 import io.helidon.http.Status;
@@ -16,7 +17,6 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -121,16 +121,18 @@ public final class RestJson {
     }
 
     private byte[] read(ServerRequest request) {
-        try (InputStream in = request.content().inputStream()) {
-            byte[] bytes = in.readNBytes(maxBodyBytes + 1);
-            if (bytes.length > maxBodyBytes) {
-                throw new RoostException(ErrorCode.PAYLOAD_TOO_LARGE,
-                        "request body exceeds " + maxBodyBytes + " bytes");
-            }
-            return bytes;
+        byte[] bytes;
+        try {
+            bytes = RequestBody.readAtMost(request, maxBodyBytes + 1);
+        } catch (RequestBody.MalformedFramingException e) {
+            throw RoostException.invalid("body", e.getMessage());
         } catch (IOException e) {
             throw RoostException.invalid("body", "could not be read");
         }
+        if (bytes.length > maxBodyBytes) {
+            throw new RoostException(ErrorCode.PAYLOAD_TOO_LARGE, "request body exceeds " + maxBodyBytes + " bytes");
+        }
+        return bytes;
     }
 
     private static String path(JsonMappingException e, String leaf) {
