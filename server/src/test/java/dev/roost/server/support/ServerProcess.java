@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -46,12 +47,17 @@ public final class ServerProcess implements AutoCloseable {
     }
 
     public static ServerProcess start(Path dir) throws Exception {
+        return start("jdbc:h2:file:" + dir.resolve("roost") + ";MODE=MySQL;DATABASE_TO_LOWER=TRUE", Map.of());
+    }
+
+    /** A server on the database at {@code dbUrl} (its user: sa for H2, root otherwise), with more settings. */
+    public static ServerProcess start(String dbUrl, Map<String, String> settings) throws Exception {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
-                "-Dserver.port=0", "-Dserver.host=127.0.0.1",
-                "-Droost.db.url=jdbc:h2:file:" + dir.resolve("roost") + ";MODE=MySQL;DATABASE_TO_LOWER=TRUE",
-                "-Droost.bcrypt.cost=4", "-Droost.admin.token=" + TestServer.ADMIN_TOKEN,
-                "dev.roost.server.Main"));
+                "-Dserver.port=0", "-Dserver.host=127.0.0.1", "-Droost.db.url=" + dbUrl,
+                "-Droost.bcrypt.cost=4", "-Droost.admin.token=" + TestServer.ADMIN_TOKEN));
+        settings.forEach((key, value) -> command.add("-D" + key + "=" + value));
+        command.add("dev.roost.server.Main");
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         try {
             return new ServerProcess(process, Duration.ofSeconds(60));
@@ -67,6 +73,12 @@ public final class ServerProcess implements AutoCloseable {
 
     public RestClient rest() {
         return RestClient.to("http://127.0.0.1:" + port);
+    }
+
+    /** SIGKILL: the process ends at once, as with {@code kill -9}. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
     }
 
     /** Sends SIGTERM, as a service manager stopping the server does. */
