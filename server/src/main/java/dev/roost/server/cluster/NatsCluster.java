@@ -16,7 +16,11 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * The connection to NATS and the cluster's key-value buckets. Connecting fails at once, naming
+ * The connections to NATS and the cluster's key-value buckets. Two connections: the control one
+ * carries leases, the presence directory and node-to-node requests; the events one carries the
+ * fan-out of device events, which in a reconnect storm comes in bursts of thousands per second.
+ * Kept apart, such a burst cannot fill the queue that lease refreshes and logins wait behind; on
+ * the events connection a full queue drops events (counted), it never blocks the publisher. Connecting fails at once, naming
  * the URL, when NATS does not answer at start-up; later outages are ridden out by the client's
  * reconnects, and {@link #onReconnect} listeners then put back what NATS may have lost (buckets
  * live in NATS memory: a restarted NATS has none of them).
@@ -24,13 +28,18 @@ import java.util.concurrent.CopyOnWriteArrayList;
 public final class NatsCluster implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(NatsCluster.class.getName());
 
+    /** Events waiting to go out on the events connection before new ones are dropped. */
+    private static final int EVENTS_QUEUE = 200_000;
+
     private final ClusterSettings settings;
     private final Connection connection;
+    private final Connection events;
     private final List<Runnable> reconnectListeners = new CopyOnWriteArrayList<>();
 
-    private NatsCluster(ClusterSettings settings, Connection connection) {
+    private NatsCluster(ClusterSettings settings, Connection connection, Connection events) {
         this.settings = settings;
         this.connection = connection;
+        this.events = events;
     }
 
     /** Connects to {@code settings.natsUrl()}; throws {@link IllegalStateException} naming the URL when it cannot. */
@@ -51,8 +60,23 @@ public final class NatsCluster implements AutoCloseable {
                     }
                 })
                 .build();
+        Options eventOptions = Options.builder()
+                .servers(url.split(","))
+                .connectionName("roost-" + settings.name() + "-" + settings.nodeName() + "-events")
+                .connectionTimeout(Duration.ofSeconds(5))
+                .maxReconnects(-1)
+                .reconnectWait(Duration.ofMillis(500))
+                .maxMessagesInOutgoingQueue(EVENTS_QUEUE)
+                .discardMessagesWhenOutgoingQueueFull()
+                .build();
         try {
-            self[0] = new NatsCluster(settings, Nats.connect(options));
+            Connection control = Nats.connect(options);
+            try {
+                self[0] = new NatsCluster(settings, control, Nats.connect(eventOptions));
+            } catch (IOException | InterruptedException | RuntimeException e) {
+                control.close();
+                throw e;
+            }
         } catch (IOException e) {
             throw new IllegalStateException("cluster: cannot connect to NATS at " + url + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
@@ -68,6 +92,11 @@ public final class NatsCluster implements AutoCloseable {
 
     Connection connection() {
         return connection;
+    }
+
+    /** The connection that carries the fan-out of device events. */
+    Connection events() {
+        return events;
     }
 
     /** The subject {@code <cluster name>.<suffix>}. */
@@ -127,6 +156,7 @@ public final class NatsCluster implements AutoCloseable {
     @Override
     public void close() {
         try {
+            events.close();
             connection.close();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

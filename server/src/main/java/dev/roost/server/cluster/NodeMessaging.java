@@ -55,6 +55,8 @@ public final class NodeMessaging implements AutoCloseable {
     private final PduCodec codec;
     private final ObjectMapper json;
     private final Dispatcher dispatcher;
+    private final Dispatcher eventDispatcher;
+    private final java.util.concurrent.atomic.LongAdder eventsDropped = new java.util.concurrent.atomic.LongAdder();
 
     public NodeMessaging(NatsCluster cluster, int worker, PduCodec codec, ObjectMapper json, Inbound inbound) {
         this.cluster = cluster;
@@ -66,7 +68,8 @@ public final class NodeMessaging implements AutoCloseable {
         dispatcher.subscribe(cluster.subject("node." + worker + ".downlink"),
                 message -> Thread.ofVirtual().start(() -> onDownlink(message, inbound)));
         dispatcher.subscribe(cluster.subject("node." + worker + ".replaced"), message -> onReplaced(message, inbound));
-        dispatcher.subscribe(cluster.subject("events"), message -> onEvent(message, inbound));
+        this.eventDispatcher = cluster.events().createDispatcher();
+        eventDispatcher.subscribe(cluster.subject("events"), message -> onEvent(message, inbound));
     }
 
     /**
@@ -104,7 +107,18 @@ public final class NodeMessaging implements AutoCloseable {
     /** Publishes an event of this node to every other node. */
     public void publish(DeviceEvent event) {
         Headers headers = new Headers().put(ORIGIN, Integer.toString(worker));
-        cluster.connection().publish(cluster.subject("events"), headers, encode(event));
+        try {
+            cluster.events().publish(cluster.subject("events"), headers, encode(event));
+        } catch (IllegalStateException full) {
+            // The events connection's queue is full (NATS slower than a burst): this event reaches only
+            // this node's watchers. Counted, never waited for.
+            eventsDropped.increment();
+        }
+    }
+
+    /** Events not forwarded to the other nodes because the events connection's queue was full. */
+    public long eventsDropped() {
+        return eventsDropped.sum();
     }
 
     private void onDownlink(Message message, Inbound inbound) {
@@ -175,6 +189,7 @@ public final class NodeMessaging implements AutoCloseable {
 
     @Override
     public void close() {
+        cluster.events().closeDispatcher(eventDispatcher);
         cluster.connection().closeDispatcher(dispatcher);
     }
 }
