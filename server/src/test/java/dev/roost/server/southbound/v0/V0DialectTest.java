@@ -201,7 +201,8 @@ class V0DialectTest {
                 + "\"restart\",\"isInner\":true},\"data\":{\"device_id\":\"" + device.id() + "\"}}");
         controller.answer("success", "wait Server Confirm");
         assertThat(controller.next(WAIT)).isEqualTo("{\"type\":\"restart_confirm\",\"Headers\":{},\"data\":{}}");
-        assertThat(command(restart).path("state").asText()).isEqualTo("ACKED");
+        // ACKED is written with the next group commit, not before restart_confirm goes out.
+        Await.until("the restart is ACKED", () -> command(restart).path("state").asText().equals("ACKED"));
         // os.execl: the process is replaced, the TCP connection ends without a close frame.
         controller.vanish();
         try (V0Controller again = loggedIn(device)) {
