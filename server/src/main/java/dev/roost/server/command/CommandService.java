@@ -85,8 +85,8 @@ public final class CommandService implements AutoCloseable {
     private final ConcurrentMap<Long, Command> running = new ConcurrentHashMap<>();
     /** Devices whose last delivery pass left commands QUEUED (in-flight limit): a finish delivers the next. */
     private final Set<Long> backlogged = ConcurrentHashMap.newKeySet();
-    /** Devices with an acknowledged reboot waiting for evidence; the value says whether they reconnected. */
-    private final ConcurrentMap<Long, Boolean> rebooting = new ConcurrentHashMap<>();
+    /** Devices with an acknowledged reboot waiting for evidence, and how far they got. */
+    private final ConcurrentMap<Long, RebootWait> rebooting = new ConcurrentHashMap<>();
     /** With the default 500 ms sweep: every 5 s. */
     private static final int QUEUED_CHECK_EVERY_SWEEPS = 10;
     private long sweeps;
@@ -122,7 +122,7 @@ public final class CommandService implements AutoCloseable {
         for (Command command : store.running()) {
             running.put(command.id().value(), command);
             if (command.isReboot() && command.state() == CommandState.ACKED) {
-                rebooting.put(command.deviceId().value(), false);
+                rebooting.put(command.deviceId().value(), RebootWait.ACKED);
             }
         }
         this.restartGrace = new RestartGrace(settings.restartGrace());
@@ -490,7 +490,7 @@ public final class CommandService implements AutoCloseable {
                 (id, sent) -> sent.moved(CommandState.ACKED, now, Optional.empty(), 0, ""));
         recordTransition(command.get(), CommandState.ACKED, "device", "acknowledged");
         if (command.get().isReboot()) {
-            rebooting.put(device.value(), false);
+            rebooting.put(device.value(), RebootWait.ACKED);
             link.send(device, new Messages.RebootConfirm(commandId));
         }
         return true;
@@ -739,16 +739,16 @@ public final class CommandService implements AutoCloseable {
 
     /** Reboot evidence: a status with a new boot id after the device acknowledged a reboot. */
     private void onDeviceEvent(DeviceEvent event) {
-        Boolean reconnected = rebooting.get(event.deviceId().value());
-        if (reconnected == null) {
+        RebootWait wait = rebooting.get(event.deviceId().value());
+        if (wait == null) {
             return;
         }
         if (event.type() == EventType.CONNECTED) {
-            rebooting.replace(event.deviceId().value(), true);
+            rebooting.replace(event.deviceId().value(), RebootWait.RECONNECTED);
         } else if (event.detail() instanceof StatusDetail status) {
             // The event's own boot id: the report may have reached another node of a cluster.
             Optional<String> bootId = Optional.of(status.bootId()).filter(id -> !id.isEmpty());
-            Thread.ofVirtual().start(() -> checkReboot(event.deviceId(), reconnected,
+            Thread.ofVirtual().start(() -> checkReboot(event.deviceId(), wait == RebootWait.RECONNECTED,
                     bootId.isPresent() ? bootId : bootIds.apply(event.deviceId())));
         }
     }
@@ -835,5 +835,11 @@ public final class CommandService implements AutoCloseable {
         sweeper.shutdownNow();
         resultLanes.close();
         writer.close();
+    }
+
+    /** Where a device with an acknowledged reboot is: acknowledged only, or reconnected since. */
+    private enum RebootWait {
+        ACKED,
+        RECONNECTED
     }
 }
