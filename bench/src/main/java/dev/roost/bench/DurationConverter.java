@@ -5,28 +5,41 @@ import picocli.CommandLine.TypeConversionException;
 
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
+import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Reads "500ms", "10s", "2m" or ISO-8601 ("PT10S") as a {@link Duration}. */
+/**
+ * Reads durations written as {@code 500ms}, {@code 30s}, {@code 5m}, {@code 2h}, {@code 1d} or
+ * ISO-8601 {@code PT30S}, in any case; negative durations are refused. These are the CLI's rules
+ * (cli-client's {@code DurationConverter}, docs/cli.md "Durations"): both tests pin the same
+ * table, so a duration means the same in both programs.
+ */
 final class DurationConverter implements ITypeConverter<Duration> {
-    private static final Pattern SHORT = Pattern.compile("(\\d+)(ms|s|m)");
+    private static final Pattern SHORT = Pattern.compile("(\\d{1,9})(ms|s|m|h|d)");
 
     @Override
     public Duration convert(String value) {
-        Matcher m = SHORT.matcher(value.trim());
-        if (m.matches()) {
-            long amount = Long.parseLong(m.group(1));
-            return switch (m.group(2)) {
+        String text = value.strip().toLowerCase(Locale.ROOT);
+        Matcher matcher = SHORT.matcher(text);
+        if (matcher.matches()) {
+            long amount = Long.parseLong(matcher.group(1));
+            return switch (matcher.group(2)) {
                 case "ms" -> Duration.ofMillis(amount);
                 case "s" -> Duration.ofSeconds(amount);
-                default -> Duration.ofMinutes(amount);
+                case "m" -> Duration.ofMinutes(amount);
+                case "h" -> Duration.ofHours(amount);
+                default -> Duration.ofDays(amount);
             };
         }
         try {
-            return Duration.parse(value.trim());
-        } catch (DateTimeParseException e) {
-            throw new TypeConversionException("'" + value + "' is not a duration (e.g. 500ms, 10s, 2m, PT10S)");
+            Duration duration = Duration.parse(value.strip().toUpperCase(Locale.ROOT));
+            if (!duration.isNegative()) {
+                return duration;
+            }
+        } catch (DateTimeParseException notIso) {
+            // reported below
         }
+        throw new TypeConversionException("'" + value + "' is not a duration such as 500ms, 30s, 5m, 2h, 1d or PT30S");
     }
 }

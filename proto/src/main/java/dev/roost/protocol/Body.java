@@ -12,13 +12,13 @@ public sealed interface Body permits Messages.Auth, Messages.AuthOk, Messages.Au
 
     static void require(boolean condition, String field) {
         if (!condition) {
-            throw new ProtocolException(ErrorCode.MISSING_FIELD, "body." + field + " is required");
+            throw new ProtocolException(ProtocolErrorCode.MISSING_FIELD, "body." + field + " is required");
         }
     }
 
     static void check(boolean condition, String field, String problem) {
         if (!condition) {
-            throw new ProtocolException(ErrorCode.INVALID_FIELD, "body." + field + " " + problem);
+            throw new ProtocolException(ProtocolErrorCode.INVALID_FIELD, "body." + field + " " + problem);
         }
     }
 

@@ -51,40 +51,41 @@ public final class PduCodec {
         try {
             tree = mapper.readTree(text);
         } catch (JsonProcessingException e) {
-            throw new ProtocolException(ErrorCode.BAD_FRAME, "not JSON: " + e.getOriginalMessage());
+            throw new ProtocolException(ProtocolErrorCode.BAD_FRAME, "not JSON: " + e.getOriginalMessage());
         }
         if (tree == null || !tree.isObject()) {
-            throw new ProtocolException(ErrorCode.BAD_FRAME, "a message must be a JSON object");
+            throw new ProtocolException(ProtocolErrorCode.BAD_FRAME, "a message must be a JSON object");
         }
         String id = text(tree, "id");
         if (id == null || id.isEmpty() || id.length() > MAX_ID_LENGTH) {
-            throw new ProtocolException(ErrorCode.BAD_ENVELOPE, "id must be a string of 1.." + MAX_ID_LENGTH
+            throw new ProtocolException(ProtocolErrorCode.BAD_ENVELOPE, "id must be a string of 1.." + MAX_ID_LENGTH
                     + " characters");
         }
         try {
             for (Iterator<String> names = tree.fieldNames(); names.hasNext(); ) {
                 String name = names.next();
                 if (!ENVELOPE_FIELDS.contains(name)) {
-                    throw new ProtocolException(ErrorCode.BAD_ENVELOPE, "unknown envelope field '" + name + "'");
+                    throw new ProtocolException(ProtocolErrorCode.BAD_ENVELOPE,
+                            "unknown envelope field '" + name + "'");
                 }
             }
             String typeName = text(tree, "type");
             if (typeName == null) {
-                throw new ProtocolException(ErrorCode.BAD_ENVELOPE, "type must be a string");
+                throw new ProtocolException(ProtocolErrorCode.BAD_ENVELOPE, "type must be a string");
             }
             MessageType type = MessageType.ofWireName(typeName).orElseThrow(() ->
-                    new ProtocolException(ErrorCode.UNKNOWN_TYPE, "unknown message type '" + typeName + "'"));
+                    new ProtocolException(ProtocolErrorCode.UNKNOWN_TYPE, "unknown message type '" + typeName + "'"));
             JsonNode replyTo = tree.get("reply_to");
             if (replyTo != null && !replyTo.isNull() && !replyTo.isTextual()) {
-                throw new ProtocolException(ErrorCode.BAD_ENVELOPE, "reply_to must be a string");
+                throw new ProtocolException(ProtocolErrorCode.BAD_ENVELOPE, "reply_to must be a string");
             }
             JsonNode ts = tree.get("ts");
             if (ts != null && !ts.isNull() && !ts.canConvertToLong()) {
-                throw new ProtocolException(ErrorCode.BAD_ENVELOPE, "ts must be an integer");
+                throw new ProtocolException(ProtocolErrorCode.BAD_ENVELOPE, "ts must be an integer");
             }
             JsonNode bodyNode = tree.get("body");
             if (bodyNode == null || !bodyNode.isObject()) {
-                throw new ProtocolException(ErrorCode.BAD_ENVELOPE, "body must be an object");
+                throw new ProtocolException(ProtocolErrorCode.BAD_ENVELOPE, "body must be an object");
             }
             Body body;
             try {
@@ -148,7 +149,7 @@ public final class PduCodec {
             String path = e instanceof com.fasterxml.jackson.databind.JsonMappingException mapping
                     ? mapping.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName()
                     : "[" + r.getIndex() + "]").reduce((a, b) -> a + "." + b).orElse("") : "";
-            throw new ProtocolException(ErrorCode.INVALID_FIELD, "body." + path + " has the wrong type");
+            throw new ProtocolException(ProtocolErrorCode.INVALID_FIELD, "body." + path + " has the wrong type");
         }
     }
 

@@ -4,26 +4,26 @@ import java.util.Optional;
 
 /** A message that breaks the protocol; carries the error code and, when known, the message id. */
 public final class ProtocolException extends RuntimeException {
-    private final ErrorCode code;
+    private final ProtocolErrorCode code;
     private final String messageId;
     private final MessageType messageType;
 
-    public ProtocolException(ErrorCode code, String message, String messageId) {
+    public ProtocolException(ProtocolErrorCode code, String message, String messageId) {
         this(code, message, messageId, null);
     }
 
-    private ProtocolException(ErrorCode code, String message, String messageId, MessageType messageType) {
+    private ProtocolException(ProtocolErrorCode code, String message, String messageId, MessageType messageType) {
         super(message, null, false, false);
         this.code = code;
         this.messageId = messageId;
         this.messageType = messageType;
     }
 
-    public ProtocolException(ErrorCode code, String message) {
+    public ProtocolException(ProtocolErrorCode code, String message) {
         this(code, message, null);
     }
 
-    public ErrorCode code() {
+    public ProtocolErrorCode code() {
         return code;
     }
 

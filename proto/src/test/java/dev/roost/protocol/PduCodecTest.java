@@ -44,7 +44,7 @@ class PduCodecTest {
         assertThat(ack.replyTo()).contains("s-6");
     }
 
-    private void assertRejected(String text, ErrorCode code, String message) {
+    private void assertRejected(String text, ProtocolErrorCode code, String message) {
         assertThatThrownBy(() -> codec.decode(text))
                 .isInstanceOfSatisfying(ProtocolException.class, e -> {
                     assertThat(e.code()).isEqualTo(code);
@@ -54,25 +54,25 @@ class PduCodecTest {
 
     @Test
     void malformedInput_isRejectedWithPreciseCodes() {
-        assertRejected("not json", ErrorCode.BAD_FRAME, "not JSON");
-        assertRejected("[1,2]", ErrorCode.BAD_FRAME, "JSON object");
-        assertRejected("{\"type\":\"ping\",\"body\":{}}", ErrorCode.BAD_ENVELOPE, "id must be");
-        assertRejected("{\"type\":\"ping\",\"id\":\"" + "x".repeat(65) + "\",\"body\":{}}", ErrorCode.BAD_ENVELOPE,
+        assertRejected("not json", ProtocolErrorCode.BAD_FRAME, "not JSON");
+        assertRejected("[1,2]", ProtocolErrorCode.BAD_FRAME, "JSON object");
+        assertRejected("{\"type\":\"ping\",\"body\":{}}", ProtocolErrorCode.BAD_ENVELOPE, "id must be");
+        assertRejected("{\"type\":\"ping\",\"id\":\"" + "x".repeat(65) + "\",\"body\":{}}", ProtocolErrorCode.BAD_ENVELOPE,
                 "id must be");
-        assertRejected("{\"type\":\"hello\",\"id\":\"1\",\"body\":{}}", ErrorCode.UNKNOWN_TYPE, "'hello'");
-        assertRejected("{\"type\":\"ping\",\"id\":\"1\"}", ErrorCode.BAD_ENVELOPE, "body must be an object");
-        assertRejected("{\"type\":\"ping\",\"id\":\"1\",\"body\":{},\"extra\":1}", ErrorCode.BAD_ENVELOPE, "extra");
-        assertRejected("{\"type\":\"ping\",\"id\":\"1\",\"ts\":\"now\",\"body\":{}}", ErrorCode.BAD_ENVELOPE, "ts");
-        assertRejected("{\"type\":\"auth\",\"id\":\"1\",\"body\":{\"device_id\":\"5\"}}", ErrorCode.MISSING_FIELD,
+        assertRejected("{\"type\":\"hello\",\"id\":\"1\",\"body\":{}}", ProtocolErrorCode.UNKNOWN_TYPE, "'hello'");
+        assertRejected("{\"type\":\"ping\",\"id\":\"1\"}", ProtocolErrorCode.BAD_ENVELOPE, "body must be an object");
+        assertRejected("{\"type\":\"ping\",\"id\":\"1\",\"body\":{},\"extra\":1}", ProtocolErrorCode.BAD_ENVELOPE, "extra");
+        assertRejected("{\"type\":\"ping\",\"id\":\"1\",\"ts\":\"now\",\"body\":{}}", ProtocolErrorCode.BAD_ENVELOPE, "ts");
+        assertRejected("{\"type\":\"auth\",\"id\":\"1\",\"body\":{\"device_id\":\"5\"}}", ProtocolErrorCode.MISSING_FIELD,
                 "body.secret");
         assertRejected("{\"type\":\"status\",\"id\":\"1\",\"body\":{\"mode\":\"diff\",\"base_version\":-1,"
-                + "\"state\":{}}}", ErrorCode.INVALID_FIELD, "body.base_version");
+                + "\"state\":{}}}", ProtocolErrorCode.INVALID_FIELD, "body.base_version");
         assertRejected("{\"type\":\"status\",\"id\":\"1\",\"body\":{\"mode\":\"snapshot\",\"state\":[1]}}",
-                ErrorCode.INVALID_FIELD, "body.state");
+                ProtocolErrorCode.INVALID_FIELD, "body.state");
         assertRejected("{\"type\":\"status_ack\",\"id\":\"1\",\"body\":{\"version\":\"8\"}}",
-                ErrorCode.INVALID_FIELD, "body.version");
+                ProtocolErrorCode.INVALID_FIELD, "body.version");
         assertRejected("{\"type\":\"command_result\",\"id\":\"1\",\"body\":{\"command_id\":\"5\",\"status\":\"ok\"}}",
-                ErrorCode.INVALID_FIELD, "body.status");
+                ProtocolErrorCode.INVALID_FIELD, "body.status");
     }
 
     @Test
@@ -91,7 +91,7 @@ class PduCodecTest {
     void invalidBody_namesTheMessageType() {
         assertThatThrownBy(() -> codec.decode("{\"type\":\"auth\",\"id\":\"a1\",\"body\":{}}"))
                 .isInstanceOfSatisfying(ProtocolException.class, e -> {
-                    assertThat(e.code()).isEqualTo(ErrorCode.MISSING_FIELD);
+                    assertThat(e.code()).isEqualTo(ProtocolErrorCode.MISSING_FIELD);
                     assertThat(e.messageType()).contains(MessageType.AUTH);
                     assertThat(e.messageId()).contains("a1");
                 });

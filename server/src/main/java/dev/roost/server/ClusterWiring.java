@@ -6,7 +6,7 @@ import dev.roost.protocol.PduCodec;
 import dev.roost.server.cluster.ClusterNode;
 import dev.roost.server.cluster.NodeMessaging;
 import dev.roost.server.common.DeviceId;
-import dev.roost.server.device.DeviceEvent;
+import dev.roost.server.event.DeviceEvent;
 import dev.roost.server.event.EventBus;
 import dev.roost.server.southbound.DeviceChannel;
 import dev.roost.server.southbound.SessionRegistry;

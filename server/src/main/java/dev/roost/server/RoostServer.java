@@ -20,13 +20,13 @@ import dev.roost.server.command.JdbcCommandStore;
 import dev.roost.server.common.Json;
 import dev.roost.server.connection.ConnectionMonitor;
 import dev.roost.server.common.Snowflake;
-import dev.roost.server.device.DeviceEvent;
 import dev.roost.server.device.DeviceLink;
 import dev.roost.server.device.DevicePresence;
 import dev.roost.server.device.DeviceService;
 import dev.roost.server.device.JdbcDeviceStore;
 import dev.roost.server.event.EventBus;
 import dev.roost.server.event.EventRecorder;
+import dev.roost.server.event.EventType;
 import dev.roost.server.group.GroupService;
 import dev.roost.server.group.JdbcGroupStore;
 import dev.roost.server.northbound.grpc.AccessGrpcService;
@@ -175,7 +175,7 @@ public final class RoostServer implements AutoCloseable {
             JdbcDeviceStore deviceStore = new JdbcDeviceStore(database, json, counts,
                     cluster.isPresent() ? CLUSTER_DEVICE_CACHE_AGE : Duration.ZERO);
             bus.listenRemote(event -> {
-                if (!DeviceEvent.STATUS.equals(event.type()) && !DeviceEvent.COMMAND.equals(event.type())) {
+                if (event.type() != EventType.STATUS && event.type() != EventType.COMMAND) {
                     deviceStore.forget(event.deviceId());
                 }
             });

@@ -8,7 +8,11 @@ import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Reads durations written as {@code 500ms}, {@code 30s}, {@code 5m}, {@code 2h}, {@code 1d} or ISO-8601 {@code PT30S}. */
+/**
+ * Reads durations written as {@code 500ms}, {@code 30s}, {@code 5m}, {@code 2h}, {@code 1d} or
+ * ISO-8601 {@code PT30S}, in any case; negative durations are refused. bench's
+ * {@code DurationConverter} follows the same rules: both tests pin the same table.
+ */
 public final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
     private static final Pattern SHORT = Pattern.compile("(\\d{1,9})(ms|s|m|h|d)");
 

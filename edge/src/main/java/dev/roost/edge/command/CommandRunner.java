@@ -6,8 +6,8 @@ import dev.roost.edge.link.Link;
 import dev.roost.edge.spi.CommandHandler;
 import dev.roost.edge.spi.CommandOutcome;
 import dev.roost.edge.spi.CommandRequest;
-import dev.roost.protocol.ErrorCode;
 import dev.roost.protocol.Messages;
+import dev.roost.protocol.ProtocolErrorCode;
 
 import java.time.Duration;
 import java.util.Map;
@@ -101,7 +101,7 @@ public final class CommandRunner {
         if (commandId == null) {
             return;
         }
-        if (ErrorCode.UNKNOWN_COMMAND.name().equals(error.code())) {
+        if (ProtocolErrorCode.UNKNOWN_COMMAND.name().equals(error.code())) {
             LOG.log(System.Logger.Level.WARNING, "the server refused the result of {0} ({1}); dropping it",
                     commandId, error.message());
             lastSent.remove(commandId);

@@ -1,12 +1,12 @@
 package dev.roost.edge.link;
 
-import dev.roost.protocol.CloseCode;
 import dev.roost.protocol.Body;
-import dev.roost.protocol.ErrorCode;
+import dev.roost.protocol.CloseCode;
 import dev.roost.protocol.MessageType;
 import dev.roost.protocol.Messages;
 import dev.roost.protocol.Pdu;
 import dev.roost.protocol.PduCodec;
+import dev.roost.protocol.ProtocolErrorCode;
 import dev.roost.protocol.ProtocolException;
 import io.netty.channel.EventLoop;
 
@@ -285,14 +285,14 @@ public final class ConnectionManager {
                 refuse(e.withMessageId(pdu.id()));
             } catch (RuntimeException e) {
                 LOG.log(System.Logger.Level.WARNING, "failed to handle " + pdu.type().wireName(), e);
-                write(Pdu.reply(nextId(), pdu.id(), new Messages.Error(ErrorCode.INTERNAL.name(),
+                write(Pdu.reply(nextId(), pdu.id(), new Messages.Error(ProtocolErrorCode.INTERNAL.name(),
                         "the agent failed to handle this message")));
             }
         }
 
         @Override
         public void onBinary(WsConnection from) {
-            refuse(new ProtocolException(ErrorCode.BAD_FRAME, "binary frames are not supported"));
+            refuse(new ProtocolException(ProtocolErrorCode.BAD_FRAME, "binary frames are not supported"));
         }
 
         private void refuse(ProtocolException e) {
@@ -303,7 +303,7 @@ public final class ConnectionManager {
         private void dispatch(Pdu pdu) {
             MessageType type = pdu.type();
             if (UPLINK_ONLY.contains(type)) {
-                throw new ProtocolException(ErrorCode.UNEXPECTED_MESSAGE, "'" + type.wireName()
+                throw new ProtocolException(ProtocolErrorCode.UNEXPECTED_MESSAGE, "'" + type.wireName()
                         + "' is an uplink message");
             }
             switch (type) {
@@ -325,7 +325,7 @@ public final class ConnectionManager {
                 }
                 default -> {
                     if (state != State.LIVE) {
-                        throw new ProtocolException(ErrorCode.UNEXPECTED_MESSAGE, "'" + type.wireName()
+                        throw new ProtocolException(ProtocolErrorCode.UNEXPECTED_MESSAGE, "'" + type.wireName()
                                 + "' before auth_ok");
                     }
                     session.onMessage(link, pdu);
@@ -335,7 +335,7 @@ public final class ConnectionManager {
 
         private void authenticated(Messages.AuthOk ok) {
             if (state != State.AUTHENTICATING) {
-                throw new ProtocolException(ErrorCode.UNEXPECTED_MESSAGE, "auth_ok without auth");
+                throw new ProtocolException(ProtocolErrorCode.UNEXPECTED_MESSAGE, "auth_ok without auth");
             }
             state = State.LIVE;
             link.live = true;

@@ -89,7 +89,7 @@ public final class ClusterNode implements DeviceLink, DevicePresence, AutoClosea
     }
 
     /** Forwards an event of this node to the others. */
-    public void forward(dev.roost.server.device.DeviceEvent event) {
+    public void forward(dev.roost.server.event.DeviceEvent event) {
         NodeMessaging current = messaging;
         if (current != null) {
             current.publish(event);

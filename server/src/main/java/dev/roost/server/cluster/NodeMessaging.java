@@ -7,8 +7,10 @@ import dev.roost.protocol.Body;
 import dev.roost.protocol.Pdu;
 import dev.roost.protocol.PduCodec;
 import dev.roost.server.common.DeviceId;
-import dev.roost.server.device.DeviceEvent;
-import dev.roost.server.device.DeviceState;
+import dev.roost.server.common.DeviceState;
+import dev.roost.server.event.DeviceEvent;
+import dev.roost.server.event.EventDetailJson;
+import dev.roost.server.event.EventType;
 import io.nats.client.Dispatcher;
 import io.nats.client.Message;
 import io.nats.client.impl.Headers;
@@ -166,12 +168,12 @@ public final class NodeMessaging implements AutoCloseable {
                 .put("id", event.id())
                 .put("device_id", event.deviceId().value())
                 .put("at", event.at().toEpochMilli())
-                .put("type", event.type())
+                .put("type", event.type().wireName())
                 .put("actor", event.actor())
                 .put("from", event.from().name())
                 .put("to", event.to().name())
                 .put("reason", event.reason())
-                .put("detail_json", event.detailJson());
+                .put("detail_json", EventDetailJson.write(event.detail()));
         try {
             return json.writeValueAsBytes(node);
         } catch (IOException e) {
@@ -181,10 +183,13 @@ public final class NodeMessaging implements AutoCloseable {
 
     DeviceEvent decode(byte[] data) throws IOException {
         JsonNode node = json.readTree(data);
+        String typeName = node.get("type").asText();
+        EventType type = EventType.fromWire(typeName)
+                .orElseThrow(() -> new IOException("unknown event type " + typeName));
         return new DeviceEvent(node.get("id").asLong(), new DeviceId(node.get("device_id").asLong()),
-                Instant.ofEpochMilli(node.get("at").asLong()), node.get("type").asText(), node.get("actor").asText(),
+                Instant.ofEpochMilli(node.get("at").asLong()), type, node.get("actor").asText(),
                 DeviceState.valueOf(node.get("from").asText()), DeviceState.valueOf(node.get("to").asText()),
-                node.get("reason").asText(), node.get("detail_json").asText());
+                node.get("reason").asText(), EventDetailJson.read(type, node.get("detail_json").asText()));
     }
 
     @Override

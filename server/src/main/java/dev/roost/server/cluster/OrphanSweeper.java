@@ -1,12 +1,12 @@
 package dev.roost.server.cluster;
 
 import dev.roost.server.common.DeviceId;
-import dev.roost.server.common.Json;
+import dev.roost.server.common.DeviceState;
 import dev.roost.server.common.Snowflake;
-import dev.roost.server.device.DeviceEvent;
-import dev.roost.server.device.DeviceState;
 import dev.roost.server.device.DeviceStore;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.roost.server.event.DeviceEvent;
+import dev.roost.server.event.EventDetail.ConnectionDetail;
+import dev.roost.server.event.EventType;
 
 import java.time.Clock;
 import java.util.HashSet;
@@ -66,9 +66,9 @@ public final class OrphanSweeper implements AutoCloseable {
                     continue;
                 }
                 if (suspects.contains(device.value())) {
-                    recorder.accept(new DeviceEvent(ids.nextId(), device, clock.instant(), DeviceEvent.DISCONNECTED,
+                    recorder.accept(new DeviceEvent(ids.nextId(), device, clock.instant(), EventType.DISCONNECTED,
                             "system", DeviceState.ONLINE, DeviceState.OFFLINE, "node lost",
-                            Json.text(JsonNodeFactory.instance.objectNode().put("source", "cluster"))));
+                            ConnectionDetail.ofSource("cluster")));
                     offline++;
                 } else {
                     stillAway.add(device.value());

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.roost.protocol.Messages;
 import dev.roost.server.common.DeviceId;
+import dev.roost.server.common.DeviceState;
 import dev.roost.server.common.GroupId;
 import dev.roost.server.common.Json;
 import dev.roost.server.common.Page;
@@ -13,14 +14,16 @@ import dev.roost.server.common.Snowflake;
 import dev.roost.server.common.Text;
 import dev.roost.server.common.Validation;
 import dev.roost.server.device.Device;
-import dev.roost.server.device.DeviceEvent;
 import dev.roost.server.device.DeviceLink;
-import dev.roost.server.device.DeviceState;
 import dev.roost.server.device.DeviceStore;
 import dev.roost.server.error.ErrorCode;
 import dev.roost.server.error.RoostException;
+import dev.roost.server.event.DeviceEvent;
 import dev.roost.server.event.EventBus;
+import dev.roost.server.event.EventDetail.CommandDetail;
+import dev.roost.server.event.EventDetail.StatusDetail;
 import dev.roost.server.event.EventRecorder;
+import dev.roost.server.event.EventType;
 import dev.roost.server.group.GroupStore;
 import dev.roost.server.security.Caller;
 import dev.roost.server.security.Role;
@@ -82,8 +85,8 @@ public final class CommandService implements AutoCloseable {
     private final ConcurrentMap<Long, Command> running = new ConcurrentHashMap<>();
     /** Devices whose last delivery pass left commands QUEUED (in-flight limit): a finish delivers the next. */
     private final Set<Long> backlogged = ConcurrentHashMap.newKeySet();
-    /** Devices with an acknowledged reboot waiting for evidence; the value says whether they reconnected. */
-    private final ConcurrentMap<Long, Boolean> rebooting = new ConcurrentHashMap<>();
+    /** Devices with an acknowledged reboot waiting for evidence, and how far they got. */
+    private final ConcurrentMap<Long, RebootWait> rebooting = new ConcurrentHashMap<>();
     /** With the default 500 ms sweep: every 5 s. */
     private static final int QUEUED_CHECK_EVERY_SWEEPS = 10;
     private long sweeps;
@@ -119,7 +122,7 @@ public final class CommandService implements AutoCloseable {
         for (Command command : store.running()) {
             running.put(command.id().value(), command);
             if (command.isReboot() && command.state() == CommandState.ACKED) {
-                rebooting.put(command.deviceId().value(), false);
+                rebooting.put(command.deviceId().value(), RebootWait.ACKED);
             }
         }
         this.restartGrace = new RestartGrace(settings.restartGrace());
@@ -487,7 +490,7 @@ public final class CommandService implements AutoCloseable {
                 (id, sent) -> sent.moved(CommandState.ACKED, now, Optional.empty(), 0, ""));
         recordTransition(command.get(), CommandState.ACKED, "device", "acknowledged");
         if (command.get().isReboot()) {
-            rebooting.put(device.value(), false);
+            rebooting.put(device.value(), RebootWait.ACKED);
             link.send(device, new Messages.RebootConfirm(commandId));
         }
         return true;
@@ -708,17 +711,11 @@ public final class CommandService implements AutoCloseable {
     }
 
     private void recordTransition(Command command, CommandState state, String actor, String reason) {
-        ObjectNode detail = JsonNodeFactory.instance.objectNode()
-                .put("command_id", command.id().toString())
-                .put("name", command.name())
-                .put("state", state.name());
-        if (command.groupCommandId() != 0) {
-            detail.put("group_command_id", Long.toString(command.groupCommandId()));
-        }
         // A command changes no device state: the event shows the state the device is in.
         DeviceState now = link.isOnline(command.deviceId()) ? DeviceState.ONLINE : DeviceState.OFFLINE;
-        recorder.record(new DeviceEvent(ids.nextId(), command.deviceId(), clock.instant(), DeviceEvent.COMMAND, actor,
-                now, now, reason, Json.text(detail)));
+        recorder.record(new DeviceEvent(ids.nextId(), command.deviceId(), clock.instant(), EventType.COMMAND, actor,
+                now, now, reason, new CommandDetail(command.id().value(), command.name(), state.name(),
+                command.groupCommandId())));
     }
 
     /** Delivery off the caller's thread; at most {@link #ASYNC_DELIVERIES} at once share the pool. */
@@ -745,28 +742,24 @@ public final class CommandService implements AutoCloseable {
 
     /** Reboot evidence: a status with a new boot id after the device acknowledged a reboot. */
     private void onDeviceEvent(DeviceEvent event) {
-        Boolean reconnected = rebooting.get(event.deviceId().value());
-        if (reconnected == null) {
+        RebootWait wait = rebooting.get(event.deviceId().value());
+        if (wait == null) {
             return;
         }
-        if (DeviceEvent.CONNECTED.equals(event.type())) {
-            rebooting.replace(event.deviceId().value(), true);
-        } else if (DeviceEvent.STATUS.equals(event.type())) {
+        if (event.type() == EventType.CONNECTED) {
+            rebooting.replace(event.deviceId().value(), RebootWait.RECONNECTED);
+        } else if (event.detail() instanceof StatusDetail status) {
             // The event's own boot id: the report may have reached another node of a cluster.
-            Optional<String> bootId = Json.field(event.detailJson(), "boot_id").filter(id -> !id.isEmpty());
-            Thread.ofVirtual().start(() -> checkReboot(event.deviceId(), reconnected,
+            Optional<String> bootId = Optional.of(status.bootId()).filter(id -> !id.isEmpty());
+            Thread.ofVirtual().start(() -> checkReboot(event.deviceId(), wait == RebootWait.RECONNECTED,
                     bootId.isPresent() ? bootId : bootIds.apply(event.deviceId())));
         }
     }
 
     private void onRemoteEvent(DeviceEvent event) {
-        if (!DeviceEvent.COMMAND.equals(event.type())) {
-            return;
-        }
-        Optional<CommandState> state = Json.field(event.detailJson(), "state").map(CommandState::valueOf);
-        Optional<String> id = Json.field(event.detailJson(), "command_id");
-        if (state.isPresent() && state.get().isFinal() && id.isPresent()) {
-            finishedElsewhere(new CommandId(Long.parseLong(id.get())));
+        if (event.detail() instanceof CommandDetail detail && detail.commandId() != 0
+                && CommandState.valueOf(detail.state()).isFinal()) {
+            finishedElsewhere(new CommandId(detail.commandId()));
         }
     }
 
@@ -845,5 +838,11 @@ public final class CommandService implements AutoCloseable {
         sweeper.shutdownNow();
         resultLanes.close();
         writer.close();
+    }
+
+    /** Where a device with an acknowledged reboot is: acknowledged only, or reconnected since. */
+    private enum RebootWait {
+        ACKED,
+        RECONNECTED
     }
 }

@@ -2,8 +2,8 @@ package dev.roost.server.common;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -45,12 +45,10 @@ public final class Json {
         }
     }
 
-    /** A top-level text field of a JSON object held as text (an event's detail); empty when absent or unreadable. */
-    public static java.util.Optional<String> field(String objectJson, String name) {
+    /** The JSON text as a tree (an event's stored detail); empty when it is not JSON. */
+    public static java.util.Optional<JsonNode> tree(String json) {
         try {
-            JsonNode value = TREE_READER.readTree(objectJson).get(name);
-            return value != null && value.isTextual() ? java.util.Optional.of(value.textValue())
-                    : java.util.Optional.empty();
+            return java.util.Optional.ofNullable(TREE_READER.readTree(json));
         } catch (JsonProcessingException e) {
             return java.util.Optional.empty();
         }
@@ -61,7 +59,6 @@ public final class Json {
         SimpleModule ids = new SimpleModule("roost-ids");
         ids.addSerializer(DeviceId.class, ToStringSerializer.instance);
         ids.addSerializer(GroupId.class, ToStringSerializer.instance);
-        ids.addSerializer(dev.roost.server.command.CommandId.class, ToStringSerializer.instance);
         // A shared buffer pool rather than one per (virtual) thread.
         JsonMapper mapper = JsonMapper.builder(JsonFactory.builder()
                         .recyclerPool(JsonRecyclerPools.sharedLockFreePool()).build())

@@ -1,6 +1,7 @@
 package dev.roost.server.device;
 
 import dev.roost.server.common.DeviceId;
+import dev.roost.server.common.DeviceState;
 
 import java.time.Instant;
 import java.util.List;

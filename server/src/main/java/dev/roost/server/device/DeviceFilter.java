@@ -1,5 +1,6 @@
 package dev.roost.server.device;
 
+import dev.roost.server.common.DeviceState;
 import dev.roost.server.common.GroupId;
 import dev.roost.server.common.Validation;
 

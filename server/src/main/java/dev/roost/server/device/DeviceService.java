@@ -1,13 +1,18 @@
 package dev.roost.server.device;
 
 import dev.roost.server.common.DeviceId;
+import dev.roost.server.common.DeviceState;
 import dev.roost.server.common.Page;
 import dev.roost.server.common.PageRequest;
 import dev.roost.server.common.Snowflake;
 import dev.roost.server.common.Validation;
 import dev.roost.server.error.ErrorCode;
 import dev.roost.server.error.RoostException;
+import dev.roost.server.event.DeviceEvent;
 import dev.roost.server.event.EventBus;
+import dev.roost.server.event.EventDetail;
+import dev.roost.server.event.EventQuery;
+import dev.roost.server.event.EventType;
 import dev.roost.server.security.Caller;
 import dev.roost.server.security.Role;
 import dev.roost.server.security.SecretHasher;
@@ -159,7 +164,8 @@ public final class DeviceService {
 
     private DeviceEvent lifecycleEvent(Caller caller, DeviceId id, Instant at, DeviceState from, DeviceState to,
                                        String reason) {
-        return new DeviceEvent(ids.nextId(), id, at, DeviceEvent.LIFECYCLE, caller.name(), from, to, reason, "{}");
+        return new DeviceEvent(ids.nextId(), id, at, EventType.LIFECYCLE, caller.name(), from, to, reason,
+                new EventDetail.LifecycleDetail());
     }
 
     private Device existing(DeviceId id) {

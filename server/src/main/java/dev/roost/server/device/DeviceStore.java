@@ -1,8 +1,11 @@
 package dev.roost.server.device;
 
 import dev.roost.server.common.DeviceId;
+import dev.roost.server.common.DeviceState;
 import dev.roost.server.common.Page;
 import dev.roost.server.common.PageRequest;
+import dev.roost.server.event.DeviceEvent;
+import dev.roost.server.event.EventStore;
 
 import java.time.Instant;
 import java.util.Collection;
@@ -10,8 +13,11 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
-/** Persistence of devices and their event log. */
-public interface DeviceStore {
+/**
+ * Persistence of devices and their event log: a registry change and its lifecycle event are written
+ * in one transaction, so the device log is this store's too.
+ */
+public interface DeviceStore extends EventStore {
 
     /**
      * Stores a new device with its secret hash and its first event, atomically.
@@ -65,14 +71,4 @@ public interface DeviceStore {
     List<DeviceId> onlineDevices(long afterId, int limit);
 
     Optional<DeviceCredentials> credentials(Hardware hardware);
-
-    /**
-     * Appends events to the device log in one transaction, in order. Presence events
-     * ("connected", "disconnected") also set the device's state, but only while it is REGISTERED,
-     * ONLINE or OFFLINE, so that presence never overrides DISABLED or DECOMMISSIONED.
-     */
-    void recordEvents(List<DeviceEvent> events);
-
-    /** Events matching {@code query}, newest first. */
-    Page<DeviceEvent> events(EventQuery query, PageRequest page);
 }

@@ -4,10 +4,15 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.roost.server.common.DeviceId;
+import dev.roost.server.common.DeviceState;
 import dev.roost.server.common.Page;
 import dev.roost.server.common.PageRequest;
 import dev.roost.server.error.ErrorCode;
 import dev.roost.server.error.RoostException;
+import dev.roost.server.event.DeviceEvent;
+import dev.roost.server.event.EventDetailJson;
+import dev.roost.server.event.EventQuery;
+import dev.roost.server.event.EventType;
 import dev.roost.server.storage.CountCache;
 import dev.roost.server.storage.Database;
 import dev.roost.server.storage.Rows;
@@ -303,7 +308,7 @@ public final class JdbcDeviceStore implements DeviceStore {
             return;
         }
         // Only presence events change a device row: command events must not evict the cache.
-        List<DeviceEvent> presence = events.stream().filter(JdbcDeviceStore::isPresence).toList();
+        List<DeviceEvent> presence = events.stream().filter(event -> event.type().isPresence()).toList();
         writing(presence.stream().map(DeviceEvent::deviceId).distinct().toList(), () -> db.inTransaction(tx -> {
             for (DeviceEvent event : presence) {
                 // Only a newer connect or disconnect counts: in a cluster, the batch of the node a device
@@ -320,10 +325,6 @@ public final class JdbcDeviceStore implements DeviceStore {
         }));
     }
 
-    private static boolean isPresence(DeviceEvent event) {
-        return DeviceEvent.CONNECTED.equals(event.type()) || DeviceEvent.DISCONNECTED.equals(event.type());
-    }
-
     /** Rows per multi-row INSERT of events: one statement per 200 events, well below packet limits. */
     private static final int EVENTS_PER_INSERT = 200;
 
@@ -337,12 +338,12 @@ public final class JdbcDeviceStore implements DeviceStore {
             params[i++] = event.id();
             params[i++] = event.deviceId().value();
             params[i++] = event.at().toEpochMilli();
-            params[i++] = event.type();
+            params[i++] = event.type().wireName();
             params[i++] = event.actor();
             params[i++] = event.from().name();
             params[i++] = event.to().name();
             params[i++] = event.reason();
-            params[i++] = event.detailJson();
+            params[i++] = EventDetailJson.write(event.detail());
         }
         tx.insert(sql.toString(), params);
     }
@@ -396,8 +397,9 @@ public final class JdbcDeviceStore implements DeviceStore {
     static void insertEvent(DbExecute tx, DeviceEvent event) {
         tx.insert("INSERT INTO device_events (id, device_id, occurred_at, event_type, actor, from_state, to_state, "
                         + "reason, detail_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                event.id(), event.deviceId().value(), event.at().toEpochMilli(), event.type(), event.actor(),
-                event.from().name(), event.to().name(), event.reason(), event.detailJson());
+                event.id(), event.deviceId().value(), event.at().toEpochMilli(), event.type().wireName(),
+                event.actor(), event.from().name(), event.to().name(), event.reason(),
+                EventDetailJson.write(event.detail()));
     }
 
     private void insertLabels(DbExecute tx, DeviceId id, Map<String, String> labels) {
@@ -430,15 +432,19 @@ public final class JdbcDeviceStore implements DeviceStore {
     }
 
     private static DeviceEvent event(DbRow row) {
+        String typeName = Rows.stringOf(row, "event_type");
+        // Only this store writes the column, with EventType's wire names.
+        EventType type = EventType.fromWire(typeName).orElseThrow(() -> new IllegalStateException(
+                "device_events row " + Rows.longOf(row, "id") + " has an unknown event_type " + typeName));
         return new DeviceEvent(Rows.longOf(row, "id"),
                 new DeviceId(Rows.longOf(row, "device_id")),
                 Rows.instantOf(row, "occurred_at"),
-                Rows.stringOf(row, "event_type"),
+                type,
                 Rows.stringOf(row, "actor"),
                 DeviceState.valueOf(Rows.stringOf(row, "from_state")),
                 DeviceState.valueOf(Rows.stringOf(row, "to_state")),
                 Rows.stringOf(row, "reason"),
-                Rows.stringOf(row, "detail_json"));
+                EventDetailJson.read(type, Rows.stringOf(row, "detail_json")));
     }
 
     private String write(Object value) {

@@ -1,7 +1,5 @@
 package dev.roost.server.event;
 
-import dev.roost.server.device.DeviceEvent;
-
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;

@@ -1,9 +1,7 @@
 package dev.roost.server.event;
 
 import dev.roost.server.common.DeviceId;
-import dev.roost.server.device.DeviceEvent;
-import dev.roost.server.device.DeviceState;
-import dev.roost.server.device.DeviceStore;
+import dev.roost.server.common.DeviceState;
 import dev.roost.server.storage.RejectedRows;
 import dev.roost.server.storage.RowBatches;
 
@@ -12,8 +10,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -37,7 +35,7 @@ public final class EventRecorder implements AutoCloseable {
     private static final int MAX_BATCH = 1000;
     private static final int MAX_PENDING = 1_000_000;
 
-    private final DeviceStore store;
+    private final EventStore store;
     private final EventBus bus;
     private final RejectedRows rejected;
     private final ConcurrentLinkedDeque<DeviceEvent> pending = new ConcurrentLinkedDeque<>();
@@ -54,7 +52,7 @@ public final class EventRecorder implements AutoCloseable {
     private final ScheduledExecutorService flusher = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("roost-event-flush").daemon().factory());
 
-    public EventRecorder(DeviceStore store, EventBus bus, RejectedRows rejected, Duration flushInterval) {
+    public EventRecorder(EventStore store, EventBus bus, RejectedRows rejected, Duration flushInterval) {
         this.store = store;
         this.bus = bus;
         this.rejected = rejected;
@@ -63,7 +61,7 @@ public final class EventRecorder implements AutoCloseable {
     }
 
     public void record(DeviceEvent event) {
-        if (isPresence(event)) {
+        if (event.type().isPresence()) {
             lastPresence.put(event.deviceId().value(), event.to());
         }
         pending.add(event);
@@ -84,10 +82,6 @@ public final class EventRecorder implements AutoCloseable {
      */
     public Optional<DeviceState> lastPresence(DeviceId device) {
         return Optional.ofNullable(lastPresence.get(device.value()));
-    }
-
-    private static boolean isPresence(DeviceEvent event) {
-        return DeviceEvent.CONNECTED.equals(event.type()) || DeviceEvent.DISCONNECTED.equals(event.type());
     }
 
     /** Events dropped, oldest first, because more than {@value #MAX_PENDING} waited for the database. */
@@ -134,7 +128,7 @@ public final class EventRecorder implements AutoCloseable {
     }
 
     private static String describe(DeviceEvent event) {
-        return "device " + event.deviceId() + ", " + event.type() + " event " + event.id();
+        return "device " + event.deviceId() + ", " + event.type().wireName() + " event " + event.id();
     }
 
     private void flushQuietly() {

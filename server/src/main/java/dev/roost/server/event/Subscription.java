@@ -1,7 +1,5 @@
 package dev.roost.server.event;
 
-import dev.roost.server.device.DeviceEvent;
-
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;

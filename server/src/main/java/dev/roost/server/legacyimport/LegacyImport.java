@@ -1,17 +1,19 @@
 package dev.roost.server.legacyimport;
 
 import dev.roost.server.common.DeviceId;
+import dev.roost.server.common.DeviceState;
 import dev.roost.server.common.GroupId;
 import dev.roost.server.common.Snowflake;
 import dev.roost.server.common.Validation;
 import dev.roost.server.device.Device;
-import dev.roost.server.device.DeviceEvent;
-import dev.roost.server.device.DeviceState;
 import dev.roost.server.device.DeviceStore;
 import dev.roost.server.device.Hardware;
 import dev.roost.server.device.NetworkInterface;
 import dev.roost.server.error.ErrorCode;
 import dev.roost.server.error.RoostException;
+import dev.roost.server.event.DeviceEvent;
+import dev.roost.server.event.EventDetail;
+import dev.roost.server.event.EventType;
 import dev.roost.server.group.Group;
 import dev.roost.server.group.GroupStore;
 
@@ -139,8 +141,9 @@ public final class LegacyImport {
     }
 
     private void insert(Device device, String hash, String key, ImportReport.Table report) {
-        DeviceEvent registered = new DeviceEvent(ids.nextId(), device.id(), clock.instant(), DeviceEvent.LIFECYCLE,
-                ACTOR, DeviceState.REGISTERED, DeviceState.REGISTERED, "imported from the legacy database", "{}");
+        DeviceEvent registered = new DeviceEvent(ids.nextId(), device.id(), clock.instant(), EventType.LIFECYCLE,
+                ACTOR, DeviceState.REGISTERED, DeviceState.REGISTERED, "imported from the legacy database",
+                new EventDetail.LifecycleDetail());
         try {
             devices.insert(device, hash, registered);
             report.imported();

@@ -1,21 +1,20 @@
 package dev.roost.server.southbound;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.roost.protocol.CloseCode;
 import dev.roost.protocol.Messages;
 import dev.roost.protocol.Pdu;
 import dev.roost.protocol.ProtocolException;
 import dev.roost.server.command.CommandService;
 import dev.roost.server.common.DeviceId;
-import dev.roost.server.common.Json;
+import dev.roost.server.common.DeviceState;
 import dev.roost.server.common.Snowflake;
 import dev.roost.server.common.Text;
-import dev.roost.server.device.DeviceEvent;
 import dev.roost.server.device.DevicePresence;
-import dev.roost.server.device.DeviceState;
 import dev.roost.server.error.RoostException;
+import dev.roost.server.event.DeviceEvent;
+import dev.roost.server.event.EventDetail.ConnectionDetail;
 import dev.roost.server.event.EventRecorder;
+import dev.roost.server.event.EventType;
 import dev.roost.server.status.DesiredState;
 import dev.roost.server.status.DesiredStateService;
 import dev.roost.server.status.StatusService;
@@ -160,9 +159,8 @@ final class DeviceAdmission {
             refuse(session, pdu.id(), refused.code(), refused.message(), refused.retryAfter());
             // Logged against the claimed device (its state stays as it is): visible brute force.
             refused.device().ifPresent(claimed -> recorder.record(new DeviceEvent(ids.nextId(), claimed.id(),
-                    clock.instant(), DeviceEvent.DISCONNECTED, "device", claimed.state(), claimed.state(),
-                    "auth error: " + refused.code(), Json.text(JsonNodeFactory.instance.objectNode()
-                    .put("epoch", session.epoch()).put("source", session.remote())))));
+                    clock.instant(), EventType.DISCONNECTED, "device", claimed.state(), claimed.state(),
+                    "auth error: " + refused.code(), ConnectionDetail.of(session.epoch(), session.remote()))));
             return;
         }
         try {
@@ -195,19 +193,17 @@ final class DeviceAdmission {
         replaced.ifPresent(previous -> {
             closer.close(previous, CloseCode.REPLACED);
             // The device stays ONLINE through its new connection; the log still shows the old one ending.
-            recorder.record(new DeviceEvent(ids.nextId(), device, clock.instant(), DeviceEvent.DISCONNECTED, "device",
+            recorder.record(new DeviceEvent(ids.nextId(), device, clock.instant(), EventType.DISCONNECTED, "device",
                     DeviceState.ONLINE, DeviceState.ONLINE, CloseCode.REPLACED.reason(),
-                    Json.text(JsonNodeFactory.instance.objectNode().put("epoch", previous.epoch()))));
+                    ConnectionDetail.ofEpoch(previous.epoch())));
         });
-        ObjectNode detail = JsonNodeFactory.instance.objectNode().put("epoch", session.epoch())
-                .put("source", session.remote());
+        ConnectionDetail detail = ConnectionDetail.of(session.epoch(), session.remote());
         if (auth.agentVersion() != null) {
-            detail.put("agent_version", Text.bounded(auth.agentVersion(), MAX_AGENT_VERSION));
+            detail = detail.withAgentVersion(Text.bounded(auth.agentVersion(), MAX_AGENT_VERSION));
         }
-        recorder.record(new DeviceEvent(ids.nextId(), device, clock.instant(), DeviceEvent.CONNECTED, "device",
+        recorder.record(new DeviceEvent(ids.nextId(), device, clock.instant(), EventType.CONNECTED, "device",
                 stateBefore(recorder.lastPresence(device).orElse(accepted.previousState()), replaced.isPresent()),
-                DeviceState.ONLINE, "connected",
-                Json.text(detail)));
+                DeviceState.ONLINE, "connected", detail));
         Instant now = clock.instant();
         Instant tokenExpiry = now.plus(settings.sessionTokenTtl());
         int queued = commands.pendingCount(device);
@@ -249,7 +245,7 @@ final class DeviceAdmission {
      * their credential check.
      */
     void onDeviceEvent(DeviceEvent event) {
-        if (!DeviceEvent.LIFECYCLE.equals(event.type())) {
+        if (event.type() != EventType.LIFECYCLE) {
             return;
         }
         if (event.to() == DeviceState.DISABLED || event.to() == DeviceState.DECOMMISSIONED) {

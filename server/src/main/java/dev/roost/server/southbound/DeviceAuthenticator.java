@@ -2,8 +2,8 @@ package dev.roost.server.southbound;
 
 import dev.roost.protocol.Messages;
 import dev.roost.server.common.DeviceId;
+import dev.roost.server.common.DeviceState;
 import dev.roost.server.device.DeviceCredentials;
-import dev.roost.server.device.DeviceState;
 import dev.roost.server.device.DeviceStore;
 import dev.roost.server.device.Hardware;
 import dev.roost.server.security.LoginFailureLimiter;

@@ -1,11 +1,11 @@
 package dev.roost.server.southbound;
 
 import dev.roost.protocol.CloseCode;
-import dev.roost.protocol.ErrorCode;
 import dev.roost.protocol.MessageType;
 import dev.roost.protocol.Messages;
 import dev.roost.protocol.Pdu;
 import dev.roost.protocol.PduCodec;
+import dev.roost.protocol.ProtocolErrorCode;
 import dev.roost.protocol.ProtocolException;
 import dev.roost.server.command.CommandService;
 import dev.roost.server.common.DeviceId;
@@ -108,7 +108,7 @@ public final class DeviceChannel {
                 LOG.log(System.Logger.Level.ERROR, "failed to handle " + pdu.type().wireName() + " from device "
                         + session.deviceId(), e);
             }
-            session.reply(pdu.id(), new Messages.Error(ErrorCode.INTERNAL.name(), "the server failed to handle "
+            session.reply(pdu.id(), new Messages.Error(ProtocolErrorCode.INTERNAL.name(), "the server failed to handle "
                     + "this message; retry later"));
         }
     }
@@ -125,7 +125,7 @@ public final class DeviceChannel {
         switch (pdu.type()) {
             case AUTH -> admission.authenticate(session, pdu);
             case PING -> session.reply(pdu.id(), new Messages.Pong());
-            default -> throw new ProtocolException(ErrorCode.NOT_AUTHENTICATED,
+            default -> throw new ProtocolException(ProtocolErrorCode.NOT_AUTHENTICATED,
                     "send auth first; '" + pdu.type().wireName() + "' needs an authenticated session");
         }
     }

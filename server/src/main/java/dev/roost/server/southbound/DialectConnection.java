@@ -1,14 +1,13 @@
 package dev.roost.server.southbound;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.roost.protocol.Body;
 import dev.roost.protocol.CloseCode;
 import dev.roost.server.common.DeviceId;
-import dev.roost.server.common.Json;
-import dev.roost.server.device.DeviceEvent;
-import dev.roost.server.device.DeviceState;
+import dev.roost.server.common.DeviceState;
 import dev.roost.server.error.RoostException;
+import dev.roost.server.event.DeviceEvent;
+import dev.roost.server.event.EventDetail.ConnectionDetail;
+import dev.roost.server.event.EventType;
 
 import java.util.Optional;
 import java.util.function.Predicate;
@@ -85,10 +84,10 @@ public final class DialectConnection {
      * the device is closed (4004 {@code replaced}), the presence is claimed and a {@code connected}
      * event recorded. From then on every downlink message for the device goes to {@code downlink}.
      *
-     * @param detail what the connected event keeps besides the epoch and the source
+     * @param dialect the dialect the connected event names ("v0")
      * @return false when the connection ended meanwhile (nothing is bound)
      */
-    public boolean admit(DeviceId device, DeviceState previousState, Predicate<Body> downlink, ObjectNode detail) {
+    public boolean admit(DeviceId device, DeviceState previousState, Predicate<Body> downlink, String dialect) {
         session.translateDownlink(downlink);
         session.authenticated(device);
         Optional<DeviceSession> replaced = route.registry().bind(session);
@@ -105,19 +104,19 @@ public final class DialectConnection {
         replaced.ifPresent(previous -> {
             route.channel().close(previous, CloseCode.REPLACED, CloseCode.REPLACED.reason());
             route.recorder().record(new DeviceEvent(route.ids().nextId(), device, route.clock().instant(),
-                    DeviceEvent.DISCONNECTED, "device", DeviceState.ONLINE, DeviceState.ONLINE, "replaced",
-                    Json.text(JsonNodeFactory.instance.objectNode().put("epoch", previous.epoch()))));
+                    EventType.DISCONNECTED, "device", DeviceState.ONLINE, DeviceState.ONLINE, "replaced",
+                    ConnectionDetail.ofEpoch(previous.epoch())));
         });
-        ObjectNode connected = detail.deepCopy().put("epoch", session.epoch()).put("source", session.remote());
         route.recorder().record(new DeviceEvent(route.ids().nextId(), device, route.clock().instant(),
-                DeviceEvent.CONNECTED, "device", previousState, DeviceState.ONLINE, "connected", Json.text(connected)));
+                EventType.CONNECTED, "device", previousState, DeviceState.ONLINE, "connected",
+                ConnectionDetail.of(session.epoch(), session.remote()).withDialect(dialect)));
         return true;
     }
 
     /** Records a refused login against the device it claimed (its state stays as it is). */
     public void recordRefusal(DeviceId claimed, DeviceState state, String reason) {
         route.recorder().record(new DeviceEvent(route.ids().nextId(), claimed, route.clock().instant(),
-                DeviceEvent.DISCONNECTED, "device", state, state, reason, Json.text(JsonNodeFactory.instance
-                .objectNode().put("epoch", session.epoch()).put("source", session.remote()))));
+                EventType.DISCONNECTED, "device", state, state, reason,
+                ConnectionDetail.of(session.epoch(), session.remote())));
     }
 }

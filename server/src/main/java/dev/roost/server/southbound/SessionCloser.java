@@ -1,16 +1,16 @@
 package dev.roost.server.southbound;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.roost.protocol.Body;
 import dev.roost.protocol.CloseCode;
 import dev.roost.server.common.DeviceId;
-import dev.roost.server.common.Json;
+import dev.roost.server.common.DeviceState;
 import dev.roost.server.common.Snowflake;
-import dev.roost.server.device.DeviceEvent;
 import dev.roost.server.device.DevicePresence;
-import dev.roost.server.device.DeviceState;
 import dev.roost.server.error.RoostException;
+import dev.roost.server.event.DeviceEvent;
+import dev.roost.server.event.EventDetail.ConnectionDetail;
 import dev.roost.server.event.EventRecorder;
+import dev.roost.server.event.EventType;
 
 import java.time.Clock;
 import java.util.Optional;
@@ -76,9 +76,9 @@ final class SessionCloser {
             // A session replaced by one on another node ends without taking the device offline.
             boolean offline = releasePresence(session.deviceId(), session.epoch());
             recorder.record(new DeviceEvent(ids.nextId(), session.deviceId(), clock.instant(),
-                    DeviceEvent.DISCONNECTED, "device", DeviceState.ONLINE,
+                    EventType.DISCONNECTED, "device", DeviceState.ONLINE,
                     offline ? DeviceState.OFFLINE : DeviceState.ONLINE, offline ? reason : CloseCode.REPLACED.reason(),
-                    Json.text(JsonNodeFactory.instance.objectNode().put("epoch", session.epoch()))));
+                    ConnectionDetail.ofEpoch(session.epoch())));
         }
     }
 

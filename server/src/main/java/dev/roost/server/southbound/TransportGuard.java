@@ -1,9 +1,9 @@
 package dev.roost.server.southbound;
 
 import dev.roost.protocol.CloseCode;
-import dev.roost.protocol.ErrorCode;
 import dev.roost.protocol.Messages;
 import dev.roost.protocol.PduCodec;
+import dev.roost.protocol.ProtocolErrorCode;
 import dev.roost.protocol.ProtocolException;
 
 import java.nio.charset.StandardCharsets;
@@ -52,7 +52,7 @@ final class TransportGuard {
                 closer.close(session, CloseCode.RATE_LIMIT_EXCEEDED);
             } else {
                 // Only the id is read, so that the device knows which message it must send again.
-                session.reply(codec.peekId(text).orElse(null), new Messages.Error(ErrorCode.RATE_LIMITED.name(),
+                session.reply(codec.peekId(text).orElse(null), new Messages.Error(ProtocolErrorCode.RATE_LIMITED.name(),
                         "message dropped: above " + settings.ratePerSecond() + " messages/s"));
             }
             return Optional.empty();
@@ -62,7 +62,7 @@ final class TransportGuard {
 
     /** A binary frame: the protocol speaks text only. */
     void binary(DeviceSession session) {
-        protocolError(session, new ProtocolException(ErrorCode.BAD_FRAME, "binary frames are not supported"));
+        protocolError(session, new ProtocolException(ProtocolErrorCode.BAD_FRAME, "binary frames are not supported"));
     }
 
     /**

@@ -1,9 +1,9 @@
 package dev.roost.server.southbound;
 
 import dev.roost.protocol.Body;
-import dev.roost.protocol.ErrorCode;
 import dev.roost.protocol.Messages;
 import dev.roost.protocol.Pdu;
+import dev.roost.protocol.ProtocolErrorCode;
 import dev.roost.protocol.ProtocolException;
 import dev.roost.server.command.CommandService;
 import dev.roost.server.command.ResultOutcome;
@@ -39,13 +39,13 @@ final class UplinkDispatcher {
             case COMMAND_ACK -> {
                 String commandId = pdu.body(Messages.CommandAck.class).commandId();
                 if (!commands.acked(device, commandId)) {
-                    throw new ProtocolException(ErrorCode.UNKNOWN_COMMAND, "no running command " + commandId
+                    throw new ProtocolException(ProtocolErrorCode.UNKNOWN_COMMAND, "no running command " + commandId
                             + " for this device");
                 }
             }
             case COMMAND_RESULT -> storeResult(session, pdu);
-            case AUTH -> throw new ProtocolException(ErrorCode.UNEXPECTED_MESSAGE, "already authenticated");
-            default -> throw new ProtocolException(ErrorCode.UNEXPECTED_MESSAGE,
+            case AUTH -> throw new ProtocolException(ProtocolErrorCode.UNEXPECTED_MESSAGE, "already authenticated");
+            default -> throw new ProtocolException(ProtocolErrorCode.UNEXPECTED_MESSAGE,
                     "'" + pdu.type().wireName() + "' is a downlink message");
         }
     }
@@ -60,18 +60,18 @@ final class UplinkDispatcher {
         boolean taken = commands.finishLater(session.deviceId(), result,
                 outcome -> answerResult(session, pdu.id(), result.commandId(), outcome));
         if (!taken) {
-            session.reply(pdu.id(), new Messages.Error(ErrorCode.RATE_LIMITED.name(), "too many results waiting "
-                    + "to be stored; send it again later"));
+            session.reply(pdu.id(), new Messages.Error(ProtocolErrorCode.RATE_LIMITED.name(),
+                    "too many results waiting to be stored; send it again later"));
         }
     }
 
     private static void answerResult(DeviceSession session, String resultId, String commandId, ResultOutcome outcome) {
         Body answer = switch (outcome) {
             case STORED, DUPLICATE -> new Messages.CommandResultAck(commandId);
-            case UNKNOWN -> new Messages.Error(ErrorCode.UNKNOWN_COMMAND.name(), "no running command " + commandId
-                    + " for this device");
-            case FAILED -> new Messages.Error(ErrorCode.INTERNAL.name(), "the result could not be stored; send it "
-                    + "again later");
+            case UNKNOWN -> new Messages.Error(ProtocolErrorCode.UNKNOWN_COMMAND.name(),
+                    "no running command " + commandId + " for this device");
+            case FAILED -> new Messages.Error(ProtocolErrorCode.INTERNAL.name(),
+                    "the result could not be stored; send it again later");
         };
         // Only enqueued: the session's own writer sends it, so a device slow to read holds up nobody.
         session.reply(resultId, answer);

@@ -8,17 +8,18 @@ import dev.roost.protocol.Body;
 import dev.roost.protocol.MergePatch;
 import dev.roost.protocol.Messages;
 import dev.roost.server.common.DeviceId;
-import dev.roost.server.common.Json;
+import dev.roost.server.common.DeviceState;
 import dev.roost.server.common.Page;
 import dev.roost.server.common.PageRequest;
 import dev.roost.server.common.Snowflake;
 import dev.roost.server.device.Device;
-import dev.roost.server.device.DeviceEvent;
 import dev.roost.server.device.DeviceLink;
-import dev.roost.server.device.DeviceState;
 import dev.roost.server.device.DeviceStore;
 import dev.roost.server.error.RoostException;
+import dev.roost.server.event.DeviceEvent;
 import dev.roost.server.event.EventBus;
+import dev.roost.server.event.EventDetail.StatusDetail;
+import dev.roost.server.event.EventType;
 import dev.roost.server.security.Caller;
 import dev.roost.server.security.Role;
 import dev.roost.server.storage.RejectedRows;
@@ -123,9 +124,8 @@ public final class StatusService implements AutoCloseable {
             dirty.merge(device.value(), next, Reported::newer);
             sampleIfDue(device, next);
             reportsAccepted.increment();
-            events.publish(new DeviceEvent(ids.nextId(), device, now, "status", "device", DeviceState.ONLINE,
-                    DeviceState.ONLINE, status.mode(), Json.text(JsonNodeFactory.instance.objectNode()
-                    .put("version", next.version()).put("boot_id", next.bootId()))));
+            events.publish(new DeviceEvent(ids.nextId(), device, now, EventType.STATUS, "device", DeviceState.ONLINE,
+                    DeviceState.ONLINE, status.mode(), new StatusDetail(next.version(), next.bootId())));
             return new Messages.StatusAck(next.version());
         }
     }
@@ -150,13 +150,13 @@ public final class StatusService implements AutoCloseable {
      * ({@link StatusStore#write} keeps the higher version).
      */
     private void forgetReportedElsewhere(DeviceEvent event) {
-        if (DeviceEvent.STATUS.equals(event.type()) || DeviceEvent.CONNECTED.equals(event.type())) {
+        if (event.type() == EventType.STATUS || event.type() == EventType.CONNECTED) {
             latest.remove(event.deviceId().value());
         }
     }
 
     private void forgetDecommissioned(DeviceEvent event) {
-        if (DeviceEvent.LIFECYCLE.equals(event.type()) && event.to() == DeviceState.DECOMMISSIONED) {
+        if (event.type() == EventType.LIFECYCLE && event.to() == DeviceState.DECOMMISSIONED) {
             latest.remove(event.deviceId().value());
             lastSampleMillis.remove(event.deviceId().value());
         }

@@ -4,11 +4,13 @@ import dev.roost.protocol.Body;
 import dev.roost.protocol.Messages;
 import dev.roost.protocol.PduCodec;
 import dev.roost.server.common.DeviceId;
+import dev.roost.server.common.DeviceState;
 import dev.roost.server.common.Json;
-import dev.roost.server.device.DeviceEvent;
-import dev.roost.server.device.DeviceState;
 import dev.roost.server.error.ErrorCode;
 import dev.roost.server.error.RoostException;
+import dev.roost.server.event.DeviceEvent;
+import dev.roost.server.event.EventDetail;
+import dev.roost.server.event.EventType;
 import dev.roost.server.support.Await;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -112,8 +114,9 @@ class ClusterCoreTest {
         assertThat(atA.delivered).containsExactly(new Messages.CommandCancel("42"));
         assertThat(a.sendTo(leaseB.worker(), new DeviceId(5), new Messages.Ping())).as("b has no such session").isFalse();
 
-        DeviceEvent event = new DeviceEvent(99, new DeviceId(5), Instant.ofEpochMilli(1234), DeviceEvent.COMMAND,
-                "device", DeviceState.ONLINE, DeviceState.ONLINE, "done", "{\"state\":\"SUCCEEDED\"}");
+        DeviceEvent event = new DeviceEvent(99, new DeviceId(5), Instant.ofEpochMilli(1234), EventType.COMMAND,
+                "device", DeviceState.ONLINE, DeviceState.ONLINE, "done",
+                new EventDetail.CommandDetail(42, "reboot", "SUCCEEDED", 7));
         a.publish(event);
         b.replaced(leaseA.worker(), new DeviceId(5), 77);
         Await.until("b got a's event", () -> atB.events.contains(event));

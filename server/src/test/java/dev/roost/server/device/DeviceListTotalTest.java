@@ -1,6 +1,10 @@
 package dev.roost.server.device;
 
 import dev.roost.server.common.DeviceId;
+import dev.roost.server.common.DeviceState;
+import dev.roost.server.event.DeviceEvent;
+import dev.roost.server.event.EventDetail;
+import dev.roost.server.event.EventType;
 import dev.roost.server.common.Json;
 import dev.roost.server.common.Page;
 import dev.roost.server.common.PageRequest;
@@ -77,8 +81,8 @@ class DeviceListTotalTest {
             DeviceId id = new DeviceId(1000 + i);
             Device device = new Device(id, "total-" + i, "", new Hardware("TOTAL-" + i, "M"), "", Optional.empty(),
                     List.of(), "", Map.of(), DeviceState.REGISTERED, T0, T0, Optional.empty());
-            store.insert(device, "hash", new DeviceEvent(nextEventId++, id, T0, DeviceEvent.LIFECYCLE, "test",
-                    DeviceState.REGISTERED, DeviceState.REGISTERED, "registered", "{}"));
+            store.insert(device, "hash", new DeviceEvent(nextEventId++, id, T0, EventType.LIFECYCLE, "test",
+                    DeviceState.REGISTERED, DeviceState.REGISTERED, "registered", new EventDetail.LifecycleDetail()));
             ids.add(id);
         }
         return ids;
@@ -86,6 +90,6 @@ class DeviceListTotalTest {
 
     private List<DeviceEvent> connected(List<DeviceId> devices, int second) {
         return devices.stream().map(id -> new DeviceEvent(nextEventId++, id, T0.plusSeconds(second),
-                DeviceEvent.CONNECTED, "device", DeviceState.OFFLINE, DeviceState.ONLINE, "", "{}")).toList();
+                EventType.CONNECTED, "device", DeviceState.OFFLINE, DeviceState.ONLINE, "", EventDetail.ConnectionDetail.ofEpoch(1))).toList();
     }
 }

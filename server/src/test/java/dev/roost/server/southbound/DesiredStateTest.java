@@ -62,7 +62,7 @@ class DesiredStateTest {
     }
 
     @Test
-    void whatTheDeviceCouldNotApply_isKept_andShownOverRestAndGrpc_untilItsNextReport() {
+    void whatTheDeviceCouldNotApply_isKept_andShownOverRestAndGrpc_untilItsNextReport() throws Exception {
         String[] device = server.registerDevice("desired-errors");
         try (TestDevice link = TestDevice.connect(server.port())) {
             link.authenticate(device[0], device[1]);
@@ -78,7 +78,8 @@ class DesiredStateTest {
             DesiredState grpc = StatusServiceGrpc.newBlockingStub(server.channel())
                     .withCallCredentials(TestServer.bearer(ADMIN_TOKEN))
                     .getDesiredState(GetDesiredStateRequest.newBuilder().setDeviceId(device[0]).build());
-            assertThat(Json.field(grpc.getErrorsJson(), "fan_speed")).contains("out of range");
+            assertThat(Json.newMapper().readTree(grpc.getErrorsJson()).path("fan_speed").asText())
+                    .contains("out of range");
 
             patch(device[0], "{\"patch\":{\"fan_speed\":1200},\"expected_version\":1}");
             link.next("desired");

@@ -133,7 +133,13 @@ class WatchStreamsTest {
             answering.join();
             assertThat(done.getState()).isEqualTo(CommandState.SUCCEEDED);
             assertThat(done.getResultJson()).isEqualTo("{\"ok\":true}");
-            assertThat(((Command) poll(transitions)).getId()).isEqualTo(done.getId());
+            // Rendered from the transitions' events: the first is the QUEUED one, in its order.
+            Command queued = (Command) poll(transitions);
+            assertThat(queued.getId()).isEqualTo(done.getId());
+            assertThat(queued.getName()).isEqualTo("get_config");
+            assertThat(queued.getState()).isEqualTo(CommandState.QUEUED);
+            assertThat(queued.getDeviceId()).isEqualTo(device[0]);
+            assertThat(queued.getUpdatedAtMs()).isPositive();
         } finally {
             watch.cancel(null);
         }

@@ -21,9 +21,10 @@ import dev.roost.server.common.GroupId;
 import dev.roost.server.common.Ids;
 import dev.roost.server.common.Json;
 import dev.roost.server.common.Page;
-import dev.roost.server.device.DeviceEvent;
 import dev.roost.server.error.RoostException;
+import dev.roost.server.event.DeviceEvent;
 import dev.roost.server.event.EventBus;
+import dev.roost.server.event.EventDetail.CommandDetail;
 import dev.roost.server.security.Caller;
 import dev.roost.server.security.Role;
 import io.grpc.stub.StreamObserver;
@@ -113,15 +114,39 @@ public final class CommandGrpcService extends CommandServiceGrpc.CommandServiceI
         caller.require(Role.VIEWER);
         Optional<DeviceId> device = request.getDeviceId().isEmpty() ? Optional.empty()
                 : Optional.of(DeviceId.parse("device_id", request.getDeviceId()));
-        Optional<String> group = request.getGroupCommandId().isEmpty() ? Optional.empty()
-                : Optional.of(Long.toString(Ids.parse("group_command_id", request.getGroupCommandId())));
-        WatchStreams.pump(events.subscribe(event -> DeviceEvent.COMMAND.equals(event.type())
+        Optional<Long> group = request.getGroupCommandId().isEmpty() ? Optional.empty()
+                : Optional.of(Ids.parse("group_command_id", request.getGroupCommandId()));
+        WatchStreams.pump(events.subscribe(event -> event.detail() instanceof CommandDetail detail
                         && device.map(event.deviceId()::equals).orElse(true)
-                        && group.map(g -> event.detailJson().contains("\"group_command_id\":\"" + g + "\"")).orElse(true),
-                EventGrpcService.WATCH_BUFFER), observer, event -> {
-                    String id = json.object("detail", event.detailJson()).path("command_id").asText();
-                    return Optional.of(command(commands.get(caller, CommandId.parse("command_id", id), Duration.ZERO)));
-                });
+                        && group.map(detail::inGroupCommand).orElse(true),
+                EventGrpcService.WATCH_BUFFER), observer, CommandGrpcService::transition);
+    }
+
+    /**
+     * A command as one of its transitions shows it: what the event carries, without reading the
+     * command again (a watch of a group command would read each member's command per transition).
+     */
+    private static Optional<Command> transition(DeviceEvent event) {
+        if (!(event.detail() instanceof CommandDetail detail)) {
+            return Optional.empty();
+        }
+        dev.roost.proto.v1.CommandState state;
+        try {
+            state = dev.roost.proto.v1.CommandState.valueOf(detail.state());
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+        boolean isFinal = CommandState.valueOf(detail.state()).isFinal();
+        return Optional.of(Command.newBuilder()
+                .setId(Long.toString(detail.commandId()))
+                .setDeviceId(event.deviceId().toString())
+                .setName(detail.name())
+                .setState(state)
+                // A final transition's reason is the command's error message (as GetCommand shows it).
+                .setErrorMessage(isFinal ? event.reason() : "")
+                .setGroupCommandId(detail.groupCommandId() == 0 ? "" : Long.toString(detail.groupCommandId()))
+                .setUpdatedAtMs(event.at().toEpochMilli())
+                .build());
     }
 
     private Command command(dev.roost.server.command.Command command) {

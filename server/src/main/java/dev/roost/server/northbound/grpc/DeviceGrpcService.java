@@ -70,10 +70,10 @@ public final class DeviceGrpcService extends DeviceServiceGrpc.DeviceServiceImpl
     @Override
     public void listDevices(ListDevicesRequest request, StreamObserver<ListDevicesResponse> observer) {
         Unary.respond(observer, () -> {
-            Set<dev.roost.server.device.DeviceState> states = request.getStatesList().isEmpty()
+            Set<dev.roost.server.common.DeviceState> states = request.getStatesList().isEmpty()
                     ? Set.of()
                     : request.getStatesList().stream().map(ProtoMapper::state)
-                    .collect(Collectors.toCollection(() -> EnumSet.noneOf(dev.roost.server.device.DeviceState.class)));
+                    .collect(Collectors.toCollection(() -> EnumSet.noneOf(dev.roost.server.common.DeviceState.class)));
             DeviceFilter filter = new DeviceFilter(states,
                     nonEmpty(request.getGroupId()).map(id -> GroupId.parse("group_id", id)),
                     request.getLabelsMap(), nonEmpty(request.getNamePrefix()), nonEmpty(request.getModelPrefix()));
@@ -141,7 +141,7 @@ public final class DeviceGrpcService extends DeviceServiceGrpc.DeviceServiceImpl
     @Override
     public void listDeviceEvents(ListDeviceEventsRequest request, StreamObserver<ListDeviceEventsResponse> observer) {
         Unary.respond(observer, () -> {
-            Page<dev.roost.server.device.DeviceEvent> page = devices.events(GrpcAuthInterceptor.caller(),
+            Page<dev.roost.server.event.DeviceEvent> page = devices.events(GrpcAuthInterceptor.caller(),
                     DeviceId.parse("device_id", request.getDeviceId()), ProtoMapper.page(request.getPage()));
             return ListDeviceEventsResponse.newBuilder()
                     .addAllEvents(page.items().stream().map(ProtoMapper::event).toList())

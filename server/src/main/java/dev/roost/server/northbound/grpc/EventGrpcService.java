@@ -7,15 +7,15 @@ import dev.roost.proto.v1.ListEventsResponse;
 import dev.roost.proto.v1.WatchEventsRequest;
 import dev.roost.server.common.DeviceId;
 import dev.roost.server.common.GroupId;
+import dev.roost.server.common.Page;
+import dev.roost.server.device.DeviceService;
+import dev.roost.server.event.DeviceEvent;
 import dev.roost.server.event.EventBus;
+import dev.roost.server.event.EventQuery;
 import dev.roost.server.group.GroupService;
 import dev.roost.server.security.Caller;
 import dev.roost.server.security.Role;
 import io.grpc.stub.StreamObserver;
-import dev.roost.server.common.Page;
-import dev.roost.server.device.DeviceEvent;
-import dev.roost.server.device.DeviceService;
-import dev.roost.server.device.EventQuery;
 
 import java.util.HashSet;
 import java.util.Optional;
@@ -48,7 +48,7 @@ public final class EventGrpcService extends EventServiceGrpc.EventServiceImplBas
         boolean anyDevice = filter.getDeviceIdsList().isEmpty() && filter.getGroupId().isEmpty();
         Set<String> types = new HashSet<>(filter.getTypesList());
         WatchStreams.pump(events.subscribe(event -> (anyDevice || devices.contains(event.deviceId()))
-                        && (types.isEmpty() || types.contains(event.type())), WATCH_BUFFER), observer,
+                        && (types.isEmpty() || types.contains(event.type().wireName())), WATCH_BUFFER), observer,
                 event -> Optional.of(ProtoMapper.event(event)));
     }
 

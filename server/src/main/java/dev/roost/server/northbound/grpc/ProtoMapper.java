@@ -3,13 +3,14 @@ package dev.roost.server.northbound.grpc;
 import dev.roost.proto.v1.DeviceEvent;
 import dev.roost.proto.v1.PageInfo;
 import dev.roost.server.common.DeviceId;
+import dev.roost.server.common.DeviceState;
 import dev.roost.server.common.Page;
 import dev.roost.server.common.PageRequest;
 import dev.roost.server.device.Device;
-import dev.roost.server.device.DeviceState;
 import dev.roost.server.device.Hardware;
 import dev.roost.server.device.NetworkInterface;
 import dev.roost.server.error.RoostException;
+import dev.roost.server.event.EventDetailJson;
 import dev.roost.server.group.Group;
 import dev.roost.server.security.ApiToken;
 import dev.roost.server.security.Role;
@@ -80,17 +81,17 @@ final class ProtoMapper {
         return DeviceState.valueOf(state.name());
     }
 
-    static DeviceEvent event(dev.roost.server.device.DeviceEvent event) {
+    static DeviceEvent event(dev.roost.server.event.DeviceEvent event) {
         return DeviceEvent.newBuilder()
                 .setId(Long.toString(event.id()))
                 .setDeviceId(event.deviceId().toString())
                 .setAtMs(event.at().toEpochMilli())
-                .setType(event.type())
+                .setType(event.type().wireName())
                 .setActor(event.actor())
                 .setFromState(state(event.from()))
                 .setToState(state(event.to()))
                 .setReason(event.reason())
-                .setDetailJson(event.detailJson())
+                .setDetailJson(EventDetailJson.write(event.detail()))
                 .build();
     }
 

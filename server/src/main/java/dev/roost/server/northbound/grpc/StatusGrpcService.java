@@ -14,8 +14,8 @@ import dev.roost.server.common.DeviceId;
 import dev.roost.server.common.GroupId;
 import dev.roost.server.common.Json;
 import dev.roost.server.common.Page;
-import dev.roost.server.device.DeviceEvent;
 import dev.roost.server.event.EventBus;
+import dev.roost.server.event.EventType;
 import dev.roost.server.group.GroupService;
 import dev.roost.server.security.Caller;
 import dev.roost.server.security.Role;
@@ -73,7 +73,7 @@ public final class StatusGrpcService extends StatusServiceGrpc.StatusServiceImpl
             devices.addAll(GroupMembers.all(groups, caller, GroupId.parse("group_id", request.getGroupId())));
         }
         boolean all = request.getDeviceIdsList().isEmpty() && request.getGroupId().isEmpty();
-        WatchStreams.pump(events.subscribe(event -> DeviceEvent.STATUS.equals(event.type())
+        WatchStreams.pump(events.subscribe(event -> event.type() == EventType.STATUS
                         && (all || devices.contains(event.deviceId())), EventGrpcService.WATCH_BUFFER), observer,
                 event -> Optional.of(status(status.get(caller, event.deviceId()))));
     }

@@ -1,6 +1,6 @@
 package dev.roost.server.northbound.grpc;
 
-import dev.roost.server.device.DeviceEvent;
+import dev.roost.server.event.DeviceEvent;
 import dev.roost.server.event.Subscription;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;

@@ -1,10 +1,10 @@
 package dev.roost.server.northbound.rest;
 
 import dev.roost.server.common.DeviceId;
+import dev.roost.server.common.DeviceState;
 import dev.roost.server.common.GroupId;
 import dev.roost.server.device.DeviceFilter;
 import dev.roost.server.device.DeviceService;
-import dev.roost.server.device.DeviceState;
 import dev.roost.server.device.DeviceUpdate;
 import dev.roost.server.device.Hardware;
 import dev.roost.server.device.NewDevice;

@@ -3,7 +3,7 @@ package dev.roost.server.northbound.rest;
 import dev.roost.server.common.DeviceId;
 import dev.roost.server.common.GroupId;
 import dev.roost.server.device.DeviceService;
-import dev.roost.server.device.EventQuery;
+import dev.roost.server.event.EventQuery;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;

@@ -168,7 +168,7 @@ final class V0Session implements FirstFrameDialect.Handler {
         DeviceId id = accepted.device().id();
         device = id;
         if (!connection.admit(id, accepted.previousState(), this::downlink,
-                JsonNodeFactory.instance.objectNode().put("dialect", "v0"))) {
+                "v0")) {
             return;
         }
         phase = Phase.LIVE;

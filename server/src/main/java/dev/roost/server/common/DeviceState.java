@@ -1,4 +1,4 @@
-package dev.roost.server.device;
+package dev.roost.server.common;
 
 /** Where a device is in its lifecycle. */
 public enum DeviceState {

@@ -1,7 +1,10 @@
 package dev.roost.protocol;
 
-/** Codes of {@code error} messages (docs/protocol.md §4). */
-public enum ErrorCode {
+/**
+ * Codes of the device protocol's {@code error} messages (docs/protocol.md §4), sent as their names.
+ * Not the server's {@code ErrorCode}, which is the operator API's error table.
+ */
+public enum ProtocolErrorCode {
     BAD_FRAME,
     BAD_ENVELOPE,
     UNKNOWN_TYPE,

@@ -1,4 +1,4 @@
-package dev.roost.server.device;
+package dev.roost.server.event;
 
 import dev.roost.server.common.DeviceId;
 import dev.roost.server.common.GroupId;
