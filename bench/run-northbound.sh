@@ -4,7 +4,14 @@
 # the summary. Results go to bench/results/northbound-<time>/.
 #
 #   bench/run-northbound.sh [--db mariadb|h2] [--devices N] [--port P] [--keep-db] [--jfr FILE]
+#                           [--baseline ROUNDS]
 #                           [-- northbound options, e.g. --callers 64 --duration 60s --mix get=80,list=20]
+#
+# --baseline ROUNDS also starts the bare Helidon gRPC server of bench/ (baseline-server: the same
+# devices, copied from Roost, answered from a map, no auth) and runs GetDevice-only load
+# (--mix get=100; do not pass --mix) against Roost and the baseline in turn, ROUNDS times each, then
+# prints each one's server CPU per call and their ratio (bench/compare_northbound.py). Results go to
+# bench/results/northbound-baseline-<time>/.
 #
 # MariaDB (default) is reached at 127.0.0.1:3306 as root with an empty password (override with
 # BENCH_MYSQL="mysql -h... -u... -p..." and ROOST_DB_* variables); the database roost_bench is
@@ -15,7 +22,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/common.sh
 
-db=mariadb devices=100000 port=9190 keep_db=0 jfr=""
+db=mariadb devices=100000 port=9190 keep_db=0 jfr="" baseline_rounds=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --db) db=$2; shift 2 ;;
@@ -23,8 +30,9 @@ while [ $# -gt 0 ]; do
     --port) port=$2; shift 2 ;;
     --keep-db) keep_db=1; shift ;;
     --jfr) jfr=$(realpath -m "$2"); shift 2 ;;
+    --baseline) baseline_rounds=$2; shift 2 ;;
     --) shift; break ;;
-    -h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -46,7 +54,7 @@ stale() {
 }
 if stale server/target/roost-server.jar proto server sql || stale bench/target/roost-bench.jar proto bench; then
   echo "== building server and bench" >&2
-  ./dev mvn -B -q install -DskipTests -pl server,bench -am
+  ./dev mvn -B -q package -DskipTests -pl server,bench -am
 fi
 
 token=${ROOST_ADMIN_TOKEN:-bench-admin-token-0123456789abcdef}
@@ -111,14 +119,51 @@ if [ "$db" = mariadb ]; then
   [ -n "$db_pid" ] && watch=(--watch-pid "db=${db_pid%% *}")
 fi
 echo "== load average before the run: $(cut -d' ' -f1-3 /proc/loadavg) (other busy processes skew results)" >&2
-bench northbound --id-limit "$devices" --server-pid "$server_pid" "${watch[@]}" "${northbound_args[@]}"
+if [ "$baseline_rounds" -gt 0 ]; then
+  baseline_port=$((port + 1))
+  require_free_port "$baseline_port"
+  out="bench/results/northbound-baseline-$(date -u +%Y%m%d-%H%M%S)"
+  mkdir -p "$out"
+  echo "== starting the baseline server on :$baseline_port (devices copied from Roost)" >&2
+  ROOST_ADMIN_TOKEN=$token "$JAVA" "${JAVA_OPTS[@]}" ${SERVER_JAVA_OPTS:-} -jar bench/target/roost-bench.jar \
+    baseline-server --target "127.0.0.1:$port" --port "$baseline_port" --id-limit "$devices" >"$out/baseline.log" 2>&1 &
+  baseline_pid=$!
+  trap 'kill "$baseline_pid" 2>/dev/null || true; wait "$baseline_pid" 2>/dev/null || true; stop_server' EXIT
+  for _ in $(seq 1 240); do
+    grep -q '^baseline-server:' "$out/baseline.log" && break
+    kill -0 "$baseline_pid" 2>/dev/null || { echo "the baseline server exited; see $out/baseline.log" >&2; exit 1; }
+    sleep 0.5
+  done
+  cat "$out/baseline.log" >&2
+  db_selects() {
+    [ "$db" = mariadb ] && $mysql_cmd -N -e "SHOW GLOBAL STATUS LIKE 'Com_select'" | awk '{print $2}' || true
+  }
+  for round in $(seq 1 "$baseline_rounds"); do
+    echo "== round $round: Roost (load average $(cut -d' ' -f1-3 /proc/loadavg))" >&2
+    selects_before=$(db_selects)
+    bench northbound --id-limit "$devices" --server-pid "$server_pid" --mix get=100 --results "$out/roost-$round" \
+      "${northbound_args[@]}"
+    # SELECTs of the whole MariaDB server (other users included) over the round, warm-up and the
+    # id listing included: far fewer than the calls means GetDevice answered from the device cache.
+    [ -n "$selects_before" ] && echo $(( $(db_selects) - selects_before )) >"$out/roost-$round/db-selects.txt"
+    echo "== round $round: baseline (load average $(cut -d' ' -f1-3 /proc/loadavg))" >&2
+    ROOST_ADMIN_TOKEN=$token "$JAVA" "${JAVA_OPTS[@]}" ${BENCH_JAVA_OPTS:-} -jar bench/target/roost-bench.jar \
+      northbound --target "127.0.0.1:$baseline_port" --id-limit "$devices" --server-pid "$baseline_pid" \
+      --mix get=100 --results "$out/baseline-$round" "${northbound_args[@]}"
+  done
+  /usr/bin/python3 bench/compare_northbound.py "$out" | tee "$out/compare.txt"
+else
+  bench northbound --id-limit "$devices" --server-pid "$server_pid" "${watch[@]}" "${northbound_args[@]}"
+fi
 if [ -n "$jfr" ]; then
   "$JAVA_HOME/bin/jcmd" "$server_pid" JFR.stop name=bench >/dev/null
   echo "== server flight recording: $jfr" >&2
 fi
 # Plots (python3 + matplotlib): the newest result folder, against the first committed one where its
 # raw data is still on this machine (git keeps only summaries and plots).
-latest=$(ls -d bench/results/northbound-* | sort | tail -n 1)
-/usr/bin/python3 bench/plot_northbound.py "$latest" bench/results/northbound-20261126-005858 >/dev/null \
-  && echo "== plot: $latest/northbound.png" >&2 || echo "plotting failed (needs python3-matplotlib)" >&2
+if [ "$baseline_rounds" = 0 ]; then
+  latest=$(ls -d bench/results/northbound-2* | sort | tail -n 1)
+  /usr/bin/python3 bench/plot_northbound.py "$latest" bench/results/northbound-20261126-005858 >/dev/null \
+    && echo "== plot: $latest/northbound.png" >&2 || echo "plotting failed (needs python3-matplotlib)" >&2
+fi
 echo "== load average after the run: $(cut -d' ' -f1-3 /proc/loadavg)" >&2

@@ -7,7 +7,8 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "roost-bench", mixinStandardHelpOptions = true,
         description = "Benchmarks Roost's northbound gRPC API.",
-        subcommands = {ProvisionCommand.class, NorthboundCommand.class, CommandsCommand.class})
+        subcommands = {ProvisionCommand.class, NorthboundCommand.class, CommandsCommand.class,
+                BaselineServerCommand.class})
 final class BenchCommand implements Runnable {
     @Spec
     CommandSpec spec;

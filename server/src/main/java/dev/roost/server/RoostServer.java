@@ -17,6 +17,7 @@ import dev.roost.server.cluster.NodeInfo;
 import dev.roost.server.cluster.OrphanSweeper;
 import dev.roost.server.command.CommandService;
 import dev.roost.server.command.JdbcCommandStore;
+import dev.roost.server.command.StoredTargets;
 import dev.roost.server.common.Json;
 import dev.roost.server.connection.ConnectionMonitor;
 import dev.roost.server.common.Snowflake;
@@ -205,8 +206,9 @@ public final class RoostServer implements AutoCloseable {
             closeables.addFirst(status);
             DesiredStateService desired = new DesiredStateService(new JdbcDesiredStateStore(database, json),
                     deviceStore, link, clock);
-            CommandService commands = new CommandService(new JdbcCommandStore(database, json), deviceStore,
-                    groupStore, link, recorder, bus, ids, clock, settings.commands(), status::bootId);
+            CommandService commands = new CommandService(new JdbcCommandStore(database, json),
+                    new StoredTargets(deviceStore, groupStore), link, recorder::record, bus, ids, clock,
+                    settings.commands(), status::bootId);
             closeables.addFirst(commands);
             SouthboundSettings south = settings.southbound();
             LoginFailureLimiter deviceLogins = new LoginFailureLimiter(south.loginFailuresPerDevice(),

@@ -2,6 +2,7 @@ package dev.roost.server.command;
 
 import dev.roost.server.command.CommandStore.Transition;
 
+import java.sql.SQLTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -20,7 +21,9 @@ import java.util.concurrent.TimeUnit;
  * <p>An ACKED change followed in the same batch by a change of the same command out of a running
  * state is folded into it: the later change's condition already accepts SENT and ACKED, so the
  * ACKED row would be overwritten in the same commit anyway. A batch the database refuses is
- * written again one change per transaction, so one bad change fails only its own future.
+ * written again one change per transaction, so one bad change fails only its own future; a batch
+ * that timed out fails whole at once (the database is not answering: retrying each change would
+ * hold every later change for the timeout once per change).
  */
 final class TransitionWriter implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(TransitionWriter.class.getName());
@@ -99,7 +102,13 @@ final class TransitionWriter implements AutoCloseable {
         try {
             applied = store.transitionAll(changes);
         } catch (RuntimeException batchFailed) {
-            writeOneByOne(kept);
+            if (isTimeout(batchFailed)) {
+                // The database did not answer (locked, frozen): one by one, each change would wait
+                // out the timeout again, and every change queued behind them with it.
+                kept.forEach(pending -> pending.done().completeExceptionally(batchFailed));
+            } else {
+                writeOneByOne(kept);
+            }
             return;
         }
         synchronized (this) {
@@ -130,6 +139,15 @@ final class TransitionWriter implements AutoCloseable {
             }
         }
         return kept;
+    }
+
+    private static boolean isTimeout(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof SQLTimeoutException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void writeOneByOne(List<Pending> batch) {

@@ -22,6 +22,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code cacheTtl}.
  */
 public final class Authenticator {
+    private static final MessageDigest SHA_256 = newSha256();
+    private static final HexFormat HEX = HexFormat.of();
     private static final int MAX_CACHED = 100_000;
 
     private final AccessStore store;
@@ -119,10 +121,20 @@ public final class Authenticator {
         return Optional.empty();
     }
 
+    /** Every call hashes its token: a copy of a ready digest costs less than a provider lookup. */
     private static String sha256Hex(String value) {
+        MessageDigest digest;
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(value.getBytes(StandardCharsets.UTF_8)));
+            digest = (MessageDigest) SHA_256.clone();
+        } catch (CloneNotSupportedException e) {
+            digest = newSha256();
+        }
+        return HEX.formatHex(digest.digest(value.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static MessageDigest newSha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is missing from this JDK", e);
         }

@@ -1,0 +1,168 @@
+package dev.roost.server.command;
+
+import dev.roost.protocol.Messages;
+import dev.roost.server.common.DeviceId;
+import dev.roost.server.device.DeviceLink;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+import java.util.function.Consumer;
+
+/**
+ * What devices report of their commands: acknowledgements and results. Results are stored on
+ * result lanes ({@link ResultLanes}), never on a connection's thread, and answered once durable.
+ */
+final class CommandResults implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(CommandResults.class.getName());
+    /**
+     * Results handed to the writer and not yet committed, at most: beyond it a result lane waits,
+     * its queue fills, and devices are told to resend (a frozen database stalls no connection).
+     */
+    private static final int RESULTS_IN_FLIGHT = 2048;
+
+    private final CommandStore store;
+    private final TransitionWriter writer;
+    private final RunningCommands running;
+    private final CommandFinisher finisher;
+    private final CommandJournal journal;
+    private final RebootVerifier reboots;
+    private final DeviceLink link;
+    private final Clock clock;
+    private final ResultLanes lanes;
+    private final Semaphore resultsInFlight = new Semaphore(RESULTS_IN_FLIGHT);
+
+    CommandResults(CommandStore store, TransitionWriter writer, RunningCommands running, CommandFinisher finisher,
+                   CommandJournal journal, RebootVerifier reboots, DeviceLink link, Clock clock, CommandSettings settings) {
+        this.store = store;
+        this.writer = writer;
+        this.running = running;
+        this.finisher = finisher;
+        this.journal = journal;
+        this.reboots = reboots;
+        this.link = link;
+        this.clock = clock;
+        this.lanes = new ResultLanes(settings.resultWorkers(), settings.resultQueue());
+    }
+
+    /** The device accepted a command; false when it has no such running command. */
+    boolean acked(DeviceId device, String commandId) {
+        Optional<Command> command = running(device, commandId);
+        if (command.isEmpty()) {
+            return false;
+        }
+        if (command.get().state() == CommandState.ACKED) {
+            return true;
+        }
+        Instant now = clock.instant();
+        // Not waited for: ACKED is an intermediate state. Written with the next group commit, or
+        // folded into the result when that arrives in the same window; a crash may lose it (the
+        // command is then still SENT and is resent on reconnect; architecture.md, Command delivery).
+        writer.submit(new CommandStore.Transition(command.get().id(), EnumSet.of(CommandState.SENT),
+                CommandState.ACKED, now, Optional.empty(), 0, ""));
+        running.acked(command.get().id(), now);
+        journal.record(command.get(), CommandState.ACKED, "device", "acknowledged");
+        if (command.get().isReboot()) {
+            reboots.acked(device);
+            link.send(device, new Messages.RebootConfirm(commandId));
+        }
+        return true;
+    }
+
+    /**
+     * Stores a result on the device's lane and then calls {@code answer} with the outcome.
+     *
+     * @return false when the lane is full: nothing was taken, the device should resend later
+     */
+    boolean finishLater(DeviceId device, Messages.CommandResult result, Consumer<ResultOutcome> answer) {
+        return lanes.submit(device.value(), () -> {
+            resultsInFlight.acquireUninterruptibly();
+            CompletableFuture<ResultOutcome> stored;
+            try {
+                stored = finishedAsync(device, result);
+            } catch (RuntimeException e) {
+                stored = CompletableFuture.failedFuture(e);
+            }
+            // Answered once the group commit holding the result is durable, on the writer's thread.
+            stored.whenComplete((outcome, failure) -> {
+                resultsInFlight.release();
+                if (failure != null) {
+                    LOG.log(System.Logger.Level.WARNING, "could not store the result of command {0} of device {1}: "
+                            + "{2}", result.commandId(), device,
+                            String.valueOf(CommandFinisher.unwrap(failure).getMessage()));
+                }
+                answer.accept(failure == null ? outcome : ResultOutcome.FAILED);
+            });
+        });
+    }
+
+    /**
+     * The device reports a result. A result sent again for a command that already finished with the
+     * same result changes nothing and is a {@link ResultOutcome#DUPLICATE}.
+     */
+    ResultOutcome finished(DeviceId device, Messages.CommandResult result) {
+        return CommandFinisher.joined(finishedAsync(device, result));
+    }
+
+    private CompletableFuture<ResultOutcome> finishedAsync(DeviceId device, Messages.CommandResult result) {
+        Optional<Command> command = running(device, result.commandId());
+        if (command.isEmpty()) {
+            return CompletableFuture.completedFuture(alreadyFinishedWith(device, result) ? ResultOutcome.DUPLICATE
+                    : ResultOutcome.UNKNOWN);
+        }
+        if (command.get().isReboot() && result.succeeded()) {
+            // A reboot succeeds only on evidence (RebootVerifier): the device's word is taken as read.
+            return CompletableFuture.completedFuture(ResultOutcome.STORED);
+        }
+        return finisher.finishAsync(command.get(), CommandState.RUNNING, result.succeeded() ? CommandState.SUCCEEDED
+                : CommandState.FAILED, Optional.of(SameResult.payload(result)), result.code(),
+                errorMessage(result), "device").thenCompose(applied -> applied
+                ? CompletableFuture.completedFuture(ResultOutcome.STORED)
+                // A timeout, a cancel or the same result on another connection won the race: a read,
+                // so not on the writer's thread.
+                : CompletableFuture.supplyAsync(() -> alreadyFinishedWith(device, result) ? ResultOutcome.DUPLICATE
+                        : ResultOutcome.UNKNOWN, Thread.ofVirtual()::start));
+    }
+
+    private boolean alreadyFinishedWith(DeviceId device, Messages.CommandResult result) {
+        return commandId(result.commandId()).flatMap(store::find)
+                .filter(stored -> stored.deviceId().equals(device) && stored.state().isFinal())
+                .map(stored -> SameResult.matches(stored, result))
+                .orElse(false);
+    }
+
+    /** The device's running command by its wire id: from the running index, else read. */
+    private Optional<Command> running(DeviceId device, String wireId) {
+        Optional<CommandId> id = commandId(wireId);
+        if (id.isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<Command> live = running.find(id.get());
+        Optional<Command> command = live.isPresent() ? live : store.find(id.get());
+        return command.filter(c -> c.deviceId().equals(device) && CommandState.RUNNING.contains(c.state()));
+    }
+
+    private static Optional<CommandId> commandId(String wire) {
+        try {
+            return Optional.of(new CommandId(Long.parseLong(wire)));
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public void close() {
+        lanes.close();
+    }
+
+    /**
+     * error_message is for failures only: a success's message (a summary such as "uploaded 3 files")
+     * is not stored; what a success has to say belongs in its result object.
+     */
+    private static String errorMessage(Messages.CommandResult result) {
+        return result.succeeded() || result.message() == null ? "" : result.message();
+    }
+}
