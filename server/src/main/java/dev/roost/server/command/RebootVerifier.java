@@ -27,7 +27,15 @@ final class RebootVerifier {
     private final Function<DeviceId, Optional<String>> bootIds;
     private final Executor background;
     /** Devices with an acknowledged reboot waiting for evidence; the value says whether they reconnected since. */
-    private final ConcurrentMap<Long, Boolean> rebooting = new ConcurrentHashMap<>();
+    /** Where an acknowledged reboot of a device stands. */
+    private enum RebootWait {
+        /** Acknowledged; the device has not logged in again yet. */
+        ACKED,
+        /** The device logged in again: a report with the old boot id now means it did not reboot. */
+        RECONNECTED
+    }
+
+    private final ConcurrentMap<Long, RebootWait> rebooting = new ConcurrentHashMap<>();
 
     RebootVerifier(CommandStore store, CommandFinisher finisher, Function<DeviceId, Optional<String>> bootIds,
                    Executor background) {
@@ -46,14 +54,14 @@ final class RebootVerifier {
     void recover(Collection<Command> running) {
         for (Command command : running) {
             if (command.isReboot() && command.state() == CommandState.ACKED) {
-                rebooting.put(command.deviceId().value(), false);
+                rebooting.put(command.deviceId().value(), RebootWait.ACKED);
             }
         }
     }
 
     /** The device acknowledged a reboot: from now on its reports are evidence. */
     void acked(DeviceId device) {
-        rebooting.put(device.value(), false);
+        rebooting.put(device.value(), RebootWait.ACKED);
     }
 
     /** Connections and status reports (of this node or, in a cluster, another) as evidence. */
@@ -70,16 +78,17 @@ final class RebootVerifier {
     }
 
     void connected(DeviceId device) {
-        rebooting.replace(device.value(), true);
+        rebooting.replace(device.value(), RebootWait.RECONNECTED);
     }
 
     /** A status report; without a boot id of its own, the device's last known one is the evidence. */
     void reported(DeviceId device, Optional<String> bootId) {
-        Boolean reconnected = rebooting.get(device.value());
-        if (reconnected == null) {
+        RebootWait wait = rebooting.get(device.value());
+        if (wait == null) {
             return;
         }
-        background.execute(() -> check(device, reconnected, bootId.isPresent() ? bootId : bootIds.apply(device)));
+        background.execute(() -> check(device, wait == RebootWait.RECONNECTED,
+                bootId.isPresent() ? bootId : bootIds.apply(device)));
     }
 
     private void check(DeviceId device, boolean reconnected, Optional<String> bootId) {
