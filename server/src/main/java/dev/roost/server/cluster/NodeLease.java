@@ -3,9 +3,7 @@ package dev.roost.server.cluster;
 import dev.roost.server.common.Snowflake;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.KeyValue;
-import io.nats.client.api.KeyValueEntry;
 import io.nats.client.api.KeyValueOperation;
-import io.nats.client.api.KeyValueWatcher;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -51,7 +49,7 @@ public final class NodeLease implements AutoCloseable {
             Thread.ofPlatform().name("roost-cluster-lease").daemon().factory());
     private volatile KeyValue bucket;
     private volatile long revision;
-    private volatile AutoCloseable watch;
+    private volatile BucketWatch watch;
 
     private NodeLease(NatsCluster cluster, NodeInfo self, KeyValue bucket, long revision, Runnable onLost) {
         this.cluster = cluster;
@@ -122,28 +120,14 @@ public final class NodeLease implements AutoCloseable {
     }
 
     private void watchBucket() {
-        try {
-            watch = bucket.watchAll(new KeyValueWatcher() {
-                @Override
-                public void watch(KeyValueEntry entry) {
-                    int worker = Integer.parseInt(entry.getKey().substring(1));
-                    if (entry.getOperation() == KeyValueOperation.PUT) {
-                        live.put(worker, new Seen(NodeInfo.decode(entry.getValue()), System.nanoTime()));
-                    } else {
-                        live.remove(worker);
-                    }
-                }
-
-                @Override
-                public void endOfData() {
-                }
-            });
-        } catch (IOException | JetStreamApiException e) {
-            throw ClusterFailures.unavailable("watching the node leases", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        }
+        watch = BucketWatch.start(bucket, entry -> {
+            int worker = Integer.parseInt(entry.getKey().substring(1));
+            if (entry.getOperation() == KeyValueOperation.PUT) {
+                live.put(worker, new Seen(NodeInfo.decode(entry.getValue()), System.nanoTime()));
+            } else {
+                live.remove(worker);
+            }
+        }, "the node leases");
     }
 
     /** After NATS came back: the bucket may be new and empty. */
@@ -203,13 +187,9 @@ public final class NodeLease implements AutoCloseable {
     }
 
     private void closeWatch() {
-        AutoCloseable current = watch;
+        BucketWatch current = watch;
         if (current != null) {
-            try {
-                current.close();
-            } catch (Exception e) {
-                LOG.log(System.Logger.Level.DEBUG, "closing the lease watch", e);
-            }
+            current.close();
         }
     }
 

@@ -5,7 +5,6 @@ import io.nats.client.JetStreamApiException;
 import io.nats.client.KeyValue;
 import io.nats.client.api.KeyValueEntry;
 import io.nats.client.api.KeyValueOperation;
-import io.nats.client.api.KeyValueWatcher;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -39,7 +38,7 @@ public final class PresenceDirectory implements AutoCloseable {
     private final Supplier<Map<DeviceId, Long>> localSessions;
     private final ConcurrentMap<Long, Entry> mirror = new ConcurrentHashMap<>();
     private volatile KeyValue bucket;
-    private volatile AutoCloseable watch;
+    private volatile BucketWatch watch;
 
     /**
      * @param localSessions this node's live sessions (device → epoch), put back after NATS lost them
@@ -120,30 +119,15 @@ public final class PresenceDirectory implements AutoCloseable {
     }
 
     private void watchBucket() {
-        try {
-            watch = bucket.watchAll(new KeyValueWatcher() {
-                @Override
-                public void watch(KeyValueEntry entry) {
-                    long device = Long.parseLong(entry.getKey());
-                    if (entry.getOperation() == KeyValueOperation.PUT) {
-                        mirror.merge(device, new Entry(Presence.decode(entry.getValue()), entry.getRevision()),
-                                PresenceDirectory::newer);
-                    } else {
-                        mirror.computeIfPresent(device, (id, known) ->
-                                known.revision() <= entry.getRevision() ? null : known);
-                    }
-                }
-
-                @Override
-                public void endOfData() {
-                }
-            });
-        } catch (IOException | JetStreamApiException e) {
-            throw ClusterFailures.unavailable("watching the presence directory", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        }
+        watch = BucketWatch.start(bucket, entry -> {
+            long device = Long.parseLong(entry.getKey());
+            if (entry.getOperation() == KeyValueOperation.PUT) {
+                mirror.merge(device, new Entry(Presence.decode(entry.getValue()), entry.getRevision()),
+                        PresenceDirectory::newer);
+            } else {
+                mirror.computeIfPresent(device, (id, known) -> known.revision() <= entry.getRevision() ? null : known);
+            }
+        }, "the presence directory");
     }
 
     /** After NATS came back: the bucket may be new and empty; put this node's sessions back. */
@@ -176,13 +160,9 @@ public final class PresenceDirectory implements AutoCloseable {
     }
 
     private void closeWatch() {
-        AutoCloseable current = watch;
+        BucketWatch current = watch;
         if (current != null) {
-            try {
-                current.close();
-            } catch (Exception e) {
-                LOG.log(System.Logger.Level.DEBUG, "closing the presence watch", e);
-            }
+            current.close();
         }
     }
 
