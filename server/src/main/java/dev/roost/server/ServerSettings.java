@@ -5,7 +5,7 @@ import dev.roost.server.command.CommandSettings;
 import dev.roost.server.common.Snowflake;
 import dev.roost.server.config.Settings;
 import dev.roost.server.connection.ConnectionSettings;
-import dev.roost.server.logs.LogSettings;
+import dev.roost.server.devicelogs.LogSettings;
 import dev.roost.server.northbound.legacy.LegacyRestSettings;
 import dev.roost.server.security.SecretHasher;
 import dev.roost.server.southbound.SouthboundSettings;

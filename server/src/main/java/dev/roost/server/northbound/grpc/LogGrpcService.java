@@ -7,8 +7,8 @@ import dev.roost.proto.v1.ListLogsResponse;
 import dev.roost.proto.v1.LogChunk;
 import dev.roost.proto.v1.LogServiceGrpc;
 import dev.roost.server.common.DeviceId;
-import dev.roost.server.logs.LogFile;
-import dev.roost.server.logs.LogService;
+import dev.roost.server.devicelogs.LogFile;
+import dev.roost.server.devicelogs.LogService;
 import io.grpc.stub.StreamObserver;
 
 import java.io.IOException;

@@ -1,7 +1,7 @@
 package dev.roost.server.northbound.rest;
 
 import dev.roost.server.common.DeviceId;
-import dev.roost.server.logs.LogService;
+import dev.roost.server.devicelogs.LogService;
 import io.helidon.common.media.type.MediaTypes;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.HttpRules;

@@ -4,4 +4,4 @@
  * Knows nothing of REST, gRPC or the device channel's frames; it checks device credentials
  * through the southbound {@code DeviceAuthenticator}.
  */
-package dev.roost.server.logs;
+package dev.roost.server.devicelogs;

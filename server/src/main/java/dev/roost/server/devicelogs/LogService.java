@@ -1,4 +1,4 @@
-package dev.roost.server.logs;
+package dev.roost.server.devicelogs;
 
 import dev.roost.server.common.DeviceId;
 import dev.roost.server.device.DeviceStore;

@@ -1,4 +1,4 @@
-package dev.roost.server.logs;
+package dev.roost.server.devicelogs;
 
 import java.time.Instant;
 

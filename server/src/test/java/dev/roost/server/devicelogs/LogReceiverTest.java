@@ -1,4 +1,4 @@
-package dev.roost.server.logs;
+package dev.roost.server.devicelogs;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.roost.proto.v1.GetLogRequest;
