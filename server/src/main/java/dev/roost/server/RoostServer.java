@@ -115,6 +115,11 @@ import java.util.Optional;
  * Builds Roost's components from its settings and wires them into one Helidon WebServer: REST,
  * gRPC, the device WebSocket and observability on one port. {@code main} and the tests both start
  * the server here.
+ *
+ * <p>Longer than the ~300 lines a class should have, on purpose: it is the one place where every
+ * component is constructed and connected (CONVENTIONS: one wiring method, plain constructors, no
+ * container), so it names each of them once; split across files, the order in which they are built
+ * and closed would be harder to see, not easier.
  */
 public final class RoostServer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(RoostServer.class.getName());

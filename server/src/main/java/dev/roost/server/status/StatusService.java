@@ -46,6 +46,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * Reported status: applies snapshots and diffs to the latest state held in memory, and persists it
  * coalesced — whatever a device reports within one flush interval costs one upsert — with a
  * sampled history. Reports never wait for the database.
+ *
+ * <p>Over ~300 lines: the report rules, the coalescing flush and the cluster hooks share the one
+ * in-memory map of latest reports; a split of the flusher into its own class is left for the
+ * structure issue.
  */
 public final class StatusService implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(StatusService.class.getName());
