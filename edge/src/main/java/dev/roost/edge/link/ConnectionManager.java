@@ -37,6 +37,10 @@ import java.util.function.LongConsumer;
  * grows with each failed attempt whichever URI it went to, and resets once a link stayed up — so a
  * fleet whose node died spreads its reconnects over the jittered waits instead of rushing the next
  * node at once. A live link is never moved back to an earlier URI.
+ *
+ * <p>Over ~300 lines because it is the link's one state machine (connecting, authenticating, live,
+ * backing off, stopped) on one event loop; its pieces that need no loop state (backoff, credentials,
+ * token store, TLS) are already classes of their own.
  */
 public final class ConnectionManager {
     private static final System.Logger LOG = System.getLogger(ConnectionManager.class.getName());

@@ -29,6 +29,10 @@ import java.util.function.Predicate;
  * the connection is dropped ({@link #MAX_QUEUED_MESSAGES}, {@link #MAX_QUEUED_CHARS}) and the
  * senders never wait. Uplink state (rate bucket, error count, fragments) is touched only by the
  * connection's own reader thread.
+ *
+ * <p>Over ~300 lines because it is one connection's whole state: the outbound queue and its writer,
+ * the login claim shared with the auth timeout, and the reader's rate bucket and fragment assembly.
+ * Moving the writer into a class of its own is the next cut, left for the structure issue.
  */
 final class DeviceSession {
     /** Messages waiting for a device that does not read before its connection is dropped. */
