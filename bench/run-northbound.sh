@@ -52,7 +52,7 @@ stale() {
   [ ! -f "$jar" ] || [ -n "$(find pom.xml "$@" -name target -prune -o -newer "$jar" -type f \( -name '*.java' \
       -o -name '*.proto' -o -name '*.sql' -o -name '*.yaml' -o -name 'pom.xml' \) -print -quit 2>/dev/null)" ]
 }
-if stale server/target/roost-server.jar proto server sql || stale bench/target/roost-bench.jar proto bench; then
+if stale server/target/roost-server.jar proto server sql || stale bench/target/roost-bench.jar proto cli-client bench; then
   echo "== building server and bench" >&2
   ./dev mvn -B -q package -DskipTests -pl server,bench -am
 fi

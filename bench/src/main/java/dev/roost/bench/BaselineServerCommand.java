@@ -86,7 +86,7 @@ final class BaselineServerCommand implements Callable<Integer> {
         String cursor = "";
         do {
             ListDevicesResponse page = stubs.next().listDevices(ListDevicesRequest.newBuilder()
-                    .setModelPrefix(Fleet.MODEL_PREFIX)
+                    .setModelPrefix(BenchDevices.MODEL_PREFIX)
                     .setPage(PageRequest.newBuilder().setPageSize(Math.min(PAGE_SIZE, limit - devices.size()))
                             .setCursor(cursor))
                     .build());

@@ -100,7 +100,7 @@ final class ClosedLoopLoad {
                         .build());
                 case LIST_DEVICES -> stubs.next().listDevices(firstPage().build());
                 case LIST_DEVICES_BY_LABEL -> stubs.next().listDevices(firstPage()
-                        .putLabels("site", Fleet.site(random.nextInt(Fleet.SITES)))
+                        .putLabels("site", BenchDevices.site(random.nextInt(BenchDevices.SITES)))
                         .build());
             }
             return Status.Code.OK;

@@ -2,6 +2,7 @@ package dev.roost.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.roost.cli.command.DurationConverter;
 import dev.roost.proto.v1.Command;
 import dev.roost.proto.v1.CommandServiceGrpc;
 import dev.roost.proto.v1.CommandServiceGrpc.CommandServiceBlockingStub;

@@ -20,7 +20,7 @@ final class DeviceIdCatalog {
         String cursor = "";
         do {
             ListDevicesResponse page = stubs.next().listDevices(ListDevicesRequest.newBuilder()
-                    .setModelPrefix(Fleet.MODEL_PREFIX)
+                    .setModelPrefix(BenchDevices.MODEL_PREFIX)
                     .setPage(PageRequest.newBuilder().setPageSize(Math.min(PAGE_SIZE, limit - ids.size()))
                             .setCursor(cursor))
                     .build());
@@ -33,7 +33,7 @@ final class DeviceIdCatalog {
     /** How many bench devices the server holds. */
     static long count(DeviceStubs stubs) {
         return stubs.next().listDevices(ListDevicesRequest.newBuilder()
-                        .setModelPrefix(Fleet.MODEL_PREFIX)
+                        .setModelPrefix(BenchDevices.MODEL_PREFIX)
                         .setPage(PageRequest.newBuilder().setPageSize(1))
                         .build())
                 .getPage().getTotalCount();

@@ -1,5 +1,6 @@
 package dev.roost.bench;
 
+import dev.roost.cli.command.DurationConverter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;

@@ -37,7 +37,7 @@ final class ProvisionCommand implements Callable<Integer> {
             out.printf("provision: %,d bench devices present, registering up to %,d with %d in flight%n",
                     present, devices, concurrency);
             out.flush();
-            Provisioner.Outcome outcome = new Provisioner(stubs, concurrency, out).provision(devices);
+            BulkRegistrar.Outcome outcome = new BulkRegistrar(stubs, concurrency, out).provision(devices);
             double seconds = outcome.took().toMillis() / 1000.0;
             out.printf("provision: %,d created, %,d existed, %,d failed %s in %.1f s (%.0f registrations/s)%n",
                     outcome.created(), outcome.existed(), outcome.failed(),

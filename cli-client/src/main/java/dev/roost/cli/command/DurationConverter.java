@@ -10,8 +10,9 @@ import java.util.regex.Pattern;
 
 /**
  * Reads durations written as {@code 500ms}, {@code 30s}, {@code 5m}, {@code 2h}, {@code 1d} or
- * ISO-8601 {@code PT30S}, in any case; negative durations are refused. bench's
- * {@code DurationConverter} follows the same rules: both tests pin the same table.
+ * ISO-8601 {@code PT30S}, in any case; negative durations are refused. roost-bench's duration
+ * options use this converter too, so a duration means the same in both programs (docs/cli.md,
+ * "Durations").
  */
 public final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
     private static final Pattern SHORT = Pattern.compile("(\\d{1,9})(ms|s|m|h|d)");

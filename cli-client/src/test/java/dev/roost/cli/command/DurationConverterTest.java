@@ -11,7 +11,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class DurationConverterTest {
     private final DurationConverter converter = new DurationConverter();
 
-    /** The same table as the other module's DurationConverterTest: one meaning of a duration. */
     @Test
     void convert_acceptsTheSharedShortFormsAndIso() {
         assertThat(convert("250ms")).isEqualTo(Duration.ofMillis(250));

@@ -18,12 +18,12 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * The connections to NATS and the cluster's key-value buckets. Two connections: the control one
  * carries leases, the presence directory and node-to-node requests; the events one carries the
- * fan-out of device events, which in a reconnect storm comes in bursts of thousands per second.
+ * fan-out of device events, which comes in large bursts when many devices reconnect at once.
  * Kept apart, such a burst cannot fill the queue that lease refreshes and logins wait behind; on
- * the events connection a full queue drops events (counted), it never blocks the publisher. Connecting fails at once, naming
- * the URL, when NATS does not answer at start-up; later outages are ridden out by the client's
- * reconnects, and {@link #onReconnect} listeners then put back what NATS may have lost (buckets
- * live in NATS memory: a restarted NATS has none of them).
+ * the events connection a full queue drops events (counted), it never blocks the publisher.
+ * Connecting fails at once, naming the URL, when NATS does not answer at start-up; later outages
+ * are ridden out by the client's reconnects, and {@link #onReconnect} listeners then put back what
+ * NATS may have lost (buckets live in NATS memory: a restarted NATS has none of them).
  */
 public final class NatsCluster implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(NatsCluster.class.getName());

@@ -1,7 +1,5 @@
 package dev.roost.server.command;
 
-import com.fasterxml.jackson.databind.annotation.JsonSerialize;
-import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -18,7 +16,7 @@ import java.util.Optional;
  *
  * @param result           the device's result object; an empty object until it finishes
  * @param deviceStatusCode the device's own status code (0 = success)
- * @param groupCommandId   0 unless the command belongs to a group command
+ * @param groupCommandId   the group command it belongs to; empty for a command sent to one device
  * @param runDeadline      when the running attempt times out; absent while queued
  * @param bootIdBefore     for reboot: the boot id before the reboot
  *
@@ -34,7 +32,7 @@ public record Command(CommandId id,
                       int deviceStatusCode,
                       String errorMessage,
                       Optional<String> idempotencyKey,
-                      @JsonSerialize(using = ToStringSerializer.class) long groupCommandId,
+                      @JsonIgnore Optional<GroupCommandId> groupCommandId,
                       Instant createdAt,
                       Instant updatedAt,
                       @JsonIgnore Duration timeout,
@@ -54,6 +52,12 @@ public record Command(CommandId id,
     @JsonProperty("timeout_ms")
     public long timeoutMs() {
         return timeout.toMillis();
+    }
+
+    /** The group command id as the REST API writes it: {@code "0"} when none (api.md, Commands). */
+    @JsonProperty("group_command_id")
+    public String groupCommandIdText() {
+        return groupCommandId.map(GroupCommandId::toString).orElse("0");
     }
 
     @JsonIgnore

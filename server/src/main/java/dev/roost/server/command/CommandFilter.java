@@ -6,5 +6,5 @@ import java.util.Optional;
 import java.util.Set;
 
 /** Which commands a listing returns. */
-public record CommandFilter(Optional<DeviceId> device, Optional<Long> groupCommandId, Set<CommandState> states) {
+public record CommandFilter(Optional<DeviceId> device, Optional<GroupCommandId> groupCommandId, Set<CommandState> states) {
 }

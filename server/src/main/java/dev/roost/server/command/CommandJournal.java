@@ -36,7 +36,7 @@ final class CommandJournal {
         DeviceState now = online.test(command.deviceId()) ? DeviceState.ONLINE : DeviceState.OFFLINE;
         recorder.accept(new DeviceEvent(ids.nextId(), command.deviceId(), clock.instant(), EventType.COMMAND, actor,
                 now, now, reason, new CommandDetail(command.id().value(), command.name(), state.name(),
-                command.groupCommandId())));
+                command.groupCommandId().map(GroupCommandId::value).orElse(0L))));
     }
 
     /** The command a "command" event says reached a final state; empty for any other event. */

@@ -48,8 +48,8 @@ record CommandRequest(String name, ObjectNode params, Duration timeout, Instant 
         return new CommandRequest(name, params, timeout, deliveryDeadline, Optional.empty());
     }
 
-    /** A new QUEUED command of {@code device}. */
-    Command toCommand(CommandId id, DeviceId device, long groupCommandId, Instant now) {
+    /** A new QUEUED command of {@code device}, a member of {@code groupCommandId} when present. */
+    Command toCommand(CommandId id, DeviceId device, Optional<GroupCommandId> groupCommandId, Instant now) {
         return new Command(id, device, name, params, CommandState.QUEUED, JsonNodeFactory.instance.objectNode(), 0,
                 "", key, groupCommandId, now, now, timeout, deliveryDeadline, Optional.empty(), "");
     }

@@ -123,7 +123,7 @@ public final class CommandService implements AutoCloseable {
                     return valid.sameOrConflict(existing.get());
                 }
             }
-            Command command = valid.toCommand(new CommandId(ids.nextId()), deviceId, 0, clock.instant());
+            Command command = valid.toCommand(new CommandId(ids.nextId()), deviceId, Optional.empty(), clock.instant());
             link.checkReachable(deviceId);
             CommandDelivery.Insert insert = c -> insert(c, valid);
             return link.isOnline(deviceId) ? delivery.deliverNew(command, caller.name(), insert)
@@ -155,17 +155,17 @@ public final class CommandService implements AutoCloseable {
             throw RoostException.notFound("group", groupId);
         }
         if (valid.key().isPresent()) {
-            Optional<GroupCommand> existing = store.findGroupByKey(groupId.value(), valid.key().get());
+            Optional<GroupCommand> existing = store.findGroupByKey(groupId, valid.key().get());
             if (existing.isPresent()) {
                 return valid.sameOrConflict(existing.get());
             }
         }
         List<DeviceId> members = targets.members(groupId);
-        long groupCommandId = ids.nextId();
+        GroupCommandId groupCommandId = new GroupCommandId(ids.nextId());
         CommandRequest perDevice = valid.withoutKey();
         Instant now = clock.instant();
         List<Command> commands = members.stream()
-                .map(member -> perDevice.toCommand(new CommandId(ids.nextId()), member, groupCommandId, now))
+                .map(member -> perDevice.toCommand(new CommandId(ids.nextId()), member, Optional.of(groupCommandId), now))
                 .toList();
         GroupCommand group = new GroupCommand(groupCommandId, groupId, valid.name(), valid.params(), commands.size(),
                 Map.of(), now);
@@ -210,7 +210,7 @@ public final class CommandService implements AutoCloseable {
         }
     }
 
-    public GroupCommand getGroup(Caller caller, long id) {
+    public GroupCommand getGroup(Caller caller, GroupCommandId id) {
         caller.require(Role.VIEWER);
         return store.findGroup(id).orElseThrow(() -> RoostException.notFound("group command", id));
     }

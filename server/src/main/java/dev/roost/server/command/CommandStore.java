@@ -2,6 +2,7 @@ package dev.roost.server.command;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.roost.server.common.DeviceId;
+import dev.roost.server.common.GroupId;
 import dev.roost.server.common.Page;
 import dev.roost.server.common.PageRequest;
 
@@ -23,9 +24,9 @@ public interface CommandStore {
 
     Optional<Command> findByKey(DeviceId device, String idempotencyKey);
 
-    Optional<GroupCommand> findGroup(long id);
+    Optional<GroupCommand> findGroup(GroupCommandId id);
 
-    Optional<GroupCommand> findGroupByKey(long groupId, String idempotencyKey);
+    Optional<GroupCommand> findGroupByKey(GroupId groupId, String idempotencyKey);
 
     Page<Command> list(CommandFilter filter, PageRequest page);
 
@@ -56,7 +57,7 @@ public interface CommandStore {
     boolean transition(CommandId id, Set<CommandState> from, CommandState to, Instant at,
                        Optional<JsonNode> result, int deviceStatusCode, String errorMessage);
 
-    Map<CommandState, Long> countsByState(long groupCommandId);
+    Map<CommandState, Long> countsByState(GroupCommandId groupCommandId);
 
     /** One conditional state change, as {@link #transition} takes it. */
     record Transition(CommandId id, Set<CommandState> from, CommandState to, Instant at, Optional<JsonNode> result,

@@ -54,7 +54,7 @@ final class CommandSweeper implements AutoCloseable {
 
     /**
      * The device listener is open: commands still running from before the start get the restart
-     * grace ({@link RestartGrace}), and only then do sweeps start. Before this, a sweep would time
+     * grace ({@link RestartGrace}), and only then do sweeps start: an earlier sweep would time
      * commands out while their devices could not even connect. Later calls do nothing.
      */
     void start() {

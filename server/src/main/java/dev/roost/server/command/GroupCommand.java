@@ -1,7 +1,5 @@
 package dev.roost.server.command;
 
-import com.fasterxml.jackson.databind.annotation.JsonSerialize;
-import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.roost.server.common.GroupId;
 
@@ -9,6 +7,6 @@ import java.time.Instant;
 import java.util.Map;
 
 /** A command sent to every member of a group: one command per member, and progress counts. */
-public record GroupCommand(@JsonSerialize(using = ToStringSerializer.class) long id, GroupId groupId, String name, ObjectNode params, long total,
+public record GroupCommand(GroupCommandId id, GroupId groupId, String name, ObjectNode params, long total,
                            Map<CommandState, Long> countsByState, Instant createdAt) {
 }

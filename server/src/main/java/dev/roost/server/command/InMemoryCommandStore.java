@@ -2,6 +2,7 @@ package dev.roost.server.command;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.roost.server.common.DeviceId;
+import dev.roost.server.common.GroupId;
 import dev.roost.server.common.Page;
 import dev.roost.server.common.PageRequest;
 import dev.roost.server.error.ErrorCode;
@@ -33,8 +34,8 @@ public final class InMemoryCommandStore implements CommandStore {
     private final ReentrantLock lock = new ReentrantLock();
     private final TreeMap<Long, Command> commands = new TreeMap<>();
     private final Map<DeviceKey, Long> keys = new HashMap<>();
-    private final Map<Long, GroupCommand> groups = new HashMap<>();
-    private final Map<DeviceKey, Long> groupKeys = new HashMap<>();
+    private final Map<GroupCommandId, GroupCommand> groups = new HashMap<>();
+    private final Map<DeviceKey, GroupCommandId> groupKeys = new HashMap<>();
 
     @Override
     public void insert(Command command) {
@@ -80,13 +81,13 @@ public final class InMemoryCommandStore implements CommandStore {
     }
 
     @Override
-    public Optional<GroupCommand> findGroup(long id) {
+    public Optional<GroupCommand> findGroup(GroupCommandId id) {
         return locked(() -> Optional.ofNullable(groups.get(id)).map(this::withCounts));
     }
 
     @Override
-    public Optional<GroupCommand> findGroupByKey(long groupId, String idempotencyKey) {
-        return locked(() -> Optional.ofNullable(groupKeys.get(new DeviceKey(groupId, idempotencyKey)))
+    public Optional<GroupCommand> findGroupByKey(GroupId groupId, String idempotencyKey) {
+        return locked(() -> Optional.ofNullable(groupKeys.get(new DeviceKey(groupId.value(), idempotencyKey)))
                 .map(groups::get).map(this::withCounts));
     }
 
@@ -100,7 +101,7 @@ public final class InMemoryCommandStore implements CommandStore {
     public Page<Command> list(CommandFilter filter, PageRequest page) {
         return locked(() -> {
             Predicate<Command> matches = c -> filter.device().map(c.deviceId()::equals).orElse(true)
-                    && filter.groupCommandId().map(g -> g == c.groupCommandId()).orElse(true)
+                    && filter.groupCommandId().map(g -> c.groupCommandId().equals(Optional.of(g))).orElse(true)
                     && (filter.states().isEmpty() || filter.states().contains(c.state()));
             long total = commands.values().stream().filter(matches).count();
             List<Command> fetched = commands.descendingMap().values().stream()
@@ -198,10 +199,10 @@ public final class InMemoryCommandStore implements CommandStore {
     }
 
     @Override
-    public Map<CommandState, Long> countsByState(long groupCommandId) {
+    public Map<CommandState, Long> countsByState(GroupCommandId groupCommandId) {
         return locked(() -> {
             Map<CommandState, Long> counts = new EnumMap<>(CommandState.class);
-            commands.values().stream().filter(c -> c.groupCommandId() == groupCommandId)
+            commands.values().stream().filter(c -> c.groupCommandId().equals(Optional.of(groupCommandId)))
                     .forEach(c -> counts.merge(c.state(), 1L, Long::sum));
             return counts;
         });

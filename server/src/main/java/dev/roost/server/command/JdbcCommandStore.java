@@ -35,6 +35,8 @@ public final class JdbcCommandStore implements CommandStore {
             + "delivery_deadline, run_deadline, boot_id_before";
     private static final String INSERT = "INSERT INTO commands (" + COLUMNS + ") VALUES "
             + "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    /** {@code commands.group_command_id} of a command sent to one device (the column is NOT NULL). */
+    private static final long NO_GROUP = 0;
 
     private final Database db;
     private final ObjectMapper json;
@@ -63,7 +65,7 @@ public final class JdbcCommandStore implements CommandStore {
             db.inJdbcTransaction(connection -> {
                 try (PreparedStatement insert = connection.prepareStatement("INSERT INTO group_commands (id, group_id, "
                         + "name, params_json, total, idempotency_key, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
-                    insert.setLong(1, group.id());
+                    insert.setLong(1, group.id().value());
                     insert.setLong(2, group.groupId().value());
                     insert.setString(3, group.name());
                     insert.setString(4, write(group.params()));
@@ -110,15 +112,15 @@ public final class JdbcCommandStore implements CommandStore {
     }
 
     @Override
-    public Optional<GroupCommand> findGroup(long id) {
+    public Optional<GroupCommand> findGroup(GroupCommandId id) {
         return db.client().execute().get("SELECT id, group_id, name, params_json, total, created_at "
-                + "FROM group_commands WHERE id = ?", id).map(this::group);
+                + "FROM group_commands WHERE id = ?", id.value()).map(this::group);
     }
 
     @Override
-    public Optional<GroupCommand> findGroupByKey(long groupId, String idempotencyKey) {
+    public Optional<GroupCommand> findGroupByKey(GroupId groupId, String idempotencyKey) {
         return db.client().execute().get("SELECT id, group_id, name, params_json, total, created_at "
-                + "FROM group_commands WHERE group_id = ? AND idempotency_key = ?", groupId, idempotencyKey)
+                + "FROM group_commands WHERE group_id = ? AND idempotency_key = ?", groupId.value(), idempotencyKey)
                 .map(this::group);
     }
 
@@ -132,7 +134,7 @@ public final class JdbcCommandStore implements CommandStore {
         });
         filter.groupCommandId().ifPresent(group -> {
             where.append(" AND group_command_id = ?");
-            params.add(group);
+            params.add(group.value());
         });
         if (!filter.states().isEmpty()) {
             where.append(" AND state IN (").append(Rows.placeholders(filter.states())).append(')');
@@ -294,10 +296,10 @@ public final class JdbcCommandStore implements CommandStore {
     }
 
     @Override
-    public Map<CommandState, Long> countsByState(long groupCommandId) {
+    public Map<CommandState, Long> countsByState(GroupCommandId groupCommandId) {
         Map<CommandState, Long> counts = new EnumMap<>(CommandState.class);
         try (Stream<DbRow> rows = db.client().execute().query("SELECT state, COUNT(*) AS n FROM commands "
-                + "WHERE group_command_id = ? GROUP BY state", groupCommandId)) {
+                + "WHERE group_command_id = ? GROUP BY state", groupCommandId.value())) {
             rows.forEach(row -> counts.put(CommandState.valueOf(Rows.stringOf(row, "state")), Rows.longOf(row, "n")));
         }
         return counts;
@@ -306,7 +308,8 @@ public final class JdbcCommandStore implements CommandStore {
     private Object[] values(Command command) {
         return new Object[] {command.id().value(), command.deviceId().value(), command.name(), write(command.params()),
                 command.state().name(), write(command.result()), command.deviceStatusCode(), command.errorMessage(),
-                command.idempotencyKey().orElse(null), command.groupCommandId(), command.createdAt().toEpochMilli(),
+                command.idempotencyKey().orElse(null), command.groupCommandId().map(GroupCommandId::value).orElse(NO_GROUP),
+                command.createdAt().toEpochMilli(),
                 command.updatedAt().toEpochMilli(), command.timeout().toMillis(),
                 command.deliveryDeadline().toEpochMilli(), Rows.millis(command.runDeadline()), command.bootIdBefore()};
     }
@@ -317,14 +320,18 @@ public final class JdbcCommandStore implements CommandStore {
                 CommandState.valueOf(Rows.stringOf(row, "state")), read(Rows.stringOf(row, "result_json")),
                 (int) Rows.longOf(row, "device_status_code"), Rows.stringOf(row, "error_message"),
                 row.column("idempotency_key").asOptional().map(Object::toString),
-                Rows.longOf(row, "group_command_id"), Rows.instantOf(row, "created_at"),
+                groupCommandId(Rows.longOf(row, "group_command_id")), Rows.instantOf(row, "created_at"),
                 Rows.instantOf(row, "updated_at"), Duration.ofMillis(Rows.longOf(row, "timeout_ms")),
                 Rows.instantOf(row, "delivery_deadline"), Rows.optionalInstantOf(row, "run_deadline"),
                 Rows.stringOf(row, "boot_id_before"));
     }
 
+    private static Optional<GroupCommandId> groupCommandId(long column) {
+        return column == NO_GROUP ? Optional.empty() : Optional.of(new GroupCommandId(column));
+    }
+
     private GroupCommand group(DbRow row) {
-        long id = Rows.longOf(row, "id");
+        GroupCommandId id = new GroupCommandId(Rows.longOf(row, "id"));
         return new GroupCommand(id, new GroupId(Rows.longOf(row, "group_id")), Rows.stringOf(row, "name"),
                 (ObjectNode) read(Rows.stringOf(row, "params_json")), Rows.longOf(row, "total"), countsByState(id),
                 Rows.instantOf(row, "created_at"));

@@ -25,7 +25,7 @@ public final class Json {
     /**
      * Writes trees with the shared buffer pool. {@code JsonNode.toString()} uses Jackson's internal
      * mapper, whose buffers are cached per thread: on a device connection's virtual thread that
-     * pins ~8 KiB of buffers for the whole session (benchmarks.md, memory per session).
+     * pins its buffers for the whole session (benchmarks.md, memory per session).
      */
     private static final ObjectWriter TREE_WRITER = new ObjectMapper(JsonFactory.builder()
             .recyclerPool(JsonRecyclerPools.sharedLockFreePool()).build()).writer();

@@ -7,7 +7,7 @@ import java.util.Base64;
 
 /**
  * bcrypt hashing (BouncyCastle) of device secrets, user passwords and API tokens, and generation of
- * random secrets. A verify costs about 50 ms at cost 10, so callers keep it off hot paths.
+ * random secrets. A verify is slow on purpose (that is bcrypt's cost), so callers keep it off hot paths.
  */
 public final class SecretHasher {
     public static final int MIN_COST = 4;

@@ -14,20 +14,20 @@ import java.util.function.Supplier;
 /**
  * Admission of device logins: a bounded FIFO served by a fixed number of workers, so that a
  * reconnect storm costs at most {@code workers} concurrent bcrypt checks and database users, in
- * arrival order. A login is refused at once when the queue is full or when, at the measured login
+ * arrival order. A login is refused at once when the queue is full or when, at the current login
  * rate, it would wait longer than {@code maxWait} (the connection's auth timeout would close it
  * first, without a hint). Each refused device is given its own return time on a schedule paced at
  * the rate the server admits logins, after what the queue holds: the refused part of a storm comes
  * back as fast as it can be admitted and no faster. Coming back too early means another refusal,
- * and that churn (a TCP and WebSocket handshake each time, on both sides) took most of the CPU in
- * a measured reconnect; a random spread over a longer window left the server idle at its end.
+ * and each refusal costs a TCP and WebSocket handshake on both sides; a random spread over a
+ * longer window would leave the server idle while the last devices wait out their share of it.
  */
 final class LoginQueue implements AutoCloseable {
     static final Duration RETRY_AFTER_FLOOR = Duration.ofSeconds(5);
     static final Duration RETRY_AFTER_MAX = Duration.ofMinutes(5);
-    /** Assumed until a whole second of logins was measured: a token login takes a worker ~40 ms at worst. */
+    /** Assumed until a whole second of logins was counted: one worker, one token login per 40 ms at worst. */
     static final int ASSUMED_LOGINS_PER_WORKER_SECOND = 25;
-    /** Returns are paced faster than measured: a return promised too late cannot be taken back. */
+    /** Returns are paced faster than the counted rate: a return promised too late cannot be taken back. */
     static final int PACE_FACTOR = 2;
 
     private final BlockingQueue<Runnable> queue;
@@ -52,8 +52,8 @@ final class LoginQueue implements AutoCloseable {
         this.maxWaitMillis = maxWait.toMillis();
         this.nanoTime = nanoTime;
         this.admitted = new PerSecond(nanoTime);
-        // Platform threads: in a storm thousands of connection threads queue for the few virtual-thread
-        // carriers, and a virtual worker waited behind all of them after each database read.
+        // Platform threads: in a storm every connection thread queues for the few virtual-thread
+        // carriers, and a virtual worker would wait behind all of them after each database read.
         for (int i = 0; i < workers; i++) {
             this.workers.add(Thread.ofPlatform().daemon().name("roost-login-", i).start(this::serve));
         }
@@ -78,10 +78,9 @@ final class LoginQueue implements AutoCloseable {
      * When the device just refused should come back: one interval after the device refused before
      * it, and no sooner than the floor or than the queue drains (estimated at the same pace). The
      * pace is twice the better of the best login rate of the last ten seconds and the assumed
-     * rate: a return promised too late cannot be taken back and leaves the server idle (a storm
-     * paced at the plain rate, which is low while the storm starts, admitted nothing for its last
-     * 100 s), while one promised too early costs one more refusal and a later place. No device is
-     * told more than {@link #RETRY_AFTER_MAX}.
+     * rate: the rate is low while a storm starts, and a return promised too late cannot be taken
+     * back and leaves the server idle, while one promised too early costs one more refusal and a
+     * later place. No device is told more than {@link #RETRY_AFTER_MAX}.
      */
     synchronized long retryAfterMillis() {
         long now = nanoTime.getAsLong();
@@ -104,7 +103,7 @@ final class LoginQueue implements AutoCloseable {
         return queue.size();
     }
 
-    /** Logins finished per second as last measured; an assumption while no whole second was measured. */
+    /** Logins finished in the last whole second; an assumption while no whole second was counted. */
     private long loginsPerSecond() {
         long measured = admitted.lastSecond();
         return admitted.hadWholeSecond() ? Math.max(1, measured) : Math.max(assumedLoginsPerSecond(), measured);
@@ -128,7 +127,7 @@ final class LoginQueue implements AutoCloseable {
     /**
      * Takes no more logins; idle workers are woken with an empty task and end. Workers are never
      * interrupted: a login writes to its device's socket, and an interrupt during channel I/O
-     * closes that socket (CI saw a device get 1006 instead of the 1001 close at shutdown).
+     * closes that socket, and the device would see 1006 instead of the 1001 close at shutdown.
      */
     @Override
     public void close() {

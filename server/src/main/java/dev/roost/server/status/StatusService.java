@@ -96,7 +96,7 @@ public final class StatusService implements AutoCloseable {
         events.listenRemote(this::forgetReportedElsewhere);
         long interval = settings.flushInterval().toMillis();
         // A fixed rate, not a fixed delay: a report then waits at most one interval plus one flush. With a
-        // delay after each flush it waited up to two flushes plus the interval (lag 3.7 s at 2 s reports).
+        // delay after each flush it would wait up to two flushes plus the interval.
         flusher.scheduleAtFixedRate(this::flushQuietly, interval, interval, TimeUnit.MILLISECONDS);
         pruner.scheduleWithFixedDelay(this::pruneQuietly, 0, 1, TimeUnit.HOURS);
     }
@@ -309,7 +309,8 @@ public final class StatusService implements AutoCloseable {
      * The latest report, from memory after the first read. That a device never reported is kept
      * too: the login reads it on a login worker, and the device's first report then finds it
      * without a database read on its connection's thread (a virtual thread parked deep inside
-     * JDBC keeps a stack chunk of that depth for the session's life: ~1.5 KiB more per session).
+     * JDBC keeps a stack chunk of that depth for the session's life; docs/benchmarks.md, memory per
+     * session).
      */
     private Optional<Reported> current(DeviceId device) {
         Reported cached = latest.get(device.value());

@@ -1,6 +1,7 @@
 package dev.roost.server.command;
 
 import dev.roost.server.common.DeviceId;
+import dev.roost.server.common.GroupId;
 import dev.roost.server.common.Page;
 import dev.roost.server.common.PageRequest;
 import org.junit.jupiter.api.Test;
@@ -50,8 +51,8 @@ class TransitionWriterTest {
         @Override public Optional<Command> findByKey(DeviceId device, String key) {
             throw new UnsupportedOperationException();
         }
-        @Override public Optional<GroupCommand> findGroup(long id) { throw new UnsupportedOperationException(); }
-        @Override public Optional<GroupCommand> findGroupByKey(long groupId, String key) {
+        @Override public Optional<GroupCommand> findGroup(GroupCommandId id) { throw new UnsupportedOperationException(); }
+        @Override public Optional<GroupCommand> findGroupByKey(GroupId groupId, String key) {
             throw new UnsupportedOperationException();
         }
         @Override public Page<Command> list(CommandFilter filter, PageRequest page) {
@@ -73,7 +74,7 @@ class TransitionWriterTest {
                                             String message) {
             throw new UnsupportedOperationException();
         }
-        @Override public Map<CommandState, Long> countsByState(long groupCommandId) {
+        @Override public Map<CommandState, Long> countsByState(GroupCommandId groupCommandId) {
             throw new UnsupportedOperationException();
         }
     }

@@ -15,10 +15,10 @@ import dev.roost.server.command.CommandFilter;
 import dev.roost.server.command.CommandId;
 import dev.roost.server.command.CommandService;
 import dev.roost.server.command.CommandState;
+import dev.roost.server.command.GroupCommandId;
 import dev.roost.server.command.NewCommand;
 import dev.roost.server.common.DeviceId;
 import dev.roost.server.common.GroupId;
-import dev.roost.server.common.Ids;
 import dev.roost.server.common.Json;
 import dev.roost.server.common.Page;
 import dev.roost.server.error.RoostException;
@@ -77,7 +77,7 @@ public final class CommandGrpcService extends CommandServiceGrpc.CommandServiceI
     @Override
     public void getGroupCommand(GetGroupCommandRequest request, StreamObserver<GroupCommand> observer) {
         Unary.respond(observer, () -> group(commands.getGroup(GrpcAuthInterceptor.caller(),
-                Ids.parse("id", request.getId()))));
+                GroupCommandId.parse("id", request.getId()))));
     }
 
     @Override
@@ -91,7 +91,7 @@ public final class CommandGrpcService extends CommandServiceGrpc.CommandServiceI
                     request.getDeviceId().isEmpty() ? Optional.empty()
                             : Optional.of(DeviceId.parse("device_id", request.getDeviceId())),
                     request.getGroupCommandId().isEmpty() ? Optional.empty()
-                            : Optional.of(Ids.parse("group_command_id", request.getGroupCommandId())),
+                            : Optional.of(GroupCommandId.parse("group_command_id", request.getGroupCommandId())),
                     states);
             Page<dev.roost.server.command.Command> page = commands.list(GrpcAuthInterceptor.caller(), filter,
                     ProtoMapper.page(request.getPage()));
@@ -114,11 +114,11 @@ public final class CommandGrpcService extends CommandServiceGrpc.CommandServiceI
         caller.require(Role.VIEWER);
         Optional<DeviceId> device = request.getDeviceId().isEmpty() ? Optional.empty()
                 : Optional.of(DeviceId.parse("device_id", request.getDeviceId()));
-        Optional<Long> group = request.getGroupCommandId().isEmpty() ? Optional.empty()
-                : Optional.of(Ids.parse("group_command_id", request.getGroupCommandId()));
+        Optional<GroupCommandId> group = request.getGroupCommandId().isEmpty() ? Optional.empty()
+                : Optional.of(GroupCommandId.parse("group_command_id", request.getGroupCommandId()));
         WatchStreams.pump(events.subscribe(event -> event.detail() instanceof CommandDetail detail
                         && device.map(event.deviceId()::equals).orElse(true)
-                        && group.map(detail::inGroupCommand).orElse(true),
+                        && group.map(id -> detail.inGroupCommand(id.value())).orElse(true),
                 EventGrpcService.WATCH_BUFFER), observer, CommandGrpcService::transition);
     }
 
@@ -160,7 +160,7 @@ public final class CommandGrpcService extends CommandServiceGrpc.CommandServiceI
                 .setDeviceStatusCode(command.deviceStatusCode())
                 .setErrorMessage(command.errorMessage())
                 .setIdempotencyKey(command.idempotencyKey().orElse(""))
-                .setGroupCommandId(command.groupCommandId() == 0 ? "" : Long.toString(command.groupCommandId()))
+                .setGroupCommandId(command.groupCommandId().map(GroupCommandId::toString).orElse(""))
                 .setCreatedAtMs(command.createdAt().toEpochMilli())
                 .setUpdatedAtMs(command.updatedAt().toEpochMilli())
                 .setTimeoutMs(command.timeout().toMillis())
@@ -170,7 +170,7 @@ public final class CommandGrpcService extends CommandServiceGrpc.CommandServiceI
 
     private static GroupCommand group(dev.roost.server.command.GroupCommand group) {
         GroupCommand.Builder builder = GroupCommand.newBuilder()
-                .setId(Long.toString(group.id()))
+                .setId(group.id().toString())
                 .setGroupId(group.groupId().toString())
                 .setName(group.name())
                 .setTotal(group.total())

@@ -25,7 +25,7 @@ import java.util.List;
  * Moves the parsing of request messages from Helidon into the call, so that a malformed message
  * fails the call with INVALID_ARGUMENT through {@link GrpcErrorInterceptor}. Helidon 4.5 parses
  * before any interceptor runs and, when parsing fails, only logs and never answers: the client
- * waits for its deadline. Helidon now receives each request as bytes; responses are unchanged.
+ * waits for its deadline. With this, Helidon hands each request on as bytes; responses are unchanged.
  */
 public final class RequestParsing {
     private static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor.Marshaller<>() {
@@ -36,8 +36,8 @@ public final class RequestParsing {
 
         /**
          * Sized by {@code available()} (Helidon's request stream knows the message's length):
-         * {@code readAllBytes} alone starts with a 16 KiB buffer for a request of a few bytes,
-         * which was an eighth of the server's CPU on GetDevice (docs/benchmarks.md).
+         * {@code readAllBytes} alone starts with a 16 KiB buffer on every call, for a request of a
+         * few bytes (docs/benchmarks.md, "Northbound GetDevice against a bare Helidon gRPC server").
          */
         @Override
         public byte[] parse(InputStream stream) {

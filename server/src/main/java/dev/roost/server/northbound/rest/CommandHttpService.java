@@ -6,10 +6,10 @@ import dev.roost.server.command.CommandFilter;
 import dev.roost.server.command.CommandId;
 import dev.roost.server.command.CommandService;
 import dev.roost.server.command.CommandState;
+import dev.roost.server.command.GroupCommandId;
 import dev.roost.server.command.NewCommand;
 import dev.roost.server.common.DeviceId;
 import dev.roost.server.common.GroupId;
-import dev.roost.server.common.Ids;
 import dev.roost.server.error.RoostException;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
@@ -103,7 +103,7 @@ public final class CommandHttpService {
         }
         CommandFilter filter = new CommandFilter(
                 Queries.first(request, "device_id").map(id -> DeviceId.parse("device_id", id)),
-                Queries.first(request, "group_command_id").map(id -> Ids.parse("group_command_id", id)), states);
+                Queries.first(request, "group_command_id").map(id -> GroupCommandId.parse("group_command_id", id)), states);
         json.ok(response, commands.list(RestAuthFilter.caller(request), filter, Queries.page(request)));
     }
 
@@ -123,6 +123,7 @@ public final class CommandHttpService {
     }
 
     private void getGroup(ServerRequest request, ServerResponse response) {
-        json.ok(response, commands.getGroup(RestAuthFilter.caller(request), Ids.parse("id", Queries.path(request, "id"))));
+        json.ok(response, commands.getGroup(RestAuthFilter.caller(request),
+                GroupCommandId.parse("id", Queries.path(request, "id"))));
     }
 }

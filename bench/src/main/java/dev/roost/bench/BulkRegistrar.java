@@ -13,10 +13,11 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Registers fleet devices 0..n-1 through RegisterDevice, at most {@code concurrency} at a time on
- * virtual threads. Devices that exist already are skipped, so re-running completes a fleet.
+ * Registers bench devices 0..n-1 ({@link BenchDevices}) through the gRPC RegisterDevice call, at most
+ * {@code concurrency} at a time on virtual threads. Devices that exist already are skipped, so
+ * re-running completes a partly registered set.
  */
-final class Provisioner {
+final class BulkRegistrar {
     private static final int PROGRESS_EVERY = 10_000;
 
     private final DeviceStubs stubs;
@@ -29,7 +30,7 @@ final class Provisioner {
     record Outcome(long created, long existed, long failed, Map<Status.Code, LongAdder> failures, Duration took) {
     }
 
-    Provisioner(DeviceStubs stubs, int concurrency, PrintWriter out) {
+    BulkRegistrar(DeviceStubs stubs, int concurrency, PrintWriter out) {
         this.stubs = stubs;
         this.concurrency = concurrency;
         this.out = out;
@@ -63,7 +64,7 @@ final class Provisioner {
 
     private void register(int index) {
         try {
-            stubs.next().registerDevice(Fleet.registration(index));
+            stubs.next().registerDevice(BenchDevices.registration(index));
             created.increment();
         } catch (StatusRuntimeException e) {
             if (e.getStatus().getCode() == Status.Code.ALREADY_EXISTS) {

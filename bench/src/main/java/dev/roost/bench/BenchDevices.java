@@ -8,19 +8,19 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The benchmark's fleet. Device {@code i} always gets the same hardware identity (so registering it
- * twice is refused with ALREADY_EXISTS) and the same labels: {@code site} (one of {@value #SITES},
- * 5,000 devices each in a fleet of 100,000), {@code tier} (gold, silver, bronze) and {@code ring}
- * (1% canary).
+ * What bench device {@code i} looks like when registered. Device {@code i} always gets the same
+ * hardware identity (so registering it twice is refused with ALREADY_EXISTS) and the same labels:
+ * {@code site} (one of {@value #SITES}, spread evenly), {@code tier} (gold, silver, bronze) and
+ * {@code ring} (1% canary).
  */
-final class Fleet {
+final class BenchDevices {
     /** Every bench device's hardware model starts with this, which tells them from other devices. */
     static final String MODEL_PREFIX = "RB-";
     static final int SITES = 20;
     private static final List<String> TIERS = List.of("gold", "silver", "bronze");
     private static final List<String> TYPES = List.of("gateway", "sensor-hub", "camera", "controller");
 
-    private Fleet() {
+    private BenchDevices() {
     }
 
     static RegisterDeviceRequest registration(int index) {
