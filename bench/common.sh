@@ -9,3 +9,16 @@ require_free_port() {
     exit 1
   fi
 }
+
+# Prints what else shares the box, for machine.txt: the load average, and whether the kernel's
+# autogroup scheduling is on. With autogroup on, each session gets an equal share of the CPU, so
+# background work started with `nice` still takes its session's share from the benchmark (seen on
+# this box: 32-48 % of the CPU went to niced builds during a cluster ramp). Benchmarks on a shared
+# box want `sysctl kernel.sched_autogroup_enabled=0` and background work under `nice -n 19`.
+shared_box_facts() {
+  echo "loadavg_at_start=$(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "sched_autogroup_enabled=$(cat /proc/sys/kernel/sched_autogroup_enabled 2>/dev/null || echo unknown)"
+  if [ "$(cat /proc/sys/kernel/sched_autogroup_enabled 2>/dev/null)" = 1 ]; then
+    echo "note: kernel.sched_autogroup_enabled=1: niced background work still competes with this run (docs/benchmarks.md)" >&2
+  fi
+}

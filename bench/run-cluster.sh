@@ -69,6 +69,7 @@ total=$(( per_sim * sims_per_node * nodes ))
   echo "nats=$(/usr/sbin/nats-server --version 2>/dev/null || echo unknown)"
   echo "args=nodes=$nodes per_node=$per_node sims_per_node=$sims_per_node per_sim=$per_sim hold=$hold rate=$rate command_rate=$cmd_rate command_seconds=$cmd_seconds kill=$kill_node"
   echo "git=$(git rev-parse --short HEAD)"
+  shared_box_facts
 } >"$out/machine.txt"
 
 pids=()

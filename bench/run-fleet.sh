@@ -69,6 +69,7 @@ $mysql_cmd -e 'DROP DATABASE IF EXISTS roost_fleet; CREATE DATABASE roost_fleet'
   echo "mariadb=$($mysql_cmd -N -e 'select version()')"
   echo "args=sims=$sims per_sim=$per_sim hold=$hold rate=$rate storm_rate=$storm_rate sources=$sources storm_token_save_every=$storm_tokens"
   echo "git=$(git rev-parse --short HEAD)"
+  shared_box_facts
 } >"$out/machine.txt"
 
 pids=()
