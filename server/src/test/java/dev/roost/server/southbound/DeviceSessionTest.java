@@ -3,6 +3,7 @@ package dev.roost.server.southbound;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.roost.protocol.Golden;
 import dev.roost.server.support.Await;
+import dev.roost.server.support.ManualClock;
 import dev.roost.server.support.RestClient.Reply;
 import dev.roost.server.support.TestDatabase;
 import dev.roost.server.support.TestDevice;
@@ -17,6 +18,8 @@ import java.net.http.HttpClient;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
+import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
 
@@ -220,21 +223,36 @@ class DeviceSessionTest {
 
     @Test
     void pings_keepTheSessionAlive_beyondTwoHeartbeatIntervals() {
-        String[] device = server.registerDevice("alive");
-        try (TestDevice link = TestDevice.connect(server.port())) {
-            link.authenticate(device[0], device[1]);
-            // Paced traffic for 3 s (three intervals of 1 s): application pings and WebSocket pings.
-            for (int i = 0; i < 8; i++) {
-                if (i % 2 == 0) {
+        ManualClock clock = new ManualClock();
+        try (TestServer paced = TestServer.start(Map.of("southbound.heartbeat-interval", "PT1S",
+                "southbound.sweep-interval", "PT0.05S"), clock)) {
+            String[] device = paced.registerDevice("alive");
+            try (TestDevice link = TestDevice.connect(paced.port())) {
+                link.authenticate(device[0], device[1]);
+                Map<String, Runnable> traffic = new LinkedHashMap<>();
+                traffic.put("websocket-ping", link::ping);
+                traffic.put("application-ping", () -> {
                     link.send("ping", "{}");
                     assertThat(link.next("pong").get("reply_to").asText()).startsWith("d-");
-                } else {
-                    link.ping();
-                }
-                java.util.concurrent.locks.LockSupport.parkNanos(400_000_000L);
+                });
+                traffic.forEach((what, ping) -> {
+                    // The link and a silent witness start level: both were last heard at this instant.
+                    String[] quiet = paced.registerDevice("witness-" + what);
+                    try (TestDevice witness = TestDevice.connect(paced.port())) {
+                        witness.authenticate(quiet[0], quiet[1]);
+                        clock.advance(Duration.ofMillis(1500));
+                        ping.run();
+                        clock.advance(Duration.ofMillis(1500));
+                        // 3 s of silence closes the witness; the sweep that did so found the link heard 1.5 s ago.
+                        assertThat(witness.awaitClose().code()).as("witness of %s", what).isEqualTo(4008);
+                    }
+                    link.send("ping", "{}");
+                    assertThat(link.next("pong")).as("after %s", what).isNotNull();
+                    assertThat(link.isClosed()).as("after %s", what).isFalse();
+                });
+                assertThat(paced.rest().get("/api/v1/devices/" + device[0], ADMIN_TOKEN).data().get("state").asText())
+                        .isEqualTo("ONLINE");
             }
-            assertThat(link.isClosed()).isFalse();
-            assertThat(state(device[0])).isEqualTo("ONLINE");
         }
     }
 
