@@ -175,9 +175,12 @@ public final class EdgeAgent implements AutoCloseable {
             return this;
         }
 
-        /** The link's time: ticks, heartbeats, dead-link checks, session-token expiry; the system clock by default. */
-        public Builder clock(Clock linkClock) {
-            this.clock = linkClock;
+        /**
+         * The agent's time: its ticks and what they measure (heartbeats, dead links, session-token
+         * expiry, result resends); the system clock by default.
+         */
+        public Builder clock(Clock agentClock) {
+            this.clock = agentClock;
             return this;
         }
 
@@ -230,7 +233,8 @@ public final class EdgeAgent implements AutoCloseable {
             CommandJournal journal = CommandJournal.open(config.stateDir().resolve("commands.journal"),
                     JOURNAL_CAPACITY, codec);
             RebootAction reboot = rebootAction != null ? rebootAction : defaultReboot();
-            CommandRunner runner = new CommandRunner(handlers(), journal, reboot, config.commandTimeout(), restart);
+            CommandRunner runner = new CommandRunner(handlers(), journal, reboot, config.commandTimeout(), restart,
+                    CommandRunner.RESULT_RESEND_AFTER, clock);
             AgentSession session = new AgentSession(reporter, desired, runner);
             ConnectionManager manager = new ConnectionManager(linkSettings(), usedTransport, loop,
                     new Ticker(config.tick(), clock), codec, session, metrics,
