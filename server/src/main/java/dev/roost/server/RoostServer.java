@@ -161,12 +161,19 @@ public final class RoostServer implements AutoCloseable {
      * @param settings     Roost's validated settings
      */
     public static RoostServer start(Config serverConfig, ServerSettings settings) {
+        // Millisecond ticks: what the API returns at once equals what it reads back later.
+        return start(serverConfig, settings, Clock.tick(Clock.systemUTC(), Duration.ofMillis(1)));
+    }
+
+    /**
+     * Like {@link #start(Config, ServerSettings)} on the given clock: every timeout, expiry and
+     * timestamp of the server reads it (tests move it by hand instead of waiting).
+     */
+    public static RoostServer start(Config serverConfig, ServerSettings settings, Clock clock) {
         Database database = Database.open(settings.db());
         List<AutoCloseable> closeables = new ArrayList<>();
         closeables.add(database);
         try {
-            // Millisecond ticks: what the API returns at once equals what it reads back later.
-            Clock clock = Clock.tick(Clock.systemUTC(), Duration.ofMillis(1));
             ObjectMapper json = Json.newMapper();
             Optional<ClusterNode> cluster = joinCluster(settings, clock);
             cluster.ifPresent(node -> closeables.addFirst(node));

@@ -136,6 +136,7 @@ public final class EdgeAgent implements AutoCloseable {
         private RebootAction rebootAction;
         private RotatingLogFiles logFiles;
         private LinkMetrics metrics = LinkMetrics.NONE;
+        private Clock clock = Clock.systemUTC();
         private Consumer<ObjectNode> onDesired = state -> { };
         private Optional<Runnable> restart = Optional.empty();
         private final List<CommandHandler> handlers = new ArrayList<>();
@@ -171,6 +172,15 @@ public final class EdgeAgent implements AutoCloseable {
 
         public Builder metrics(LinkMetrics linkMetrics) {
             this.metrics = linkMetrics;
+            return this;
+        }
+
+        /**
+         * The agent's time: its ticks and what they measure (heartbeats, dead links, session-token
+         * expiry, result resends); the system clock by default.
+         */
+        public Builder clock(Clock agentClock) {
+            this.clock = agentClock;
             return this;
         }
 
@@ -223,10 +233,12 @@ public final class EdgeAgent implements AutoCloseable {
             CommandJournal journal = CommandJournal.open(config.stateDir().resolve("commands.journal"),
                     JOURNAL_CAPACITY, codec);
             RebootAction reboot = rebootAction != null ? rebootAction : defaultReboot();
-            CommandRunner runner = new CommandRunner(handlers(), journal, reboot, config.commandTimeout(), restart);
+            CommandRunner runner = new CommandRunner(handlers(), journal, reboot, config.commandTimeout(), restart,
+                    CommandRunner.RESULT_RESEND_AFTER, clock);
             AgentSession session = new AgentSession(reporter, desired, runner);
-            ConnectionManager manager = new ConnectionManager(linkSettings(), usedTransport, loop, new Ticker(config.tick()), codec,
-                    session, metrics, new Backoff(config.backoff(), new SecureRandom()),
+            ConnectionManager manager = new ConnectionManager(linkSettings(), usedTransport, loop,
+                    new Ticker(config.tick(), clock), codec, session, metrics,
+                    new Backoff(config.backoff(), new SecureRandom()),
                     new FileSessionTokenStore(config.stateDir().resolve(SESSION_TOKEN_FILE), config.deviceId()));
             return new EdgeAgent(manager, bootId, desired, journal, ownedTransport, ownedLogs);
         }

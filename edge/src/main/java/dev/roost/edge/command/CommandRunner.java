@@ -9,6 +9,7 @@ import dev.roost.edge.spi.CommandRequest;
 import dev.roost.protocol.Messages;
 import dev.roost.protocol.ProtocolErrorCode;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -41,6 +42,8 @@ public final class CommandRunner {
 
     private final Map<String, Thread> running = new ConcurrentHashMap<>();
     private final Duration resendAfter;
+    /** The time the ticks carry ({@link #onTick}), which resends are measured against. */
+    private final Clock clock;
     /** Results sent on the current link and not answered yet: message id to command id. */
     private final Map<String, String> resultsInFlight = new ConcurrentHashMap<>();
     /** When each unacknowledged result was last sent on the current link (epoch ms), by command id. */
@@ -54,17 +57,19 @@ public final class CommandRunner {
      */
     public CommandRunner(Map<String, CommandHandler> handlers, CommandJournal journal, RebootAction rebootAction,
                          Duration defaultTimeout, Optional<Runnable> agentRestart) {
-        this(handlers, journal, rebootAction, defaultTimeout, agentRestart, RESULT_RESEND_AFTER);
+        this(handlers, journal, rebootAction, defaultTimeout, agentRestart, RESULT_RESEND_AFTER, Clock.systemUTC());
     }
 
+    /** @param clock the clock of the ticker that calls {@link #onTick} */
     public CommandRunner(Map<String, CommandHandler> handlers, CommandJournal journal, RebootAction rebootAction,
-                         Duration defaultTimeout, Optional<Runnable> agentRestart, Duration resendAfter) {
+                         Duration defaultTimeout, Optional<Runnable> agentRestart, Duration resendAfter, Clock clock) {
         this.handlers = Map.copyOf(handlers);
         this.journal = journal;
         this.rebootAction = rebootAction;
         this.defaultTimeout = defaultTimeout;
         this.agentRestart = agentRestart;
         this.resendAfter = resendAfter;
+        this.clock = clock;
     }
 
     /** A session started: results not acknowledged yet (recorded offline, or lost with the last link) go out first. */
@@ -265,7 +270,7 @@ public final class CommandRunner {
         Optional<String> sent = current != null ? current.send(entry.result()) : Optional.empty();
         if (sent.isPresent()) {
             resultsInFlight.put(sent.get(), entry.commandId());
-            lastSent.put(entry.commandId(), System.currentTimeMillis());
+            lastSent.put(entry.commandId(), clock.millis());
         } else {
             LOG.log(System.Logger.Level.INFO, "result of {0} kept for the next connection", entry.commandId());
         }

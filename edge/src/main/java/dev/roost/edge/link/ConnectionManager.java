@@ -11,6 +11,7 @@ import dev.roost.protocol.ProtocolException;
 import io.netty.channel.EventLoop;
 
 import java.net.URI;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumSet;
@@ -54,6 +55,8 @@ public final class ConnectionManager {
     private final WsTransport transport;
     private final EventLoop loop;
     private final Ticker ticker;
+    /** The ticker's clock: heartbeats, dead-link checks and token expiry read the time the ticks carry. */
+    private final Clock clock;
     private final PduCodec codec;
     private final LinkSession session;
     private final LinkMetrics metrics;
@@ -88,6 +91,7 @@ public final class ConnectionManager {
         this.transport = transport;
         this.loop = loop;
         this.ticker = ticker;
+        this.clock = ticker.clock();
         this.codec = codec;
         this.session = session;
         this.metrics = metrics;
@@ -109,7 +113,7 @@ public final class ConnectionManager {
     public void start() {
         loop.execute(() -> {
             if (state == State.STOPPED) {
-                token = tokens.load(Instant.now());
+                token = tokens.load(clock.instant());
                 ticker.register(loop, tick);
                 connect();
             }
@@ -171,7 +175,7 @@ public final class ConnectionManager {
     private void connect() {
         pendingRetry = null;
         state = State.CONNECTING;
-        attemptStartedAt = System.currentTimeMillis();
+        attemptStartedAt = clock.millis();
         current = new Attempt();
         LOG.log(System.Logger.Level.DEBUG, "connecting to {0}", server);
         transport.connect(server, settings.tls(), settings.sourceAddress(), settings.connectTimeout(),
@@ -257,7 +261,7 @@ public final class ConnectionManager {
                 return;
             }
             state = State.AUTHENTICATING;
-            attemptStartedAt = System.currentTimeMillis();
+            attemptStartedAt = clock.millis();
             if (token.isPresent() && token.get().isExpiredAt(Instant.ofEpochMilli(attemptStartedAt))) {
                 LOG.log(System.Logger.Level.DEBUG, "session token expired at {0}; using the secret",
                         token.get().expiresAt());
@@ -275,7 +279,7 @@ public final class ConnectionManager {
             if (this != current) {
                 return;
             }
-            lastReceivedAt = System.currentTimeMillis();
+            lastReceivedAt = clock.millis();
             Pdu pdu;
             try {
                 pdu = codec.decode(text);
@@ -346,7 +350,7 @@ public final class ConnectionManager {
             token = issuedToken(ok);
             token.ifPresentOrElse(tokens::save, tokens::clear);
             heartbeatMs = ok.heartbeatIntervalMs() > 0 ? ok.heartbeatIntervalMs() : DEFAULT_HEARTBEAT_MS;
-            liveSince = System.currentTimeMillis();
+            liveSince = clock.millis();
             lastSentAt = liveSince;
             pingSentAt = liveSince;
             pingId = null;
@@ -399,7 +403,7 @@ public final class ConnectionManager {
 
         private void write(Pdu pdu) {
             if (connection != null && connection.send(codec.encode(pdu))) {
-                lastSentAt = System.currentTimeMillis();
+                lastSentAt = clock.millis();
             }
         }
 
@@ -428,7 +432,7 @@ public final class ConnectionManager {
 
             private boolean sendPdu(Pdu pdu) {
                 if (connection.send(codec.encode(pdu))) {
-                    lastSentAt = System.currentTimeMillis();
+                    lastSentAt = clock.millis();
                     return true;
                 }
                 return false;

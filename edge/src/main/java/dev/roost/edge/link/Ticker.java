@@ -2,6 +2,7 @@ package dev.roost.edge.link;
 
 import io.netty.channel.EventLoop;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,21 +14,33 @@ import java.util.function.LongConsumer;
 /**
  * One repeating timer per event loop that ticks every device pinned to that loop: heartbeats,
  * dead-link checks and status intervals of thousands of devices share a few timers instead of
- * holding one each.
+ * holding one each. Its {@link #clock()} is the time of the devices it ticks: each tick carries
+ * that clock's millis, and the link stamps what it sends and receives with the same clock.
  */
 public final class Ticker {
     private final Duration period;
+    private final Clock clock;
     private final Map<EventLoop, List<LongConsumer>> byLoop = new ConcurrentHashMap<>();
 
     public Ticker(Duration period) {
+        this(period, Clock.systemUTC());
+    }
+
+    /** @param clock the time the ticks carry (a test's clock that moves only when told) */
+    public Ticker(Duration period, Clock clock) {
         this.period = period;
+        this.clock = clock;
     }
 
     public Duration period() {
         return period;
     }
 
-    /** Ticks {@code target} on {@code loop} from now on, with the current epoch millis. */
+    public Clock clock() {
+        return clock;
+    }
+
+    /** Ticks {@code target} on {@code loop} from now on, with the clock's epoch millis. */
     public void register(EventLoop loop, LongConsumer target) {
         loop.execute(() -> byLoop.computeIfAbsent(loop, this::start).add(target));
     }
@@ -44,7 +57,7 @@ public final class Ticker {
     private List<LongConsumer> start(EventLoop loop) {
         List<LongConsumer> targets = new ArrayList<>();
         loop.scheduleAtFixedRate(() -> {
-            long now = System.currentTimeMillis();
+            long now = clock.millis();
             for (int i = 0; i < targets.size(); i++) {
                 try {
                     targets.get(i).accept(now);

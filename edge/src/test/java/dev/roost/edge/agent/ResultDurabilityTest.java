@@ -1,5 +1,6 @@
 package dev.roost.edge.agent;
 
+import dev.roost.edge.command.CommandRunner;
 import dev.roost.edge.config.AgentConfig;
 import dev.roost.edge.sim.SyntheticStatusSource;
 import dev.roost.edge.spi.CommandHandler;
@@ -7,8 +8,10 @@ import dev.roost.edge.spi.CommandOutcome;
 import dev.roost.edge.spi.CommandRequest;
 import dev.roost.edge.status.BootId;
 import dev.roost.edge.support.AgentFixture;
+import dev.roost.edge.support.CapturedLog;
 import dev.roost.edge.support.CountingMetrics;
 import dev.roost.server.support.Await;
+import dev.roost.server.support.ManualClock;
 import dev.roost.server.support.TestDatabase;
 import dev.roost.server.support.TestServer;
 import org.junit.jupiter.api.Test;
@@ -20,7 +23,6 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
@@ -64,7 +66,9 @@ class ResultDurabilityTest {
                 return CommandOutcome.succeeded(request.params().put("done", true), "finished during the outage");
             }
         };
-        try (TestDatabase database = TestDatabase.create();
+        ManualClock clock = new ManualClock();
+        try (CapturedLog runnerLog = CapturedLog.of(CommandRunner.class);
+             TestDatabase database = TestDatabase.create();
              TestServer server = TestServer.start(database, Map.of("db.query-timeout", "PT1S",
                      "commands.sweep-interval", "PT0.1S"))) {
             String[] device = server.registerDevice("durable-result");
@@ -74,6 +78,7 @@ class ResultDurabilityTest {
                     .systemStatus(new SyntheticStatusSource(1, bootId, "sim"), bootId)
                     .metrics(new CountingMetrics())
                     .handler(gated)
+                    .clock(clock)
                     .build().start()) {
                 Await.until("online", agent::isLive);
                 String id = server.rest().post("/api/v1/devices/" + device[0] + "/commands", ADMIN_TOKEN,
@@ -89,13 +94,14 @@ class ResultDurabilityTest {
                     }
                     proceed.countDown();
                     Await.until("result recorded and sent", () -> journalText(journal).contains("DONE"));
-                    // Long enough for the server to give up on the locked row (query timeout 1 s) and say so.
-                    Instant failed = Instant.now().plusSeconds(3);
-                    Await.until("the store attempt failed", () -> Instant.now().isAfter(failed));
+                    // The server gives up on the locked row after its query timeout and answers with an error.
+                    Await.until("the agent was told the result is not stored", () -> runnerLog.lines().stream()
+                            .anyMatch(line -> line.startsWith("result of " + id + " not stored")));
                     assertThat(state(server, id)).isEqualTo("ACKED");
                     lock.rollback();
                 }
 
+                clock.advance(CommandRunner.RESULT_RESEND_AFTER);
                 Await.until("stored after the outage", Duration.ofSeconds(30), () -> state(server, id)
                         .equals("SUCCEEDED"));
                 assertThat(server.rest().get("/api/v1/commands/" + id, ADMIN_TOKEN).data().at("/result/done")

@@ -7,6 +7,7 @@ import dev.roost.edge.support.RecordingLink;
 import dev.roost.protocol.Messages;
 import dev.roost.protocol.PduCodec;
 import dev.roost.server.support.Await;
+import dev.roost.server.support.ManualClock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,6 +23,7 @@ class CommandRunnerTest {
     Path dir;
 
     private final PduCodec codec = new PduCodec();
+    private final ManualClock clock = new ManualClock();
     private final AtomicInteger runs = new AtomicInteger();
     private final CommandHandler counting = new CommandHandler() {
         @Override
@@ -93,7 +95,7 @@ class CommandRunnerTest {
         RecordingLink link = new RecordingLink();
         CommandJournal journal = CommandJournal.open(dir.resolve("j"), 16, codec);
         CommandRunner runner = new CommandRunner(Map.of("count", counting), journal, () -> { }, Duration.ofSeconds(5),
-                java.util.Optional.empty(), Duration.ofMillis(200));
+                java.util.Optional.empty(), Duration.ofMillis(200), clock);
         runner.onLive(link);
         runner.onCommand(link, "s-1", command("c5", "count", 5000));
         Await.until("result sent", () -> link.sent(Messages.CommandResult.class).size() == 1);
@@ -101,16 +103,17 @@ class CommandRunnerTest {
                 .orElseThrow().id();
         // The server could not store it (database down): an INTERNAL error leaves it for a resend.
         runner.onError(firstId, new Messages.Error("INTERNAL", "retry later"));
-        runner.onTick(System.currentTimeMillis());
+        clock.advance(Duration.ofMillis(199));
+        runner.onTick(clock.millis());
         assertThat(link.sent(Messages.CommandResult.class)).hasSize(1);
-        Await.until("result sent again", () -> {
-            runner.onTick(System.currentTimeMillis());
-            return link.sent(Messages.CommandResult.class).size() == 2;
-        });
+        clock.advance(Duration.ofMillis(1));
+        runner.onTick(clock.millis());
+        assertThat(link.sent(Messages.CommandResult.class)).hasSize(2);
         assertThat(runs).hasValue(1);
         runner.onResultAck(new Messages.CommandResultAck("c5"));
         assertThat(journal.undelivered()).isEmpty();
-        runner.onTick(System.currentTimeMillis() + 60_000);
+        clock.advance(Duration.ofMinutes(1));
+        runner.onTick(clock.millis());
         assertThat(link.sent(Messages.CommandResult.class)).hasSize(2);
     }
 
@@ -119,7 +122,7 @@ class CommandRunnerTest {
         RecordingLink link = new RecordingLink();
         CommandJournal journal = CommandJournal.open(dir.resolve("j"), 16, codec);
         CommandRunner runner = new CommandRunner(Map.of("count", counting), journal, () -> { }, Duration.ofSeconds(5),
-                java.util.Optional.empty(), Duration.ofMillis(1));
+                java.util.Optional.empty(), Duration.ofMillis(1), clock);
         runner.onLive(link);
         runner.onCommand(link, "s-1", command("c6", "count", 5000));
         Await.until("result sent", () -> link.sent(Messages.CommandResult.class).size() == 1);
@@ -127,7 +130,8 @@ class CommandRunnerTest {
                 .orElseThrow().id();
         runner.onError(resultId, new Messages.Error("UNKNOWN_COMMAND", "timed out meanwhile"));
         assertThat(journal.undelivered()).isEmpty();
-        runner.onTick(System.currentTimeMillis() + 60_000);
+        clock.advance(Duration.ofMinutes(1));
+        runner.onTick(clock.millis());
         assertThat(link.sent(Messages.CommandResult.class)).hasSize(1);
     }
 

@@ -116,6 +116,11 @@ final class DeviceSession {
         return loginState.compareAndSet(LoginState.AWAITING, LoginState.LOGGING_IN);
     }
 
+    /** True once a login claimed the session, until it failed: the auth timeout no longer applies (for tests). */
+    boolean loginStarted() {
+        return loginState.get() == LoginState.LOGGING_IN;
+    }
+
     /** A login failed before it could answer (the database failed): the auth timeout applies again. */
     void loginFailed() {
         loginState.compareAndSet(LoginState.LOGGING_IN, LoginState.AWAITING);

@@ -2,12 +2,14 @@ package dev.roost.server.southbound;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.roost.server.support.Await;
+import dev.roost.server.support.ManualClock;
 import dev.roost.server.support.TestDatabase;
 import dev.roost.server.support.TestDevice;
 import dev.roost.server.support.TestServer;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 
@@ -22,7 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class CommandRestartTest {
     /** The first server never sweeps: its commands are still running when it stops. */
     private static final Map<String, String> NO_SWEEP = Map.of("commands.sweep-interval", "PT1H");
-    /** Short, so that deadlines pass while the server is down; long enough for a resent one to be answered. */
+    /** The run timeout of the two commands; the test moves the clock past it while the server is down. */
     private static final int TIMEOUT_MS = 2000;
 
     private static String sendExec(TestServer on, String device, int n) {
@@ -39,11 +41,14 @@ class CommandRestartTest {
                 + ",\"result\":{\"out\":" + code + "},\"message\":\"done\"}";
     }
 
+    /** Every server of a test reads this clock, which moves only when the test moves it. */
+    private final ManualClock clock = new ManualClock();
+
     /** Runs two commands into ACKED and SENT on a server that then stops; returns their ids. */
-    private static String[] inFlightAcrossAStop(TestDatabase database, String[] device) {
+    private String[] inFlightAcrossAStop(TestDatabase database, String[] device) {
         String acked;
         String sent;
-        try (TestServer first = TestServer.start(database, NO_SWEEP);
+        try (TestServer first = TestServer.start(database, NO_SWEEP, clock);
              TestDevice link = TestDevice.connect(first.port())) {
             link.authenticate(device[0], device[1]);
             acked = sendExec(first, device[0], 1);
@@ -55,9 +60,8 @@ class CommandRestartTest {
             // Delivered, but the device goes away before it acknowledges it.
             assertThat(link.next("command").at("/body/command_id").asText()).isEqualTo(sent);
         }
-        Instant deadlinesPassed = Instant.now().plusMillis(TIMEOUT_MS + 50);
-        Await.until("both run deadlines passed while the server was down",
-                () -> Instant.now().isAfter(deadlinesPassed));
+        // Both run deadlines pass while the server is down.
+        clock.advance(Duration.ofMillis(TIMEOUT_MS + 1));
         return new String[] {acked, sent};
     }
 
@@ -65,25 +69,26 @@ class CommandRestartTest {
     void restart_keepsInFlightCommandsForTheGrace_storesTheirResults_andResendsTheUnacknowledged() {
         try (TestDatabase database = TestDatabase.create()) {
             String[] device;
-            try (TestServer setup = TestServer.start(database, NO_SWEEP)) {
+            try (TestServer setup = TestServer.start(database, NO_SWEEP, clock)) {
                 device = setup.registerDevice("restart-grace");
             }
             String[] ids = inFlightAcrossAStop(database, device);
             String acked = ids[0];
             String sent = ids[1];
-            Instant beforeStart = Instant.now();
+            Instant started = clock.instant();
             try (TestServer second = TestServer.start(database, Map.of("commands.sweep-interval", "PT0.05S",
-                    "commands.restart-grace", "PT30S"))) {
+                    "commands.restart-grace", "PT30S"), clock)) {
                 // Deadlines that passed while the server was down now end 30 s after the listener opened.
                 for (String id : ids) {
                     Instant deadline = Instant.parse(command(second, id).get("run_deadline").asText());
-                    assertThat(deadline).isAfter(beforeStart.plusSeconds(29));
+                    assertThat(deadline).isEqualTo(started.plusSeconds(30));
                 }
                 // The sweep runs (it expires a new undeliverable command), yet spares the two.
                 String offline = second.registerDevice("sweep-marker")[0];
                 String marker = second.rest().post("/api/v1/devices/" + offline + "/commands", ADMIN_TOKEN,
-                        "{\"name\":\"exec\",\"delivery_deadline\":\"" + Instant.now().plusMillis(200) + "\"}")
+                        "{\"name\":\"exec\",\"delivery_deadline\":\"" + clock.instant().plusMillis(200) + "\"}")
                         .data().get("id").asText();
+                clock.advance(Duration.ofMillis(201));
                 Await.until("the sweep expired the marker", () -> command(second, marker).get("state").asText()
                         .equals("EXPIRED"));
                 assertThat(command(second, acked).get("state").asText()).isEqualTo("ACKED");
@@ -129,12 +134,13 @@ class CommandRestartTest {
     void restartGrace_ends_thenCommandsWhoseDevicesNeverReturnTimeOut() {
         try (TestDatabase database = TestDatabase.create()) {
             String[] device;
-            try (TestServer setup = TestServer.start(database, NO_SWEEP)) {
+            try (TestServer setup = TestServer.start(database, NO_SWEEP, clock)) {
                 device = setup.registerDevice("restart-gone");
             }
             String[] ids = inFlightAcrossAStop(database, device);
             try (TestServer second = TestServer.start(database, Map.of("commands.sweep-interval", "PT0.05S",
-                    "commands.restart-grace", "PT0.5S"))) {
+                    "commands.restart-grace", "PT0.5S"), clock)) {
+                clock.advance(Duration.ofMillis(501));
                 for (String id : ids) {
                     Await.until(id + " TIMED_OUT", () -> command(second, id).get("state").asText()
                             .equals("TIMED_OUT"));

@@ -3,6 +3,7 @@ package dev.roost.server.southbound;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.roost.protocol.Golden;
 import dev.roost.server.support.Await;
+import dev.roost.server.support.ManualClock;
 import dev.roost.server.support.RestClient.Reply;
 import dev.roost.server.support.TestDatabase;
 import dev.roost.server.support.TestDevice;
@@ -16,7 +17,10 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
 
@@ -220,21 +224,36 @@ class DeviceSessionTest {
 
     @Test
     void pings_keepTheSessionAlive_beyondTwoHeartbeatIntervals() {
-        String[] device = server.registerDevice("alive");
-        try (TestDevice link = TestDevice.connect(server.port())) {
-            link.authenticate(device[0], device[1]);
-            // Paced traffic for 3 s (three intervals of 1 s): application pings and WebSocket pings.
-            for (int i = 0; i < 8; i++) {
-                if (i % 2 == 0) {
+        ManualClock clock = new ManualClock();
+        try (TestServer paced = TestServer.start(Map.of("southbound.heartbeat-interval", "PT1S",
+                "southbound.sweep-interval", "PT0.05S"), clock)) {
+            String[] device = paced.registerDevice("alive");
+            try (TestDevice link = TestDevice.connect(paced.port())) {
+                link.authenticate(device[0], device[1]);
+                Map<String, Runnable> traffic = new LinkedHashMap<>();
+                traffic.put("websocket-ping", link::ping);
+                traffic.put("application-ping", () -> {
                     link.send("ping", "{}");
                     assertThat(link.next("pong").get("reply_to").asText()).startsWith("d-");
-                } else {
-                    link.ping();
-                }
-                java.util.concurrent.locks.LockSupport.parkNanos(400_000_000L);
+                });
+                traffic.forEach((what, ping) -> {
+                    // The link and a silent witness start level: both were last heard at this instant.
+                    String[] quiet = paced.registerDevice("witness-" + what);
+                    try (TestDevice witness = TestDevice.connect(paced.port())) {
+                        witness.authenticate(quiet[0], quiet[1]);
+                        clock.advance(Duration.ofMillis(1500));
+                        ping.run();
+                        clock.advance(Duration.ofMillis(1500));
+                        // 3 s of silence closes the witness; the sweep that did so found the link heard 1.5 s ago.
+                        assertThat(witness.awaitClose().code()).as("witness of %s", what).isEqualTo(4008);
+                    }
+                    link.send("ping", "{}");
+                    assertThat(link.next("pong")).as("after %s", what).isNotNull();
+                    assertThat(link.isClosed()).as("after %s", what).isFalse();
+                });
+                assertThat(paced.rest().get("/api/v1/devices/" + device[0], ADMIN_TOKEN).data().get("state").asText())
+                        .isEqualTo("ONLINE");
             }
-            assertThat(link.isClosed()).isFalse();
-            assertThat(state(device[0])).isEqualTo("ONLINE");
         }
     }
 
@@ -261,17 +280,52 @@ class DeviceSessionTest {
     }
 
     @Test
-    void aLoginStillRunningAtTheAuthTimeout_isAdmitted_notClosed() {
-        // A secret hashed at cost 13 takes this server ~0.5 s to check: longer than its 0.2 s auth timeout.
-        try (TestServer slow = TestServer.start(Map.of("bcrypt.cost", "13", "southbound.auth-timeout", "PT0.2S",
-                "southbound.sweep-interval", "PT0.05S"))) {
-            String[] device = slow.registerDevice("slow-login");
-            try (TestDevice link = TestDevice.connect(slow.port())) {
-                link.authenticate(device[0], device[1]);
+    void aLoginStillRunningAtTheAuthTimeout_isAdmitted_notClosed() throws Exception {
+        ManualClock clock = new ManualClock();
+        try (TestDatabase database = TestDatabase.create();
+             TestServer own = TestServer.start(database, Map.of("southbound.auth-timeout", "PT1S",
+                     "southbound.sweep-interval", "PT0.05S", "db.query-timeout", "PT60S"), clock)) {
+            String[] device = own.registerDevice("slow-login");
+            try (TestDevice link = TestDevice.connect(own.port());
+                 TestDevice witness = TestDevice.connect(own.port())) {
+                try (Connection hold = holdDevicesTable(database)) {
+                    link.send("auth", "{\"device_id\":\"" + device[0] + "\",\"secret\":\"" + device[1] + "\"}");
+                    Await.until("the login runs (its credential read waits for the held table)",
+                            () -> own.server().sessions().openSessions().stream().anyMatch(DeviceSession::loginStarted));
+                    clock.advance(Duration.ofSeconds(2));
+                    // The witness never authenticated: once it is closed for that, a sweep has passed the auth
+                    // timeout of both connections.
+                    assertThat(witness.awaitClose().code()).isEqualTo(4001);
+                    release(hold);
+                }
+                assertThat(link.next("auth_ok").at("/body/device_id").asText()).isEqualTo(device[0]);
                 link.send("ping", "{}");
                 assertThat(link.next("pong").get("reply_to").asText()).startsWith("d-");
                 assertThat(link.isClosed()).isFalse();
             }
+        }
+    }
+
+    /**
+     * A connection that holds every statement on the devices table until {@link #release}: a table
+     * lock on MariaDB; on H2, which has no table locks and whose readers never wait for row locks,
+     * exclusive mode (every other connection's statements wait).
+     */
+    private static Connection holdDevicesTable(TestDatabase database) throws SQLException {
+        Connection connection = DriverManager.getConnection(database.settings().url(),
+                database.settings().username(), database.settings().password());
+        try (Statement statement = connection.createStatement()) {
+            statement.execute(TestDatabase.onMariaDb() ? "LOCK TABLES devices WRITE" : "SET EXCLUSIVE 1");
+        } catch (SQLException e) {
+            connection.close();
+            throw e;
+        }
+        return connection;
+    }
+
+    private static void release(Connection hold) throws SQLException {
+        try (Statement statement = hold.createStatement()) {
+            statement.execute(TestDatabase.onMariaDb() ? "UNLOCK TABLES" : "SET EXCLUSIVE 0");
         }
     }
 

@@ -12,7 +12,6 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 
@@ -86,14 +85,12 @@ class FrozenDatabaseTest {
                 assertThat(first.path("type").asText()).isEqualTo("pong");
                 assertThat(first.get("reply_to").asText()).isEqualTo(ping);
 
-                long started = System.nanoTime();
+                // Answered while the lock is still held. Without a query timeout the call would wait for the lock
+                // (MariaDB: for as long as it is held, the rest of this test), and the client's 20 s request
+                // timeout would fail the test.
                 Reply cancel = server.rest().post("/api/v1/commands/" + other + "/cancel", ADMIN_TOKEN, "{}");
-                Duration took = Duration.ofNanos(System.nanoTime() - started);
                 assertThat(cancel.status()).as(cancel.raw()).isEqualTo(503);
                 assertThat(cancel.type()).isEqualTo("UNAVAILABLE");
-                // Without a query timeout this waited for the lock (MariaDB: for as long as it is held, which is
-                // the rest of this test). With it, a few statements of 1 s each; generous for a loaded machine.
-                assertThat(took).isLessThan(Duration.ofSeconds(25));
 
                 JsonNode notStored = link.next(m -> m.path("reply_to").asText().equals(duringOutage));
                 assertThat(notStored.path("type").asText()).isEqualTo("error");

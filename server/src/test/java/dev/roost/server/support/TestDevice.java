@@ -29,6 +29,7 @@ public final class TestDevice implements AutoCloseable {
     private final LinkedBlockingQueue<JsonNode> received = new LinkedBlockingQueue<>();
     private final List<JsonNode> skipped = new ArrayList<>();
     private final CompletableFuture<Closed> closed = new CompletableFuture<>();
+    private final LinkedBlockingQueue<Boolean> pongs = new LinkedBlockingQueue<>();
     private final AtomicInteger ids = new AtomicInteger();
 
     /** How the server closed the connection. */
@@ -61,6 +62,13 @@ public final class TestDevice implements AutoCloseable {
                 }
                 text.setLength(0);
             }
+            webSocket.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onPong(WebSocket webSocket, java.nio.ByteBuffer message) {
+            device.pongs.add(Boolean.TRUE);
             webSocket.request(1);
             return null;
         }
@@ -207,8 +215,17 @@ public final class TestDevice implements AutoCloseable {
         return closed.isDone();
     }
 
+    /** Sends a WebSocket ping and waits for the server's pong: when it returns, the server has read the ping. */
     public void ping() {
         socket.sendPing(java.nio.ByteBuffer.wrap(new byte[] {1})).join();
+        try {
+            if (pongs.poll(WAIT.toNanos(), TimeUnit.NANOSECONDS) == null) {
+                throw new AssertionError("no pong within " + WAIT);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted");
+        }
     }
 
     /** Drops the TCP connection without a close frame, as a crashed agent would. */

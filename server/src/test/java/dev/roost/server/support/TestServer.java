@@ -13,6 +13,7 @@ import io.helidon.config.ConfigSources;
 
 import java.net.http.HttpClient;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -89,6 +90,18 @@ public final class TestServer implements AutoCloseable {
         }
     }
 
+    /** A server whose every timeout, expiry and timestamp reads {@code clock} (a {@link ManualClock}). */
+    public static TestServer start(Map<String, String> roostOverrides, Clock clock) {
+        TestDatabase database = TestDatabase.create();
+        try {
+            return new TestServer(database, true, RoostServer.start(serverConfig(0), settings(database, roostOverrides),
+                    clock));
+        } catch (RuntimeException e) {
+            database.close();
+            throw e;
+        }
+    }
+
     /** A server over a database the caller owns (for restart tests); closing it keeps the database. */
     public static TestServer start(TestDatabase database, Map<String, String> roostOverrides) {
         return new TestServer(database, false, RoostServer.start(serverConfig(0), settings(database, roostOverrides)));
@@ -97,6 +110,17 @@ public final class TestServer implements AutoCloseable {
     /** Like {@link #start(TestDatabase, Map)} on a chosen port, so that clients find a restarted server. */
     public static TestServer start(TestDatabase database, Map<String, String> roostOverrides, int port) {
         return new TestServer(database, false, RoostServer.start(serverConfig(port), settings(database, roostOverrides)));
+    }
+
+    /** Like {@link #start(TestDatabase, Map, int)} on {@code clock}. */
+    public static TestServer start(TestDatabase database, Map<String, String> roostOverrides, int port, Clock clock) {
+        return new TestServer(database, false, RoostServer.start(serverConfig(port), settings(database, roostOverrides),
+                clock));
+    }
+
+    /** Like {@link #start(TestDatabase, Map)} on {@code clock}. */
+    public static TestServer start(TestDatabase database, Map<String, String> roostOverrides, Clock clock) {
+        return start(database, roostOverrides, 0, clock);
     }
 
     public static ServerSettings settings(TestDatabase database, Map<String, String> roostOverrides) {
