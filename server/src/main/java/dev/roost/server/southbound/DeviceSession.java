@@ -44,8 +44,11 @@ final class DeviceSession {
     private record CloseFrame(int code, String reason) {
     }
 
-    /** Who may act on a session that has not authenticated yet: its login, or the auth timeout. */
-    private enum LoginState { AWAITING, LOGGING_IN, EXPIRED }
+    /**
+     * Who may act on a session that has not authenticated yet: its login (queued, then running), or
+     * the auth timeout.
+     */
+    private enum LoginState { AWAITING, QUEUED, LOGGING_IN, EXPIRED }
 
     private final WsSession ws;
     private final PduCodec codec;
@@ -111,23 +114,35 @@ final class DeviceSession {
         return reading == null || reading.isAlive();
     }
 
-    /** Claims the session for its login; false when the auth timeout claimed it first. */
-    boolean startLogin() {
-        return loginState.compareAndSet(LoginState.AWAITING, LoginState.LOGGING_IN);
+    /** An auth is queued for a login worker; false while another one is queued or runs, or after the timeout. */
+    boolean queueLogin() {
+        return loginState.compareAndSet(LoginState.AWAITING, LoginState.QUEUED);
     }
 
-    /** A login failed before it could answer (the database failed): the auth timeout applies again. */
-    void loginFailed() {
-        loginState.compareAndSet(LoginState.LOGGING_IN, LoginState.AWAITING);
+    /** Claims the session for its queued login; false when the auth timeout claimed it first. */
+    boolean startLogin() {
+        return loginState.compareAndSet(LoginState.QUEUED, LoginState.LOGGING_IN);
     }
 
     /**
-     * Claims the session for the auth timeout; false while its login runs. The timeout is for a
-     * device that does not authenticate, not for a server that is slow to check it: a login
-     * closed while it ran sent the device auth_ok and then 4001 (1,810 devices in a measured storm).
+     * A login failed before it could answer (the database failed), or was not queued: the auth
+     * timeout applies again, and the device may send another auth.
+     */
+    void loginFailed() {
+        if (!loginState.compareAndSet(LoginState.LOGGING_IN, LoginState.AWAITING)) {
+            loginState.compareAndSet(LoginState.QUEUED, LoginState.AWAITING);
+        }
+    }
+
+    /**
+     * Claims the session for the auth timeout; false while its login runs (a queued login is
+     * skipped). The timeout is for a device that does not authenticate, not for a server that is
+     * slow to check it: a login closed while it ran sent the device auth_ok and then 4001 (1,810
+     * devices in a measured storm).
      */
     boolean expireLogin() {
-        return loginState.compareAndSet(LoginState.AWAITING, LoginState.EXPIRED);
+        return loginState.compareAndSet(LoginState.AWAITING, LoginState.EXPIRED)
+                || loginState.compareAndSet(LoginState.QUEUED, LoginState.EXPIRED);
     }
 
     /** True for the first caller only: one closing thread per session. */
