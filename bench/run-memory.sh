@@ -8,21 +8,24 @@
 # Per session = (held - offline) / N, by component: Java heap (class histogram after a full GC),
 # JVM native memory (Native Memory Tracking), RSS and kernel TCP memory. (held - empty) / N also
 # counts what Roost keeps of a device once it connected (its reported status, registration).
-# Roost runs on embedded H2 under a scratch folder; one simulator process (N < 19,000).
+# Roost runs on embedded H2 under a scratch folder (--mariadb: a fresh database roost_memory on the
+# MariaDB at 127.0.0.1:3306, as in production: H2's allocations in the server's heap make Roost's
+# young collections more frequent); one simulator process (N < 19,000).
 # Results: bench/results/memory-<UTC time>/summary.csv and summary.json (Roost and the baseline
 # side by side), histograms, NMT reports and logs per server.
 #
-#   bench/run-memory.sh [--devices 4000] [--rate 400] [--port 9390]
+#   bench/run-memory.sh [--devices 4000] [--rate 400] [--port 9390] [--mariadb]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/common.sh
-devices=4000 rate=400 port=9390
+devices=4000 rate=400 port=9390 db=h2
 while [ $# -gt 0 ]; do
   case "$1" in
     --devices) devices=$2; shift 2 ;;
     --rate) rate=$2; shift 2 ;;
     --port) port=$2; shift 2 ;;
-    -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --mariadb) db=mariadb; shift ;;
+    -h|--help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -45,8 +48,15 @@ trap cleanup EXIT
 {
   echo "date_utc=$(date -u +%FT%TZ)"; echo "nproc=$(nproc)"; echo "devices=$devices"
   echo "java=$("$JAVA" -version 2>&1 | head -n 1)"; echo "git=$(git rev-parse --short HEAD)"
-  echo "loadavg_start=$(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "loadavg_start=$(cut -d' ' -f1-3 /proc/loadavg)"; echo "db=$db"
 } >"$out/machine.txt"
+if [ "$db" = mariadb ]; then
+  mysql_cmd=${BENCH_MYSQL:-mysql -h127.0.0.1 -P3306 -uroot}
+  $mysql_cmd -e 'DROP DATABASE IF EXISTS roost_memory; CREATE DATABASE roost_memory'
+  db_env=(ROOST_DB_URL=jdbc:mariadb://127.0.0.1:3306/roost_memory ROOST_DB_USERNAME=root ROOST_DB_PASSWORD=)
+else
+  db_env=(ROOST_DB_URL="jdbc:h2:file:$PWD/$scratch/roost;MODE=MySQL;DATABASE_TO_LOWER=TRUE")
+fi
 
 established() { ss -Htn state established "( sport = :$port )" | wc -l; }
 snapshot() { # target phase: histogram (forces a full GC), NMT, RSS, kernel TCP memory
@@ -93,16 +103,17 @@ measure() {
 echo "target,phase,connections,heap_live_bytes,rss_kb,kernel_tcp_kb_both_ends,server_fds,loadavg_1m" >"$out/snapshots.csv"
 mkdir -p "$out/roost" "$out/baseline"
 
-ROOST_DB_URL="jdbc:h2:file:$PWD/$scratch/roost;MODE=MySQL;DATABASE_TO_LOWER=TRUE" ROOST_BCRYPT_COST=4 \
-ROOST_ADMIN_TOKEN=$token SERVER_PORT=$port \
-  "$JAVA" "${JAVA_OPTS[@]}" -XX:NativeMemoryTracking=summary -jar server/target/roost-server.jar \
+env "${db_env[@]}" ROOST_BCRYPT_COST=4 ROOST_ADMIN_TOKEN=$token SERVER_PORT=$port \
+  "$JAVA" "${JAVA_OPTS[@]}" -XX:NativeMemoryTracking=summary -Xlog:gc:file="$out/roost/gc.log" \
+  -jar server/target/roost-server.jar \
   >"$out/roost/server.log" 2>&1 &
 server_pid=$!; pids+=("$server_pid")
 await 60 curl -sf "http://127.0.0.1:$port/observe/health" -o /dev/null
 measure roost "$server_pid" --admin-token "$token" --save-devices "$devices_file"
 require_free_port "$port"
 
-"$JAVA" "${JAVA_OPTS[@]}" -XX:NativeMemoryTracking=summary -jar bench/target/roost-bench.jar baseline-websocket \
+"$JAVA" "${JAVA_OPTS[@]}" -XX:NativeMemoryTracking=summary -Xlog:gc:file="$out/baseline/gc.log" \
+  -jar bench/target/roost-bench.jar baseline-websocket \
   --port "$port" >"$out/baseline/server.log" 2>&1 &
 server_pid=$!; pids+=("$server_pid")
 await 60 grep -q "baseline-websocket: ws://" "$out/baseline/server.log"
