@@ -1,22 +1,31 @@
 #!/usr/bin/env bash
-# What one device session costs the server, by component: Java heap (class histogram after a full
-# GC), JVM native memory (Native Memory Tracking) and kernel socket memory, measured with no
-# sessions and again with N idle authenticated sessions; the difference divided by N.
-# The server runs on embedded H2 under a scratch folder (the database plays no part in an idle
-# session), one simulator process holds the sessions (N < 19,000: one process's descriptors).
-# Raw results go to bench/results/memory-<UTC time>/ (summary.csv, histograms, NMT reports).
+# What one idle device session costs Roost, next to what it costs a bare Helidon WebSocket endpoint
+# with Roost's server settings (roost-bench.jar baseline-websocket: answers auth, ping and status,
+# keeps nothing per connection). Each server in turn, on the same port, with the same simulator:
+#   empty    started, no device connected yet;
+#   offline  the N devices connected once (Roost: registered through its REST API first) and left;
+#   held     N idle authenticated sessions (status every 60 s, pings every 30 s).
+# Per session = (held - offline) / N, by component: Java heap (class histogram after a full GC),
+# JVM native memory (Native Memory Tracking), RSS and kernel TCP memory. (held - empty) / N also
+# counts what Roost keeps of a device once it connected (its reported status, registration).
+# Roost runs on embedded H2 under a scratch folder (--mariadb: a fresh database roost_memory on the
+# MariaDB at 127.0.0.1:3306, as in production: H2's allocations in the server's heap make Roost's
+# young collections more frequent); one simulator process (N < 19,000).
+# Results: bench/results/memory-<UTC time>/summary.csv and summary.json (Roost and the baseline
+# side by side), histograms, NMT reports and logs per server.
 #
-#   bench/run-memory.sh [--devices 4000] [--rate 400] [--port 9390]
+#   bench/run-memory.sh [--devices 4000] [--rate 400] [--port 9390] [--mariadb]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/common.sh
-devices=4000 rate=400 port=9390
+devices=4000 rate=400 port=9390 db=h2
 while [ $# -gt 0 ]; do
   case "$1" in
     --devices) devices=$2; shift 2 ;;
     --rate) rate=$2; shift 2 ;;
     --port) port=$2; shift 2 ;;
-    -h|--help) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --mariadb) db=mariadb; shift ;;
+    -h|--help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -25,10 +34,13 @@ JAVA_HOME=${JAVA_HOME:-$(./dev mvn -v 2>/dev/null | sed -e 's/\x1b\[[0-9;]*m//g'
   | sed -n -e 's/.*runtime: \(.*\)$/\1/p' -e 's/^Java home: \(.*\)$/\1/p' | head -n 1)}
 JAVA="$JAVA_HOME/bin/java"; JCMD="$JAVA_HOME/bin/jcmd"
 JAVA_OPTS=(--sun-misc-unsafe-memory-access=allow --enable-native-access=ALL-UNNAMED)
-[ -f server/target/roost-server.jar ] && [ -f edge/target/roost-edge.jar ] || ./dev build >/dev/null
+for jar in server/target/roost-server.jar edge/target/roost-edge.jar bench/target/roost-bench.jar; do
+  [ -f "$jar" ] || { echo "$jar is missing: ./dev mvn -B -q package -DskipTests -pl server,edge,bench -am" >&2; exit 1; }
+done
 token=bench-admin-token-0123456789abcdef
 out=bench/results/memory-$(date -u +%Y%m%d-%H%M%S)
 scratch=bench/results/tmp/memory-$$
+devices_file=$scratch/devices.csv
 mkdir -p "$out" "$scratch"
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done; rm -rf "$scratch"; }
@@ -36,77 +48,77 @@ trap cleanup EXIT
 {
   echo "date_utc=$(date -u +%FT%TZ)"; echo "nproc=$(nproc)"; echo "devices=$devices"
   echo "java=$("$JAVA" -version 2>&1 | head -n 1)"; echo "git=$(git rev-parse --short HEAD)"
+  echo "loadavg_start=$(cut -d' ' -f1-3 /proc/loadavg)"; echo "db=$db"
 } >"$out/machine.txt"
+if [ "$db" = mariadb ]; then
+  mysql_cmd=${BENCH_MYSQL:-mysql -h127.0.0.1 -P3306 -uroot}
+  $mysql_cmd -e 'DROP DATABASE IF EXISTS roost_memory; CREATE DATABASE roost_memory'
+  db_env=(ROOST_DB_URL=jdbc:mariadb://127.0.0.1:3306/roost_memory ROOST_DB_USERNAME=root ROOST_DB_PASSWORD=)
+else
+  db_env=(ROOST_DB_URL="jdbc:h2:file:$PWD/$scratch/roost;MODE=MySQL;DATABASE_TO_LOWER=TRUE")
+fi
 
-ROOST_DB_URL="jdbc:h2:file:$PWD/$scratch/roost;MODE=MySQL;DATABASE_TO_LOWER=TRUE" ROOST_BCRYPT_COST=4 \
-ROOST_ADMIN_TOKEN=$token SERVER_PORT=$port \
-  "$JAVA" "${JAVA_OPTS[@]}" -XX:NativeMemoryTracking=summary -jar server/target/roost-server.jar \
-  >"$out/server.log" 2>&1 &
+established() { ss -Htn state established "( sport = :$port )" | wc -l; }
+snapshot() { # target phase: histogram (forces a full GC), NMT, RSS, kernel TCP memory
+  local pid=$1 target=$2 phase=$3
+  "$JCMD" "$pid" GC.class_histogram >"$out/$target/histogram-$phase.txt"
+  "$JCMD" "$pid" VM.native_memory summary >"$out/$target/nmt-$phase.txt"
+  echo "$target,$phase,$(established),$(tail -n 1 "$out/$target/histogram-$phase.txt" | awk '{print $3}'),$(awk \
+    '/VmRSS/ {print $2}' /proc/"$pid"/status),$(awk '/^TCP:/ {print $NF * 4}' /proc/net/sockstat),$(ls \
+    /proc/"$pid"/fd | wc -l),$(cut -d' ' -f1 /proc/loadavg)" >>"$out/snapshots.csv"
+}
+simulate() { # log duration [simulator options]: one simulator process in the background; sets sim_pid
+  local log=$1 duration=$2; shift 2
+  "$JAVA" "${JAVA_OPTS[@]}" -Xmx1g -jar edge/target/roost-edge.jar simulate --server-url "ws://127.0.0.1:$port/ws" \
+    --devices "$devices" --rate "$rate" --duration "$duration" --status-interval PT60S --token-save-every PT0S \
+    "$@" >"$log" 2>&1 &
+  sim_pid=$!; pids+=("$sim_pid")
+}
+await() { # seconds command...: polls once a second until the command succeeds
+  local seconds=$1; shift
+  for _ in $(seq 1 "$seconds"); do "$@" && return 0; sleep 1; done
+  echo "gave up waiting for: $*" >&2; return 1
+}
+no_connections() { [ "$(established)" -eq 0 ]; }
+connected() { grep -q "devices connected after" "$1"; }
+
+# measure target pid first-run-options...: the three phases against the server already started
+measure() {
+  local target=$1 pid=$2; shift 2
+  sleep 5
+  snapshot "$pid" "$target" empty
+  simulate "$out/$target/simulator-first.log" PT5S "$@"
+  wait "$sim_pid" || { echo "$target: the first simulator run failed (see $out/$target/simulator-first.log)" >&2; exit 1; }
+  await 60 no_connections
+  snapshot "$pid" "$target" offline
+  simulate "$out/$target/simulator.log" PT10M --devices-file "$devices_file"
+  await 600 connected "$out/$target/simulator.log"
+  sleep 20
+  snapshot "$pid" "$target" held
+  kill "$sim_pid" "$pid"
+  wait "$sim_pid" "$pid" 2>/dev/null || true
+  await 60 no_connections
+}
+
+echo "target,phase,connections,heap_live_bytes,rss_kb,kernel_tcp_kb_both_ends,server_fds,loadavg_1m" >"$out/snapshots.csv"
+mkdir -p "$out/roost" "$out/baseline"
+
+env "${db_env[@]}" ROOST_BCRYPT_COST=4 ROOST_ADMIN_TOKEN=$token SERVER_PORT=$port \
+  "$JAVA" "${JAVA_OPTS[@]}" -XX:NativeMemoryTracking=summary -Xlog:gc:file="$out/roost/gc.log" \
+  -jar server/target/roost-server.jar \
+  >"$out/roost/server.log" 2>&1 &
 server_pid=$!; pids+=("$server_pid")
-for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$port/observe/health" >/dev/null 2>&1 && break; sleep 0.5; done
+await 60 curl -sf "http://127.0.0.1:$port/observe/health" -o /dev/null
+measure roost "$server_pid" --admin-token "$token" --save-devices "$devices_file"
+require_free_port "$port"
 
-sessions() {
-  curl -s "http://127.0.0.1:$port/observe/metrics?scope=application&name=roost.device.sessions" \
-    | awk '/^roost_device_sessions/ {printf "%d", $2}' || true
-}
-snapshot() { # phase: histogram (forces a full GC), NMT, RSS, kernel TCP memory
-  "$JCMD" "$server_pid" GC.class_histogram >"$out/histogram-$1.txt"
-  "$JCMD" "$server_pid" VM.native_memory summary >"$out/nmt-$1.txt"
-  echo "$1,$(sessions),$(tail -n 1 "$out/histogram-$1.txt" | awk '{print $3}'),$(awk '/VmRSS/ {print $2}' \
-    /proc/$server_pid/status),$(awk '/^TCP:/ {print $NF * 4}' /proc/net/sockstat),$(ls /proc/$server_pid/fd | wc -l)" \
-    >>"$out/snapshots.csv"
-}
-echo "phase,sessions,heap_live_bytes,rss_kb,kernel_tcp_kb_both_ends,server_fds" >"$out/snapshots.csv"
-sleep 5
-snapshot idle
+"$JAVA" "${JAVA_OPTS[@]}" -XX:NativeMemoryTracking=summary -Xlog:gc:file="$out/baseline/gc.log" \
+  -jar bench/target/roost-bench.jar baseline-websocket \
+  --port "$port" >"$out/baseline/server.log" 2>&1 &
+server_pid=$!; pids+=("$server_pid")
+await 60 grep -q "baseline-websocket: ws://" "$out/baseline/server.log"
+measure baseline "$server_pid" --devices-file "$devices_file"
+echo "loadavg_end=$(cut -d' ' -f1-3 /proc/loadavg)" >>"$out/machine.txt"
 
-"$JAVA" "${JAVA_OPTS[@]}" -Xmx1g -jar edge/target/roost-edge.jar simulate --server-url "ws://127.0.0.1:$port/ws" \
-  --admin-token "$token" --devices "$devices" --rate "$rate" --duration PT10M --status-interval PT60S \
-  --token-save-every PT0S >"$out/simulator.log" 2>&1 &
-pids+=("$!")
-for _ in $(seq 1 600); do grep -q "devices connected after" "$out/simulator.log" && break; sleep 1; done
-sleep 20
-snapshot held
-
-/usr/bin/python3 - "$out" <<'EOF'
-import csv, re, sys, os
-out = sys.argv[1]
-rows = {r["phase"]: r for r in csv.DictReader(open(os.path.join(out, "snapshots.csv")))}
-idle, held = rows["idle"], rows["held"]
-n = int(held["sessions"] or 0) - int(idle["sessions"] or 0)
-if n <= 0:
-    sys.exit("no sessions were added (see simulator.log); nothing to divide")
-def hist(phase):
-    h = {}
-    for line in open(os.path.join(out, "histogram-%s.txt" % phase)):
-        m = re.match(r"\s*\d+:\s+(\d+)\s+(\d+)\s+(\S+)", line)
-        if m:
-            h[m.group(3)] = (int(m.group(1)), int(m.group(2)))
-    return h
-def nmt(phase):
-    t = {}
-    for line in open(os.path.join(out, "nmt-%s.txt" % phase)):
-        m = re.match(r"-\s+(.+?) \(reserved=\d+KB, committed=(\d+)KB", line.strip())
-        if m:
-            t[m.group(1).strip()] = int(m.group(2))
-    return t
-hi, hh = hist("idle"), hist("held")
-ni, nh = nmt("idle"), nmt("held")
-with open(os.path.join(out, "summary.csv"), "w") as f:
-    w = csv.writer(f)
-    w.writerow(["component", "per_session_bytes", "note"])
-    w.writerow(["sessions", n, "authenticated sessions added"])
-    w.writerow(["heap_live_total", round((int(held["heap_live_bytes"]) - int(idle["heap_live_bytes"])) / n), "class histogram after full GC"])
-    top = sorted(((hh[c][1] - hi.get(c, (0, 0))[1], c) for c in hh), reverse=True)[:12]
-    for b, c in top:
-        w.writerow(["heap:" + c, round(b / n), "%d more instances" % (hh[c][0] - hi.get(c, (0, 0))[0])])
-    for cat in sorted(nh, key=lambda k: -(nh[k] - ni.get(k, 0))):
-        d = nh[cat] - ni.get(cat, 0)
-        if abs(d) * 1024 / n >= 64:
-            w.writerow(["native:" + cat, round(d * 1024 / n), "NMT committed"])
-    w.writerow(["rss_total", round((int(held["rss_kb"]) - int(idle["rss_kb"])) * 1024 / n), "VmRSS (heap is committed, not live)"])
-    w.writerow(["kernel_tcp_both_ends", round((int(held["kernel_tcp_kb_both_ends"]) - int(idle["kernel_tcp_kb_both_ends"])) * 1024 / n),
-                "/proc/net/sockstat TCP mem, server and simulator sockets together (loopback)"])
-print(open(os.path.join(out, "summary.csv")).read())
-EOF
+/usr/bin/python3 bench/memory_summary.py "$out"
 echo "== results in $out" >&2

@@ -8,7 +8,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "roost-bench", mixinStandardHelpOptions = true,
         description = "Benchmarks Roost's northbound gRPC API.",
         subcommands = {ProvisionCommand.class, NorthboundCommand.class, CommandsCommand.class,
-                BaselineServerCommand.class})
+                BaselineServerCommand.class, BaselineWebSocketCommand.class})
 final class BenchCommand implements Runnable {
     @Spec
     CommandSpec spec;

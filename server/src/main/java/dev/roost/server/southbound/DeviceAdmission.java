@@ -3,6 +3,7 @@ package dev.roost.server.southbound;
 import dev.roost.protocol.CloseCode;
 import dev.roost.protocol.Messages;
 import dev.roost.protocol.Pdu;
+import dev.roost.protocol.ProtocolErrorCode;
 import dev.roost.protocol.ProtocolException;
 import dev.roost.server.command.CommandService;
 import dev.roost.server.common.DeviceId;
@@ -26,7 +27,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.ExecutionException;
+import java.util.function.Consumer;
 
 /**
  * Admission of a connection (docs/protocol.md §3): an {@code auth} is checked against the address
@@ -97,7 +98,14 @@ final class DeviceAdmission {
                 e.code().name() + ": " + e.getMessage(), Duration.ZERO);
     }
 
-    void authenticate(DeviceSession session, Pdu pdu) {
+    /**
+     * Queues the login of an {@code auth} and returns: the login worker answers it, and hands what
+     * the login threw to {@code failed}. The connection's thread never waits for a login. A virtual
+     * thread keeps, for the connection's life, a stack chunk as large as the deepest stack it ever
+     * parked with; parked here instead of in its socket read, every idle session kept a larger one.
+     * Until the answer, the connection's next frames are handled as before an auth (protocol.md §3).
+     */
+    void authenticate(DeviceSession session, Pdu pdu, Consumer<RuntimeException> failed) {
         if (stopping) {
             closer.close(session, CloseCode.SERVER_SHUTDOWN);
             return;
@@ -109,6 +117,10 @@ final class DeviceAdmission {
             refuse(session, pdu.id(), throttled.get().code(), throttled.get().message(), throttled.get().retryAfter());
             return;
         }
+        if (!session.queueLogin()) {
+            throw new ProtocolException(ProtocolErrorCode.UNEXPECTED_MESSAGE,
+                    "an auth of this connection is being checked; wait for its answer");
+        }
         // Logins queue for a few workers: in a storm the database and bcrypt see a bounded load in
         // arrival order, and the surplus beyond the queue is told when to come back.
         Optional<CompletableFuture<Void>> login = logins.submit(() -> {
@@ -116,22 +128,17 @@ final class DeviceAdmission {
             return null;
         });
         if (login.isEmpty()) {
+            session.loginFailed();
             refuse(session, pdu.id(), Messages.AuthError.RATE_LIMITED,
                     "the server is admitting other devices; retry later", Duration.ofMillis(logins.retryAfterMillis()));
             return;
         }
-        try {
-            // This connection's next frames wait for its login.
-            login.get().get();
-        } catch (InterruptedException e) {
-            // The connection is being closed (auth timeout, shutdown); a queued login is skipped.
-            Thread.currentThread().interrupt();
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException runtime) {
-                throw runtime;
+        login.get().whenComplete((ignored, failure) -> {
+            if (failure != null) {
+                failed.accept(failure instanceof RuntimeException runtime ? runtime
+                        : new IllegalStateException(failure));
             }
-            throw new IllegalStateException(e.getCause());
-        }
+        });
     }
 
     private void refuse(DeviceSession session, String replyTo, String code, String message, Duration retryAfter) {

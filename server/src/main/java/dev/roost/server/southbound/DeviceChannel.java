@@ -100,22 +100,28 @@ public final class DeviceChannel {
         } catch (ProtocolException e) {
             guard.protocolError(session, e.withMessageId(pdu.id()));
         } catch (RuntimeException e) {
-            Optional<RoostException> known = RoostException.causeOf(e);
-            if (known.isPresent()) {
-                LOG.log(System.Logger.Level.WARNING, "could not handle {0}: {1}", pdu.type().wireName(),
-                        known.get().getMessage());
-            } else {
-                LOG.log(System.Logger.Level.ERROR, "failed to handle " + pdu.type().wireName() + " from device "
-                        + session.deviceId(), e);
-            }
-            session.reply(pdu.id(), new Messages.Error(ProtocolErrorCode.INTERNAL.name(), "the server failed to handle "
-                    + "this message; retry later"));
+            failed(session, pdu, e);
         }
     }
 
+    /** The server failed on a message (on the connection's thread or a login worker): logged once, answered INTERNAL. */
+    private void failed(DeviceSession session, Pdu pdu, RuntimeException e) {
+        Optional<RoostException> known = RoostException.causeOf(e);
+        if (known.isPresent()) {
+            LOG.log(System.Logger.Level.WARNING, "could not handle {0}: {1}", pdu.type().wireName(),
+                    known.get().getMessage());
+        } else {
+            LOG.log(System.Logger.Level.ERROR, "failed to handle " + pdu.type().wireName() + " from device "
+                    + session.deviceId(), e);
+        }
+        session.reply(pdu.id(), new Messages.Error(ProtocolErrorCode.INTERNAL.name(), "the server failed to handle "
+                + "this message; retry later"));
+    }
+
     /**
-     * Before auth only {@code auth} and {@code ping} are taken. The envelope was checked first, so
-     * a message with an unknown type is {@code UNKNOWN_TYPE} whatever the session's state.
+     * Before auth only {@code auth} and {@code ping} are taken (also while an auth is being
+     * checked). The envelope was checked first, so a message with an unknown type is
+     * {@code UNKNOWN_TYPE} whatever the session's state.
      */
     private void route(DeviceSession session, Pdu pdu) {
         if (session.isAuthenticated()) {
@@ -123,7 +129,7 @@ public final class DeviceChannel {
             return;
         }
         switch (pdu.type()) {
-            case AUTH -> admission.authenticate(session, pdu);
+            case AUTH -> admission.authenticate(session, pdu, failure -> failed(session, pdu, failure));
             case PING -> session.reply(pdu.id(), new Messages.Pong());
             default -> throw new ProtocolException(ProtocolErrorCode.NOT_AUTHENTICATED,
                     "send auth first; '" + pdu.type().wireName() + "' needs an authenticated session");

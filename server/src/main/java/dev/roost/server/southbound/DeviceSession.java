@@ -10,16 +10,17 @@ import io.helidon.common.socket.HelidonSocket;
 import io.helidon.webserver.ConnectionContext;
 import io.helidon.websocket.WsSession;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayDeque;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Predicate;
 
 /**
- * One device connection. Kept small: tens of thousands live at once.
+ * One device connection. Kept small: tens of thousands live at once, so its flags are fields
+ * updated through {@link VarHandle}s rather than atomic objects of their own, its queue is guarded
+ * by its own monitor (never held across I/O) rather than a lock object, and the peer's address is
+ * read from the socket when needed rather than kept as text.
  *
  * <p>Downlink has a single writer: every sender (northbound calls, command delivery, the reader
  * replying, the sweep closing) only appends to this session's bounded outbound queue, and one
@@ -44,8 +45,28 @@ final class DeviceSession {
     private record CloseFrame(int code, String reason) {
     }
 
-    /** Who may act on a session that has not authenticated yet: its login, or the auth timeout. */
-    private enum LoginState { AWAITING, LOGGING_IN, EXPIRED }
+    /**
+     * Who may act on a session that has not authenticated yet: its login (queued, then running), or
+     * the auth timeout.
+     */
+    private enum LoginState { AWAITING, QUEUED, LOGGING_IN, EXPIRED }
+
+    private static final VarHandle ENDED;
+    private static final VarHandle CLOSING;
+    private static final VarHandle LOGIN_STATE;
+    private static final VarHandle LAST_ID;
+
+    static {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            ENDED = lookup.findVarHandle(DeviceSession.class, "ended", boolean.class);
+            CLOSING = lookup.findVarHandle(DeviceSession.class, "closing", boolean.class);
+            LOGIN_STATE = lookup.findVarHandle(DeviceSession.class, "loginState", LoginState.class);
+            LAST_ID = lookup.findVarHandle(DeviceSession.class, "lastId", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     private final WsSession ws;
     private final PduCodec codec;
@@ -53,20 +74,18 @@ final class DeviceSession {
     private final long openedAtMillis;
     /** The thread that reads this connection's frames (known from the first one); it ends with the connection. */
     private volatile Thread readingThread;
-    /** Guards the outbound queue and the writer flag; never held across a socket write. */
-    private final ReentrantLock queueLock = new ReentrantLock();
+    // The outbound queue and the writer flag are guarded by this session's monitor, never held across a socket write.
     /** Encoded frames and at most one {@link CloseFrame}, oldest first; created on the first send. */
     private ArrayDeque<Object> outbound;
     private int queuedChars;
     private boolean writing;
     private volatile boolean overflowed;
-    private final AtomicBoolean ended = new AtomicBoolean();
-    private final AtomicBoolean closing = new AtomicBoolean();
-    private final AtomicReference<LoginState> loginState = new AtomicReference<>(LoginState.AWAITING);
-    private final AtomicLong nextId = new AtomicLong();
+    private volatile boolean ended;
+    private volatile boolean closing;
+    private volatile LoginState loginState = LoginState.AWAITING;
+    /** The number in the id of the last message this side sent. */
+    private volatile long lastId;
 
-    /** The peer's address, for the failed-login limits and the device log. */
-    private final String remote;
     private volatile DeviceId deviceId;
     private volatile long lastSeenMillis;
     private volatile String closeReason;
@@ -88,16 +107,15 @@ final class DeviceSession {
         this.lastSeenMillis = nowMillis;
         this.tokens = burst;
         this.refilledAtNanos = System.nanoTime();
-        this.remote = Sources.host(ws.socketContext().remotePeer().address());
     }
 
     /** True the first time only: the end of a session is recorded once. */
     boolean markEnded() {
-        return ended.compareAndSet(false, true);
+        return ENDED.compareAndSet(this, false, true);
     }
 
     boolean isEnded() {
-        return ended.get();
+        return ended;
     }
 
     /**
@@ -111,37 +129,49 @@ final class DeviceSession {
         return reading == null || reading.isAlive();
     }
 
-    /** Claims the session for its login; false when the auth timeout claimed it first. */
-    boolean startLogin() {
-        return loginState.compareAndSet(LoginState.AWAITING, LoginState.LOGGING_IN);
+    /** An auth is queued for a login worker; false while another one is queued or runs, or after the timeout. */
+    boolean queueLogin() {
+        return LOGIN_STATE.compareAndSet(this, LoginState.AWAITING, LoginState.QUEUED);
     }
 
     /** True once a login claimed the session, until it failed: the auth timeout no longer applies (for tests). */
     boolean loginStarted() {
-        return loginState.get() == LoginState.LOGGING_IN;
+        return loginState == LoginState.LOGGING_IN;
     }
 
-    /** A login failed before it could answer (the database failed): the auth timeout applies again. */
-    void loginFailed() {
-        loginState.compareAndSet(LoginState.LOGGING_IN, LoginState.AWAITING);
+    /** Claims the session for its queued login; false when the auth timeout claimed it first. */
+    boolean startLogin() {
+        return LOGIN_STATE.compareAndSet(this, LoginState.QUEUED, LoginState.LOGGING_IN);
     }
 
     /**
-     * Claims the session for the auth timeout; false while its login runs. The timeout is for a
-     * device that does not authenticate, not for a server that is slow to check it: a login
-     * closed while it ran would send the device auth_ok and then 4001.
+     * A login failed before it could answer (the database failed), or was not queued: the auth
+     * timeout applies again, and the device may send another auth.
+     */
+    void loginFailed() {
+        if (!LOGIN_STATE.compareAndSet(this, LoginState.LOGGING_IN, LoginState.AWAITING)) {
+            LOGIN_STATE.compareAndSet(this, LoginState.QUEUED, LoginState.AWAITING);
+        }
+    }
+
+    /**
+     * Claims the session for the auth timeout; false while its login runs (a queued login is
+     * skipped). The timeout is for a device that does not authenticate, not for a server that is
+     * slow to check it: a login closed while it ran would send the device auth_ok and then 4001.
      */
     boolean expireLogin() {
-        return loginState.compareAndSet(LoginState.AWAITING, LoginState.EXPIRED);
+        return LOGIN_STATE.compareAndSet(this, LoginState.AWAITING, LoginState.EXPIRED)
+                || LOGIN_STATE.compareAndSet(this, LoginState.QUEUED, LoginState.EXPIRED);
     }
 
     /** True for the first caller only: one closing thread per session. */
     boolean startClosing() {
-        return closing.compareAndSet(false, true);
+        return CLOSING.compareAndSet(this, false, true);
     }
 
+    /** The peer's address, for the failed-login limits and the device log. */
     String remote() {
-        return remote;
+        return Sources.host(ws.socketContext().remotePeer().address());
     }
 
     /** The certificate the TLS handshake verified, if the device presented one. */
@@ -187,7 +217,7 @@ final class DeviceSession {
     }
 
     String nextMessageId() {
-        return "s-" + nextId.incrementAndGet();
+        return "s-" + ((long) LAST_ID.getAndAdd(this, 1L) + 1);
     }
 
     /** Sends a message; false when the connection is already gone. */
@@ -213,8 +243,7 @@ final class DeviceSession {
 
     /** Queues one text frame as it is for the session's writer; false when the connection is gone. */
     boolean sendText(String text) {
-        queueLock.lock();
-        try {
+        synchronized (this) {
             if (closeReason != null || overflowed) {
                 return false;
             }
@@ -231,10 +260,8 @@ final class DeviceSession {
                 startWriterLocked();
                 return true;
             }
-        } finally {
-            queueLock.unlock();
         }
-        // Outside the lock: the device stopped reading and its queue is full. Dropping the TCP
+        // Outside the monitor: the device stopped reading and its queue is full. Dropping the TCP
         // connection also unblocks its writer; the liveness sweep then ends the session.
         LOG.log(System.Logger.Level.WARNING, "device {0} does not read its downlink ({1} messages or {2} characters "
                 + "waiting): dropping its connection", deviceId, MAX_QUEUED_MESSAGES, MAX_QUEUED_CHARS);
@@ -243,31 +270,21 @@ final class DeviceSession {
     }
 
     /** Closes from the server side after what is already queued; the first reason wins. */
-    void close(CloseCode code, String reason) {
-        queueLock.lock();
-        try {
-            if (closeReason != null) {
-                return;
-            }
-            closeReason = reason;
-            if (outbound == null) {
-                outbound = new ArrayDeque<>(1);
-            }
-            outbound.add(new CloseFrame(code.code(), reason));
-            startWriterLocked();
-        } finally {
-            queueLock.unlock();
+    synchronized void close(CloseCode code, String reason) {
+        if (closeReason != null) {
+            return;
         }
+        closeReason = reason;
+        if (outbound == null) {
+            outbound = new ArrayDeque<>(1);
+        }
+        outbound.add(new CloseFrame(code.code(), reason));
+        startWriterLocked();
     }
 
     /** Messages waiting for the writer (for tests and diagnostics). */
-    int queued() {
-        queueLock.lock();
-        try {
-            return outbound == null ? 0 : outbound.size();
-        } finally {
-            queueLock.unlock();
-        }
+    synchronized int queued() {
+        return outbound == null ? 0 : outbound.size();
     }
 
     private void startWriterLocked() {
@@ -281,8 +298,7 @@ final class DeviceSession {
     private void drain() {
         while (true) {
             Object next;
-            queueLock.lock();
-            try {
+            synchronized (this) {
                 next = outbound == null ? null : outbound.poll();
                 if (next == null) {
                     writing = false;
@@ -294,8 +310,6 @@ final class DeviceSession {
                 if (next instanceof String text) {
                     queuedChars -= text.length();
                 }
-            } finally {
-                queueLock.unlock();
             }
             write(next);
         }

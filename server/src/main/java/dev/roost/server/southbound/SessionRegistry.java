@@ -19,7 +19,8 @@ import java.util.function.LongSupplier;
  */
 public final class SessionRegistry implements DeviceLink {
     private final Set<DeviceSession> open = ConcurrentHashMap.newKeySet();
-    private final ConcurrentMap<Long, DeviceSession> live = new ConcurrentHashMap<>();
+    /** Keyed by the session's own DeviceId: no key object of its own per session. */
+    private final ConcurrentMap<DeviceId, DeviceSession> live = new ConcurrentHashMap<>();
     private final LongSupplier epochs;
 
     /**
@@ -40,7 +41,7 @@ public final class SessionRegistry implements DeviceLink {
 
     /** Makes {@code session} the device's live session; returns the one it replaced. */
     Optional<DeviceSession> bind(DeviceSession session) {
-        return Optional.ofNullable(live.put(session.deviceId().value(), session));
+        return Optional.ofNullable(live.put(session.deviceId(), session));
     }
 
     /**
@@ -50,7 +51,7 @@ public final class SessionRegistry implements DeviceLink {
      */
     boolean closed(DeviceSession session) {
         open.remove(session);
-        return session.isAuthenticated() && live.remove(session.deviceId().value(), session);
+        return session.isAuthenticated() && live.remove(session.deviceId(), session);
     }
 
     Collection<DeviceSession> openSessions() {
@@ -58,13 +59,13 @@ public final class SessionRegistry implements DeviceLink {
     }
 
     Optional<DeviceSession> liveSession(DeviceId device) {
-        return Optional.ofNullable(live.get(device.value()));
+        return Optional.ofNullable(live.get(device));
     }
 
     /** The live sessions' epochs, by device (for a cluster to restore its presence entries). */
     public Map<DeviceId, Long> liveEpochs() {
         Map<DeviceId, Long> epochsByDevice = new HashMap<>();
-        live.forEach((device, session) -> epochsByDevice.put(new DeviceId(device), session.epoch()));
+        live.forEach((device, session) -> epochsByDevice.put(device, session.epoch()));
         return epochsByDevice;
     }
 
@@ -78,12 +79,12 @@ public final class SessionRegistry implements DeviceLink {
 
     @Override
     public boolean isOnline(DeviceId device) {
-        return live.containsKey(device.value());
+        return live.containsKey(device);
     }
 
     @Override
     public boolean send(DeviceId device, Body body) {
-        DeviceSession session = live.get(device.value());
+        DeviceSession session = live.get(device);
         return session != null && session.send(body);
     }
 }

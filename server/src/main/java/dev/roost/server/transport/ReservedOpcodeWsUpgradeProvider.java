@@ -1,13 +1,15 @@
 package dev.roost.server.transport;
 
 import io.helidon.common.Weight;
-import io.helidon.common.buffers.DataReader;
+import io.helidon.http.Headers;
 import io.helidon.http.HttpPrologue;
 import io.helidon.http.WritableHeaders;
 import io.helidon.webserver.ConnectionContext;
 import io.helidon.webserver.ProtocolConfigs;
 import io.helidon.webserver.http1.spi.Http1RoutedUpgrade;
 import io.helidon.webserver.http1.spi.Http1RoutedUpgrader;
+import io.helidon.webserver.http1.spi.Http1UpgradeResponse;
+import io.helidon.webserver.http1.spi.Http1UpgradeResult;
 import io.helidon.webserver.http1.spi.Http1Upgrader;
 import io.helidon.webserver.spi.ServerConnection;
 import io.helidon.webserver.websocket.WsConfig;
@@ -16,11 +18,12 @@ import io.helidon.webserver.websocket.WsUpgradeProvider;
 import java.util.Optional;
 
 /**
- * Helidon's WebSocket upgrade, with the client's frames read through {@link WsFrameGuard} so that
- * a reserved opcode closes the connection with 1002 instead of a raw "HTTP/1.1 500" on the
- * upgraded socket. Found by Helidon's service loader; its weight wins the "websocket" upgrade
- * over Helidon's provider. Remove it once Helidon refuses reserved opcodes itself
- * (docs/architecture.md, Helidon workarounds; {@code ReservedOpcodeTest} shows the behaviour).
+ * Helidon's WebSocket upgrade, with each upgraded connection wrapped in a
+ * {@link ReservedOpcodeConnection} so that a reserved opcode closes the connection with 1002
+ * instead of a raw "HTTP/1.1 500" on the upgraded socket. Found by Helidon's service loader; its
+ * weight wins the "websocket" upgrade over Helidon's provider. Remove it once Helidon refuses
+ * reserved opcodes itself (docs/architecture.md, Helidon workarounds; {@code ReservedOpcodeTest}
+ * shows the behaviour).
  */
 @Weight(200)
 public final class ReservedOpcodeWsUpgradeProvider extends WsUpgradeProvider {
@@ -39,10 +42,6 @@ public final class ReservedOpcodeWsUpgradeProvider extends WsUpgradeProvider {
         return new Guarded(routed);
     }
 
-    private static ConnectionContext guarded(ConnectionContext ctx) {
-        return new ReaderReplacingContext(ctx, DataReader.create(new WsFrameGuard(ctx.dataReader())));
-    }
-
     private record Guarded(Http1RoutedUpgrader helidon) implements Http1RoutedUpgrader {
         @Override
         public String supportedProtocol() {
@@ -51,13 +50,24 @@ public final class ReservedOpcodeWsUpgradeProvider extends WsUpgradeProvider {
 
         @Override
         public ServerConnection upgrade(ConnectionContext ctx, HttpPrologue prologue, WritableHeaders<?> headers) {
-            return helidon.upgrade(guarded(ctx), prologue, headers);
+            ServerConnection upgraded = helidon.upgrade(ctx, prologue, headers);
+            return upgraded == null ? null : new ReservedOpcodeConnection(upgraded);
         }
 
         @Override
         public Optional<Http1RoutedUpgrade> routedUpgrade(ConnectionContext ctx, HttpPrologue prologue,
                                                          WritableHeaders<?> headers) {
-            return helidon.routedUpgrade(guarded(ctx), prologue, headers);
+            return helidon.routedUpgrade(ctx, prologue, headers).map(GuardedRoute::new);
+        }
+    }
+
+    private record GuardedRoute(Http1RoutedUpgrade helidon) implements Http1RoutedUpgrade {
+        @Override
+        public Http1UpgradeResult upgrade(Http1UpgradeResponse response, Headers headers) {
+            Http1UpgradeResult result = helidon.upgrade(response, headers);
+            return result.connection()
+                    .map(connection -> Http1UpgradeResult.upgraded(new ReservedOpcodeConnection(connection)))
+                    .orElse(result);
         }
     }
 }

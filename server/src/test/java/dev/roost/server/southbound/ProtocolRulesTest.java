@@ -78,6 +78,30 @@ class ProtocolRulesTest {
     }
 
     @Test
+    void aSecondAuthBeforeTheAnswer_isUnexpectedMessage_andOnlyTheFirstIsAnswered() {
+        String[] device = server.registerDevice("twice-auth");
+        String auth = "{\"device_id\":\"" + device[0] + "\",\"secret\":\"" + device[1] + "\"}";
+        try (TestDevice link = TestDevice.connect(server.port())) {
+            String first = link.send("auth", auth);
+            String second = link.send("auth", auth);
+
+            JsonNode refused = link.next(m -> m.path("reply_to").asText().equals(second));
+            assertThat(refused.path("type").asText()).isEqualTo("error");
+            assertThat(code(refused)).isEqualTo("UNEXPECTED_MESSAGE");
+            JsonNode answered = link.next(m -> m.path("type").asText().startsWith("auth"));
+            assertThat(answered.path("type").asText()).isEqualTo("auth_ok");
+            assertThat(answered.get("reply_to").asText()).isEqualTo(first);
+
+            String ping = link.send("ping", "{}");
+            assertThat(link.next("pong").get("reply_to").asText()).isEqualTo(ping);
+            assertThat(link.isClosed()).isFalse();
+            assertThat(link.skippedTypes()).doesNotContain("auth_ok", "auth_error");
+            Await.until("the connect logged", () -> !transitions(device[0], "connected").isEmpty());
+            assertThat(transitions(device[0], "connected")).containsExactly("REGISTERED>ONLINE connected");
+        }
+    }
+
+    @Test
     void diffFromVersionZero_withNoStoredState_isResyncRequired() {
         String[] device = server.registerDevice("diff-from-zero");
         try (TestDevice link = TestDevice.connect(server.port())) {
