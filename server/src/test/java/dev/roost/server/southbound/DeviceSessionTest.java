@@ -251,8 +251,9 @@ class DeviceSessionTest {
                     assertThat(link.next("pong")).as("after %s", what).isNotNull();
                     assertThat(link.isClosed()).as("after %s", what).isFalse();
                 });
-                assertThat(paced.rest().get("/api/v1/devices/" + device[0], ADMIN_TOKEN).data().get("state").asText())
-                        .isEqualTo("ONLINE");
+                // Presence reaches the device row with the event batch, after the login answered.
+                Await.until("device ONLINE", () -> "ONLINE".equals(
+                        paced.rest().get("/api/v1/devices/" + device[0], ADMIN_TOKEN).data().get("state").asText()));
             }
         }
     }
