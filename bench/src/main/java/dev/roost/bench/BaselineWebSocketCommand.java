@@ -1,5 +1,6 @@
 package dev.roost.bench;
 
+import dev.roost.cli.command.DurationConverter;
 import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
 import io.helidon.webserver.WebServer;
