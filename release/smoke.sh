@@ -46,7 +46,27 @@ check() { # check DESCRIPTION COMMAND...: runs COMMAND, counts and reports the o
   if "$@"; then passed=$((passed + 1)); log "ok    $what"; return 0; fi
   failed=$((failed + 1)); log "FAIL  $what"; return 1
 }
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+# A free port below the kernel's ephemeral range: a port the kernel hands out for port 0 can be
+# taken by any outgoing connection before the server binds it (CI saw that once).
+free_port() {
+  python3 - "$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range)" <<'PY'
+import random, socket, sys
+low = min(int(sys.argv[1]), 32768)
+for _ in range(200):
+    port = random.randrange(low // 2, low)
+    s = socket.socket()
+    try:
+        s.bind(("127.0.0.1", port))
+    except OSError:
+        continue
+    finally:
+        s.close()
+    print(port)
+    break
+else:
+    sys.exit("no free port below the ephemeral range")
+PY
+}
 # await SECONDS COMMAND...: polls COMMAND every 0.5 s until it succeeds or the time is up.
 await() {
   local deadline=$(( $(date +%s) + $1 )); shift
