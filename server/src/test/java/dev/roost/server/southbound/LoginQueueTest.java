@@ -10,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.IntStream;
@@ -23,6 +24,8 @@ class LoginQueueTest {
 
     private final AtomicLong nanos = new AtomicLong();
     private final CountDownLatch release = new CountDownLatch(1);
+    /** One permit lets one held login finish (see {@link #submitHeld}). */
+    private final Semaphore permits = new Semaphore(0);
 
     @Test
     void loginsRunInArrivalOrder() throws Exception {
@@ -126,6 +129,92 @@ class LoginQueueTest {
     }
 
     @Test
+    void aSlowNodeWithLoginsWaitingThroughout_schedulesReturnsAtTwiceTheRateItAdmits() throws Exception {
+        // Four workers: 100 logins/s assumed, returns paced at 200/s. This node finishes 5 a second
+        // with logins waiting all the time, for the ten seconds the schedule measures over.
+        try (LoginQueue queue = new LoginQueue(4, 1000, Duration.ofSeconds(10), nanos::get)) {
+            List<CompletableFuture<Boolean>> logins = submitHeld(queue, 100);
+            finishEachSecond(logins, 5, 10);
+            nanos.addAndGet(Duration.ofSeconds(1).toNanos());
+
+            // 4 running, 46 waiting: at 5/s, 10 s of waiting is 50.
+            assertThat(submitHeld(queue, 5)).hasSize(5);
+            assertThat(queue.submit(() -> true)).as("the 51st would wait past 10 s").isEmpty();
+            // Paced at 10/s: the 51 waiting drain in 5.1 s, then one return every 100 ms.
+            List<Long> returns = IntStream.range(0, 100).mapToObj(i -> queue.retryAfterMillis()).toList();
+            for (int i = 0; i < returns.size(); i++) {
+                assertThat(returns.get(i)).as("device %d", i).isBetween(5_100L + 100L * i, 5_100L + 100L * i + 99);
+            }
+        } finally {
+            permits.release(1000);
+        }
+    }
+
+    @Test
+    void aStormBusyForLessThanTheWindow_isStillPacedAtTheAssumedRate() throws Exception {
+        // The same slow start as above, five seconds of it: that could be a cold start, not the node's rate.
+        try (LoginQueue queue = new LoginQueue(4, 1000, Duration.ofSeconds(15), nanos::get)) {
+            List<CompletableFuture<Boolean>> logins = submitHeld(queue, 100);
+            finishEachSecond(logins, 5, 5);
+            nanos.addAndGet(Duration.ofSeconds(1).toNanos());
+
+            // The queue's limit follows the measured rate at once: 71 waiting, 15 s at 5/s is 75.
+            assertThat(submitHeld(queue, 5)).hasSize(5);
+            assertThat(queue.submit(() -> true)).isEmpty();
+            // The schedule keeps the assumed 200/s: 76 waiting drain in 380 ms, so the floor; then 5 ms apart.
+            List<Long> returns = IntStream.range(0, 100).mapToObj(i -> queue.retryAfterMillis()).toList();
+            for (int i = 0; i < returns.size(); i++) {
+                assertThat(returns.get(i)).as("device %d", i).isBetween(FLOOR + 5L * i, FLOOR + 5L * i + 4);
+            }
+        } finally {
+            permits.release(1000);
+        }
+    }
+
+    @Test
+    void aNodeWithFewLoginsToDo_takesItsLowDemandForNoMeasurement() throws Exception {
+        // Four workers, 5 logins a second for ten seconds, each done before the next comes: the
+        // queue runs empty every second, so those counts say nothing of what the workers can do.
+        try (LoginQueue queue = new LoginQueue(4, 1000, Duration.ofSeconds(1), nanos::get)) {
+            for (int second = 1; second <= 10; second++) {
+                nanos.set(Duration.ofSeconds(second).toNanos());
+                for (int i = 0; i < 5; i++) {
+                    assertThat(queue.submit(() -> true).orElseThrow().get(5, TimeUnit.SECONDS)).isTrue();
+                }
+            }
+            nanos.addAndGet(Duration.ofSeconds(1).toNanos());
+
+            // Then a storm: every worker busy, and the queue takes what the assumed 100/s finish in 1 s.
+            submitHeld(queue, 4);
+            Await.until("every worker took a login", () -> queue.waiting() == 0);
+            assertThat(submitHeld(queue, 101)).hasSize(101);
+            assertThat(queue.submit(() -> true)).isEmpty();
+            // Returns at the assumed 200/s: 101 waiting drain in 505 ms, so the floor; then 5 ms apart.
+            List<Long> returns = IntStream.range(0, 100).mapToObj(i -> queue.retryAfterMillis()).toList();
+            for (int i = 0; i < returns.size(); i++) {
+                assertThat(returns.get(i)).as("device %d", i).isBetween(FLOOR + 5L * i, FLOOR + 5L * i + 4);
+            }
+        } finally {
+            permits.release(1000);
+        }
+    }
+
+    @Test
+    void aWholeSecondWithLoginsWaitingAndNoneFinished_stopsTheQueueFromGrowing() throws Exception {
+        // One worker stuck, 10 logins waiting: queued at the assumed 25/s, 1 s of waiting each.
+        try (LoginQueue queue = new LoginQueue(1, 1000, Duration.ofSeconds(1), nanos::get)) {
+            occupyTheWorker(queue);
+            assertThat(submitHeld(queue, 10)).hasSize(10);
+            nanos.addAndGet(Duration.ofSeconds(2).toNanos());
+            // A whole second passed with logins waiting and none finished: a measurement, not the lack of one.
+            assertThat(queue.submit(() -> true)).isEmpty();
+            release.countDown();
+        } finally {
+            permits.release(1000);
+        }
+    }
+
+    @Test
     void noDeviceIsToldToWaitLongerThanTheMaximum() throws Exception {
         try (LoginQueue queue = new LoginQueue(1, 1, NO_WAIT_LIMIT, nanos::get)) {
             occupyTheWorker(queue);
@@ -176,6 +265,38 @@ class LoginQueueTest {
         }).orElseThrow();
         assertThat(busy.await(5, TimeUnit.SECONDS)).isTrue();
         return blocking;
+    }
+
+    /** Queues {@code count} logins that each finish only when the test gives it a permit. */
+    private List<CompletableFuture<Boolean>> submitHeld(LoginQueue queue, int count) {
+        List<CompletableFuture<Boolean>> logins = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            queue.submit(() -> {
+                try {
+                    return permits.tryAcquire(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }).ifPresent(logins::add);
+        }
+        return logins;
+    }
+
+    /**
+     * For each of {@code seconds} seconds: moves the clock to the second's start and lets
+     * {@code perSecond} of the held {@code logins} finish in it, one at a time.
+     */
+    private void finishEachSecond(List<CompletableFuture<Boolean>> logins, int perSecond, int seconds) {
+        for (int second = 0; second < seconds; second++) {
+            nanos.addAndGet(Duration.ofSeconds(1).toNanos());
+            for (int i = 0; i < perSecond; i++) {
+                long finished = logins.stream().filter(CompletableFuture::isDone).count();
+                permits.release();
+                Await.until("one more login finished",
+                        () -> logins.stream().filter(CompletableFuture::isDone).count() == finished + 1);
+            }
+        }
     }
 
     /** The return times told to {@code times} devices refused one after the other. */
