@@ -16,7 +16,7 @@
 #
 # The server runs with ROOST_BCRYPT_COST=4: the device secrets are hashed at registration at cost 4
 # and verified at that cost on every secret authentication (connect after a restart).
-# MariaDB at 127.0.0.1:3306 (root, no password); the database roost_fleet is dropped and created.
+# MariaDB at 127.0.0.1:$BENCH_DB_PORT (default 3306; root, no password); the database roost_fleet is dropped and created.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/common.sh
