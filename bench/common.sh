@@ -22,3 +22,14 @@ shared_box_facts() {
     echo "note: kernel.sched_autogroup_enabled=1: niced background work still competes with this run (docs/benchmarks.md)" >&2
   fi
 }
+
+# The MariaDB the benchmark uses: BENCH_DB_PORT (default 3306, the shared one; bench/private-mariadb.sh
+# starts one of the benchmark's own). Sets db_port, mysql_cmd, and db_pid_of_port prints the pid of
+# the mariadbd listening there (its CPU ticks are the database's CPU).
+db_port=${BENCH_DB_PORT:-3306}
+mysql_cmd=${BENCH_MYSQL:-mysql -h127.0.0.1 -P$db_port -uroot}
+db_pid_of_port() {
+  local pid
+  pid=$(ss -Htlnp "( sport = :$db_port )" | grep -o 'pid=[0-9]*' | head -n 1 | cut -d= -f2)
+  echo "${pid:-0}"
+}

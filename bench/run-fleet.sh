@@ -16,7 +16,7 @@
 #
 # The server runs with ROOST_BCRYPT_COST=4: the device secrets are hashed at registration at cost 4
 # and verified at that cost on every secret authentication (connect after a restart).
-# MariaDB at 127.0.0.1:3306 (root, no password); the database roost_fleet is dropped and created.
+# MariaDB at 127.0.0.1:$BENCH_DB_PORT (default 3306; root, no password); the database roost_fleet is dropped and created.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/common.sh
@@ -56,7 +56,6 @@ echo "epoch_s,event,value" >"$events"
 ev() { echo "$(date +%s.%N | cut -c1-14),$1,${2:-}" >>"$events"; echo "== $(date -u +%T) $1 ${2:-} (load $(cut -d' ' -f1-3 /proc/loadavg))" >&2; }
 
 token=bench-admin-token-0123456789abcdef
-mysql_cmd=${BENCH_MYSQL:-mysql -h127.0.0.1 -P3306 -uroot}
 $mysql_cmd -e 'DROP DATABASE IF EXISTS roost_fleet; CREATE DATABASE roost_fleet'
 
 {
@@ -79,7 +78,7 @@ cleanup() {
 trap cleanup EXIT
 
 echo "== starting the server on :$port (MariaDB roost_fleet, bcrypt cost 4)" >&2
-ROOST_DB_URL=jdbc:mariadb://127.0.0.1:3306/roost_fleet ROOST_DB_USERNAME=root ROOST_DB_PASSWORD= \
+ROOST_DB_URL=jdbc:mariadb://127.0.0.1:$db_port/roost_fleet ROOST_DB_USERNAME=root ROOST_DB_PASSWORD= \
 ROOST_BCRYPT_COST=4 ROOST_ADMIN_TOKEN=$token SERVER_PORT=$port \
 ROOST_SOUTHBOUND_HEARTBEAT_dash_INTERVAL=PT30S \
   "$JAVA" "${JAVA_OPTS[@]}" -Xlog:gc:file="$out/diagnostics/server-gc.log" ${SERVER_JAVA_OPTS:-} \
@@ -93,7 +92,7 @@ done
 ev server_up "$server_pid"
 
 # Timeline sampler: server RSS, CPU ticks, threads, fds, established device sockets, MariaDB CPU.
-db_pid=$(pidof mariadbd || pidof mysqld || echo 0); db_pid=${db_pid%% *}
+db_pid=$(db_pid_of_port)
 hz=$(getconf CLK_TCK)
 (
   echo "epoch_s,server_rss_kb,server_cpu_ticks,server_threads,server_fds,established,db_cpu_ticks,load1,hz,sessions"

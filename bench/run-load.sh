@@ -13,12 +13,16 @@
 #   bench/run-load.sh --fleet bench/results/fleet-<time> [--command-rates "250 500 1000"]
 #                     [--command-seconds 60] [--sim-rate 1000] [--status-intervals "10 5 2 1"]
 #                     [--step-seconds 60] [--port 9290] [--no-ingest] [--no-commands]
+#                     [--server-jar server/target/roost-server.jar] [--jfr]   (a jar next to its libs/)
+# BENCH_DB_PORT selects the MariaDB (bench/private-mariadb.sh); --server-jar runs another build (a
+# before/after pair, back to back); --jfr records the server with JFR (profile settings) into
+# server.jfr, summarised by bench/jfr_summary.py.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/common.sh
 
 fleet="" sim_rate=1000 command_rates="250 500 1000" command_seconds=60 intervals="10 5 2 1" step=60 port=9290
-ingest=1 commands=1 sources=8
+ingest=1 commands=1 sources=8 server_jar=server/target/roost-server.jar jfr=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --fleet) fleet=$2; shift 2 ;;
@@ -30,7 +34,9 @@ while [ $# -gt 0 ]; do
     --port) port=$2; shift 2 ;;
     --no-ingest) ingest=0; shift ;;
     --no-commands) commands=0; shift ;;
-    -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --server-jar) server_jar=$2; shift 2 ;;
+    --jfr) jfr=1; shift ;;
+    -h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -42,7 +48,6 @@ JAVA_HOME=${JAVA_HOME:-$(./dev mvn -v 2>/dev/null | sed -e 's/\x1b\[[0-9;]*m//g'
 JAVA="$JAVA_HOME/bin/java"
 JAVA_OPTS=(--sun-misc-unsafe-memory-access=allow --enable-native-access=ALL-UNNAMED)
 token=bench-admin-token-0123456789abcdef
-mysql_cmd=${BENCH_MYSQL:-mysql -h127.0.0.1 -P3306 -uroot}
 
 out=bench/results/load-$(date -u +%Y%m%d-%H%M%S)
 mkdir -p "$out/diagnostics"
@@ -54,22 +59,28 @@ ev() { echo "$(date +%s.%N | cut -c1-14),$1,${2:-}" >>"$out/events.csv"; echo "=
   echo "mem_total_kb=$(awk '/MemTotal/ {print $2}' /proc/meminfo)"
   echo "java=$("$JAVA" -version 2>&1 | head -n 1)"; echo "fleet=$fleet"
   echo "args=command_rates=$command_rates command_seconds=$command_seconds intervals=$intervals step=$step sim_rate=$sim_rate"
-  echo "git=$(git rev-parse --short HEAD)"
+  echo "git=$(git rev-parse --short HEAD)"; echo "server_jar=$server_jar sha256=$(sha256sum "$server_jar" | cut -c1-16)"
+  echo "db_port=$db_port"
+  shared_box_facts
 } >"$out/machine.txt"
 
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done; }
 trap cleanup EXIT
 
-ROOST_DB_URL=jdbc:mariadb://127.0.0.1:3306/roost_fleet ROOST_DB_USERNAME=root ROOST_DB_PASSWORD= \
+jfr_opts=()
+[ "$jfr" = 1 ] && jfr_opts=("-XX:StartFlightRecording=settings=profile,filename=$out/server.jfr,dumponexit=true")
+ROOST_DB_URL=jdbc:mariadb://127.0.0.1:$db_port/roost_fleet ROOST_DB_USERNAME=root ROOST_DB_PASSWORD= \
 ROOST_BCRYPT_COST=4 ROOST_ADMIN_TOKEN=$token SERVER_PORT=$port ROOST_SOUTHBOUND_HEARTBEAT_dash_INTERVAL=PT30S \
-  "$JAVA" "${JAVA_OPTS[@]}" ${SERVER_JAVA_OPTS:-} -jar server/target/roost-server.jar >"$out/diagnostics/server.log" 2>&1 &
+  "$JAVA" "${JAVA_OPTS[@]}" ${SERVER_JAVA_OPTS:-} "${jfr_opts[@]}" -jar "$server_jar" >"$out/diagnostics/server.log" 2>&1 &
 server_pid=$!; pids+=("$server_pid")
 for _ in $(seq 1 240); do
-  curl -sf "http://127.0.0.1:$port/observe/health" >/dev/null 2>&1 && break; sleep 0.5
+  curl -sf "http://127.0.0.1:$port/observe/health" >/dev/null 2>&1 && break
+  kill -0 "$server_pid" 2>/dev/null || { ev server_failed_to_start; tail -n 5 "$out/diagnostics/server.log" >&2; exit 1; }
+  sleep 0.5
 done
 ev server_up "$server_pid"
-db_pid=$(pidof mariadbd || pidof mysqld || echo 0); db_pid=${db_pid%% *}
+db_pid=$(db_pid_of_port)
 hz=$(getconf CLK_TCK)
 (
   # Roost's meters (docs/operations.md): counters are cumulative, plot_load.py takes deltas.
@@ -125,15 +136,25 @@ if [ "$commands" = 1 ]; then
         'Com_update','Com_delete','Com_commit','Innodb_data_fsyncs','Innodb_os_log_fsyncs')"
       echo "commands $($mysql_cmd -N -e "select count(*) from roost_fleet.commands where name='bench.noop'")"
       echo "server_ticks $(awk '{print $14+$15}' /proc/$server_pid/stat)"
-      echo "db_ticks $(awk '{print $14+$15}' /proc/$db_pid/stat 2>/dev/null || echo 0)"; } >"$1"
+      echo "db_ticks $(awk '{print $14+$15}' /proc/$db_pid/stat 2>/dev/null || echo 0)"
+      echo "epoch_ms $(date +%s%3N)"; } >"$1"
   }
-  cost() { # before after out
-    awk -v hz="$hz" 'NR==FNR {b[$1]=$2; next} {d[$1]=$2-b[$1]}
+  # With an idle-<rate> cost file as the fourth argument, the CPU the fleet uses with no commands
+  # (heartbeats, status, the server's own timers) over the same time is subtracted as well: the
+  # marginal CPU per command. Both figures go to cost.txt.
+  cost() { # before after out [idle-cost]
+    awk -v hz="$hz" -v idle_server=0 -v idle_db=0 -v idle_s=0 \
+      $( [ -n "${4:-}" ] && awk '/^server_ticks_total/ {printf "-v idle_server=%s ", $2} /^db_ticks_total/ {printf "-v idle_db=%s ", $2}
+        /^seconds/ {printf "-v idle_s=%s ", $2}' "$4" ) \
+      'NR==FNR {b[$1]=$2; next} {d[$1]=$2-b[$1]}
       END {n=d["commands"]; if (n<1) n=1; printf "commands %d\n", d["commands"];
         split("Questions Com_select Com_insert Com_update Com_delete Com_commit Innodb_data_fsyncs Innodb_os_log_fsyncs", k, " ");
         for (i in k) printf "%s %d per_command %.3f\n", k[i], d[k[i]], d[k[i]]/n;
         printf "statements_per_command %.3f\n", (d["Com_select"]+d["Com_insert"]+d["Com_update"]+d["Com_delete"])/n;
-        printf "server_cpu_ms_per_command %.3f\ndb_cpu_ms_per_command %.3f\n", d["server_ticks"]*1000/hz/n, d["db_ticks"]*1000/hz/n}' "$1" "$2" >"$3"
+        printf "server_cpu_ms_per_command %.3f\ndb_cpu_ms_per_command %.3f\n", d["server_ticks"]*1000/hz/n, d["db_ticks"]*1000/hz/n;
+        s=d["epoch_ms"]/1000; printf "seconds %.1f\nserver_ticks_total %d\ndb_ticks_total %d\n", s, d["server_ticks"], d["db_ticks"];
+        if (idle_s > 0) printf "server_cpu_ms_per_command_above_idle %.3f\ndb_cpu_ms_per_command_above_idle %.3f\n",
+          (d["server_ticks"]-idle_server*s/idle_s)*1000/hz/n, (d["db_ticks"]-idle_db*s/idle_s)*1000/hz/n}' "$1" "$2" >"$3"
   }
   for rate in $command_rates; do
     mkdir -p "$out/commands-$rate"
@@ -147,8 +168,9 @@ if [ "$commands" = 1 ]; then
       | tee "$out/diagnostics/commands-$rate.log" || ev "commands_failed_$rate"
     ev "commands_end_$rate"
     sleep 1; snap "$out/diagnostics/status-after-$rate.txt"
-    cost "$out/diagnostics/status-before-$rate.txt" "$out/diagnostics/status-after-$rate.txt" "$out/commands-$rate/cost.txt"
-    ev "cost_$rate" "$(grep -E '^(statements_per_command|Innodb_data_fsyncs|server_cpu|db_cpu)' "$out/commands-$rate/cost.txt" | tr '\n' ' ')"
+    cost "$out/diagnostics/status-before-$rate.txt" "$out/diagnostics/status-after-$rate.txt" "$out/commands-$rate/cost.txt" \
+      "$out/commands-$rate/idle-10s.txt"
+    ev "cost_$rate" "$(grep -E '^(statements_per_command|Innodb_data_fsyncs|server_cpu|db_cpu|seconds)' "$out/commands-$rate/cost.txt" | tr '\n' ' ')"
     sleep 15
   done
   # Nothing lost: every command the server knows of reached a final state.
