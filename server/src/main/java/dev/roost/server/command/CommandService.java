@@ -100,7 +100,7 @@ public final class CommandService implements AutoCloseable {
 
     /**
      * Stores the command and, when the device is online and has room, delivers it at once: one read
-     * and one insert in the common case. At most {@code max-concurrent-sends} sends are stored at
+     * and one insert (in a group commit) in the common case. At most {@code max-concurrent-sends} sends are stored at
      * once; beyond that the caller is refused at once (RATE_LIMITED) rather than queued on the pool.
      */
     public Command send(Caller caller, DeviceId deviceId, NewCommand request) {
@@ -133,10 +133,13 @@ public final class CommandService implements AutoCloseable {
         }
     }
 
-    /** Inserts; on a taken idempotency key returns the command stored under it (or fails on a conflict). */
+    /**
+     * Inserts through the group commit and returns once the row is durable; on a taken idempotency
+     * key returns the command stored under it (or fails on a conflict).
+     */
     private Optional<Command> insert(Command command, CommandRequest valid) {
         try {
-            store.insert(command);
+            CommandFinisher.joined(writer.submit(new CommandStore.Insert(command)));
             return Optional.empty();
         } catch (RoostException e) {
             if (e.code() == ErrorCode.ALREADY_EXISTS && valid.key().isPresent()) {
