@@ -220,7 +220,8 @@ public final class RoostServer implements AutoCloseable {
                     deviceStore, link, clock);
             CommandService commands = new CommandService(new JdbcCommandStore(database, json),
                     new StoredTargets(deviceStore, groupStore), link, recorder::record, bus, ids, clock,
-                    settings.commands(), status::bootId);
+                    settings.commands(), status::bootId,
+                    cluster.isPresent() ? CommandService.Writers.CLUSTER : CommandService.Writers.THIS_NODE);
             closeables.addFirst(commands);
             SouthboundSettings south = settings.southbound();
             LoginFailureLimiter deviceLogins = new LoginFailureLimiter(south.loginFailuresPerDevice(),

@@ -44,6 +44,7 @@ final class CommandDelivery {
     private final Clock clock;
     private final int maxInFlight;
     private final Function<DeviceId, Optional<String>> bootIds;
+    private final EmptyQueues emptyQueues;
     private final Executor background;
     private final Semaphore asyncDeliveries = new Semaphore(ASYNC_DELIVERIES);
     private final ReentrantLock[] locks = new ReentrantLock[LOCK_STRIPES];
@@ -52,7 +53,7 @@ final class CommandDelivery {
 
     CommandDelivery(CommandStore store, DeviceLink link, RunningCommands running, CommandFinisher finisher,
                     CommandJournal journal, Clock clock, int maxInFlight, Function<DeviceId, Optional<String>> bootIds,
-                    Executor background) {
+                    EmptyQueues emptyQueues, Executor background) {
         this.store = store;
         this.link = link;
         this.running = running;
@@ -61,11 +62,13 @@ final class CommandDelivery {
         this.clock = clock;
         this.maxInFlight = maxInFlight;
         this.bootIds = bootIds;
+        this.emptyQueues = emptyQueues;
         this.background = background;
         for (int i = 0; i < LOCK_STRIPES; i++) {
             locks[i] = new ReentrantLock();
         }
         finisher.afterFinish(done -> {
+            emptyQueues.finished(done.deviceId(), done.id());
             if (backlogged.contains(done.deviceId().value())) {
                 deliverPendingAsync(done.deviceId(), false);
             }
@@ -74,7 +77,13 @@ final class CommandDelivery {
 
     /** Stores the command QUEUED, for a later delivery. */
     Command queue(Command command, String actor, Insert insert) {
-        Optional<Command> existing = insert.apply(command);
+        emptyQueues.forget(command.deviceId());
+        Optional<Command> existing;
+        try {
+            existing = insert.apply(command);
+        } finally {
+            emptyQueues.forget(command.deviceId());
+        }
         if (existing.isPresent()) {
             return existing.get();
         }
@@ -84,13 +93,19 @@ final class CommandDelivery {
 
     /**
      * Stores a new command of an online device and sends it at once when nothing waits before it
-     * and a slot is free (stored SENT: one read and one insert); otherwise it is queued in order.
+     * and a slot is free (stored SENT: one insert, and one read unless the device is known to have
+     * no active command); otherwise it is queued in order.
      */
     Command deliverNew(Command command, String actor, Insert insert) {
         DeviceId device = command.deviceId();
         return underLock(device, () -> {
+            if (emptyQueues.claim(device, command.id())) {
+                return sendNew(command, actor, insert, () -> { });
+            }
             // Marked before the read: a command finishing meanwhile must see it and deliver the next.
             backlogged.add(device.value());
+            emptyQueues.forget(device);
+            long generation = emptyQueues.generation(device);
             List<Command> active = store.active(device, activeReadLimit());
             long runningNow = active.stream().filter(c -> CommandState.RUNNING.contains(c.state())).count();
             if (runningNow >= maxInFlight || active.size() >= activeReadLimit()) {
@@ -102,22 +117,43 @@ final class CommandDelivery {
                 deliverPending(device, false);
                 return store.find(queued.id()).orElse(queued);
             }
-            Instant now = clock.instant();
-            Command sent = command.sent(now.plus(command.timeout()), bootIdBefore(command), now);
             backlogged.remove(device.value());
-            Optional<Command> existing = insert.apply(sent);
-            if (existing.isPresent()) {
-                return existing.get();
-            }
-            running.put(sent);
-            journal.record(sent, CommandState.QUEUED, actor, "queued");
-            journal.record(sent, CommandState.SENT, "system", "sent");
-            if (!sendToDevice(device, wire(sent))) {
-                backToQueue(sent);
-                return sent.moved(CommandState.QUEUED, clock.instant(), Optional.empty(), 0, "");
-            }
-            return sent;
+            return sendNew(command, actor, insert, () -> {
+                if (active.isEmpty()) {
+                    emptyQueues.foundOnly(device, generation, command.id());
+                }
+            });
         });
+    }
+
+    /**
+     * Stores the command SENT and sends it; {@code stored} runs once it is stored, before it can
+     * finish. Under the device's lock.
+     */
+    private Command sendNew(Command command, String actor, Insert insert, Runnable stored) {
+        DeviceId device = command.deviceId();
+        Instant now = clock.instant();
+        Command sent = command.sent(now.plus(command.timeout()), bootIdBefore(command), now);
+        Optional<Command> existing;
+        try {
+            existing = insert.apply(sent);
+        } catch (RuntimeException e) {
+            emptyQueues.forget(device);
+            throw e;
+        }
+        if (existing.isPresent()) {
+            emptyQueues.forget(device);
+            return existing.get();
+        }
+        stored.run();
+        running.put(sent);
+        journal.record(sent, CommandState.QUEUED, actor, "queued");
+        journal.record(sent, CommandState.SENT, "system", "sent");
+        if (!sendToDevice(device, wire(sent))) {
+            backToQueue(sent);
+            return sent.moved(CommandState.QUEUED, clock.instant(), Optional.empty(), 0, "");
+        }
+        return sent;
     }
 
     /** Delivery off the caller's thread; at most {@value #ASYNC_DELIVERIES} run at once. */
@@ -145,7 +181,14 @@ final class CommandDelivery {
     void deliverPending(DeviceId device, boolean resendUnacked) {
         underLock(device, () -> {
             backlogged.add(device.value());
+            long generation = emptyQueues.generation(device);
             List<Command> active = store.active(device, activeReadLimit());
+            // Before anything below can finish one of them: that finish then finds the mark.
+            if (active.isEmpty()) {
+                emptyQueues.foundNone(device, generation);
+            } else if (active.size() == 1) {
+                emptyQueues.foundOnly(device, generation, active.getFirst().id());
+            }
             int runningNow = (int) active.stream().filter(c -> CommandState.RUNNING.contains(c.state())).count();
             boolean more = active.size() >= activeReadLimit();
             for (Command command : active) {

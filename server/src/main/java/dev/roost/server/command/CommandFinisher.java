@@ -74,10 +74,12 @@ final class CommandFinisher {
     private void finished(Command done, String actor, String reason) {
         running.remove(done.id());
         journal.record(done, done.state(), actor, reason);
-        waiters.finished(done);
+        // Listeners first: a caller woken below may send the next command at once, and should find
+        // the device as this finish left it (known empty, nothing in flight).
         for (Consumer<Command> listener : listeners) {
             listener.accept(done);
         }
+        waiters.finished(done);
     }
 
     /**

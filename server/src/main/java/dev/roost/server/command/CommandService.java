@@ -37,6 +37,8 @@ import java.util.function.Function;
  */
 public final class CommandService implements AutoCloseable {
     private static final Executor VIRTUAL = runnable -> Thread.ofVirtual().start(runnable);
+    /** Devices whose empty queue is remembered at most (one small map entry each). */
+    private static final int KNOWN_DEVICES = 200_000;
 
     private final CommandStore store;
     private final CommandTargets targets;
@@ -54,6 +56,15 @@ public final class CommandService implements AutoCloseable {
     private final RebootVerifier reboots;
     private final CommandResults results;
     private final CommandSweeper sweeper;
+    private final EmptyQueues emptyQueues;
+
+    /** Who inserts commands into the database: what this node may know of a device's queue without a read. */
+    public enum Writers {
+        /** This process alone: a device's queue is known to be empty when this node saw it empty. */
+        THIS_NODE,
+        /** The nodes of a cluster: any of them may queue a command for any device; every send reads. */
+        CLUSTER
+    }
 
     /**
      * @param recorder where command transitions go as device events (the device log and the bus)
@@ -62,14 +73,15 @@ public final class CommandService implements AutoCloseable {
      */
     public CommandService(CommandStore store, CommandTargets targets, DeviceLink link, Consumer<DeviceEvent> recorder,
                           EventBus bus, Snowflake ids, Clock clock, CommandSettings settings,
-                          Function<DeviceId, Optional<String>> bootIds) {
-        this(store, targets, link, recorder, bus, ids, clock, settings, bootIds, VIRTUAL);
+                          Function<DeviceId, Optional<String>> bootIds, Writers writers) {
+        this(store, targets, link, recorder, bus, ids, clock, settings, bootIds, writers == Writers.THIS_NODE
+                ? new EmptyQueues(KNOWN_DEVICES) : EmptyQueues.none(), VIRTUAL);
     }
 
     /** @param background where deliveries and reboot checks run off the caller's thread */
     CommandService(CommandStore store, CommandTargets targets, DeviceLink link, Consumer<DeviceEvent> recorder,
                    EventBus bus, Snowflake ids, Clock clock, CommandSettings settings,
-                   Function<DeviceId, Optional<String>> bootIds, Executor background) {
+                   Function<DeviceId, Optional<String>> bootIds, EmptyQueues emptyQueues, Executor background) {
         this.store = store;
         this.targets = targets;
         this.link = link;
@@ -77,12 +89,13 @@ public final class CommandService implements AutoCloseable {
         this.clock = clock;
         this.settings = settings;
         this.sends = new Semaphore(settings.maxConcurrentSends());
+        this.emptyQueues = emptyQueues;
         store.running().forEach(running::put);
         this.journal = new CommandJournal(recorder, ids, clock, link::isOnline);
         this.writer = new TransitionWriter(store, settings.writeWindow());
         this.finisher = new CommandFinisher(store, writer, running, waiters, journal, clock);
         this.delivery = new CommandDelivery(store, link, running, finisher, journal, clock,
-                settings.maxInFlightPerDevice(), bootIds, background);
+                settings.maxInFlightPerDevice(), bootIds, emptyQueues, background);
         this.reboots = new RebootVerifier(store, finisher, bootIds, background);
         reboots.recover(running.all());
         this.results = new CommandResults(store, writer, running, finisher, journal, reboots, link, clock, settings);
@@ -99,8 +112,9 @@ public final class CommandService implements AutoCloseable {
     // ---- northbound use cases ----
 
     /**
-     * Stores the command and, when the device is online and has room, delivers it at once: one read
-     * and one insert in the common case. At most {@code max-concurrent-sends} sends are stored at
+     * Stores the command and, when the device is online and has room, delivers it at once: one
+     * insert (in a group commit) in the common case, and one read unless the device is known to have
+     * no active command. At most {@code max-concurrent-sends} sends are stored at
      * once; beyond that the caller is refused at once (RATE_LIMITED) rather than queued on the pool.
      */
     public Command send(Caller caller, DeviceId deviceId, NewCommand request) {
@@ -133,10 +147,13 @@ public final class CommandService implements AutoCloseable {
         }
     }
 
-    /** Inserts; on a taken idempotency key returns the command stored under it (or fails on a conflict). */
+    /**
+     * Inserts through the group commit and returns once the row is durable; on a taken idempotency
+     * key returns the command stored under it (or fails on a conflict).
+     */
     private Optional<Command> insert(Command command, CommandRequest valid) {
         try {
-            store.insert(command);
+            CommandFinisher.joined(writer.submit(new CommandStore.Insert(command)));
             return Optional.empty();
         } catch (RoostException e) {
             if (e.code() == ErrorCode.ALREADY_EXISTS && valid.key().isPresent()) {
@@ -169,7 +186,13 @@ public final class CommandService implements AutoCloseable {
                 .toList();
         GroupCommand group = new GroupCommand(groupCommandId, groupId, valid.name(), valid.params(), commands.size(),
                 Map.of(), now);
-        store.insertGroup(group, valid.key().orElse(""), commands);
+        // Forgotten again once stored: a delivery reading a member's queue meanwhile may miss these rows.
+        members.forEach(emptyQueues::forget);
+        try {
+            store.insertGroup(group, valid.key().orElse(""), commands);
+        } finally {
+            members.forEach(emptyQueues::forget);
+        }
         for (Command command : commands) {
             journal.record(command, CommandState.QUEUED, caller.name(), "queued");
             if (link.isOnline(command.deviceId())) {

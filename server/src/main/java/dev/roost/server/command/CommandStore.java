@@ -14,9 +14,6 @@ import java.util.Set;
 
 /** Persistence of commands. State changes are conditional, so that concurrent changes cannot both win. */
 public interface CommandStore {
-    /** @throws dev.roost.server.error.RoostException ALREADY_EXISTS when the idempotency key is taken */
-    void insert(Command command);
-
     /** Stores a group command and its member commands in one transaction. */
     void insertGroup(GroupCommand group, String idempotencyKey, List<Command> commands);
 
@@ -59,15 +56,31 @@ public interface CommandStore {
 
     Map<CommandState, Long> countsByState(GroupCommandId groupCommandId);
 
+    /** One write of {@link #writeAll}: a new command's row, or a change of a stored command. */
+    sealed interface Write permits Insert, Transition {
+        CommandId id();
+    }
+
+    /** A new command, stored as it is. */
+    record Insert(Command command) implements Write {
+        @Override
+        public CommandId id() {
+            return command.id();
+        }
+    }
+
     /** One conditional state change, as {@link #transition} takes it. */
     record Transition(CommandId id, Set<CommandState> from, CommandState to, Instant at, Optional<JsonNode> result,
-                      int deviceStatusCode, String errorMessage) {
+                      int deviceStatusCode, String errorMessage) implements Write {
     }
 
     /**
-     * Applies the changes in order, in one transaction: all or none are stored.
+     * Applies the writes in order, in one transaction: all or none are stored.
      *
-     * @return for each change, whether it applied (its command was in one of its {@code from} states)
+     * @return for each write, whether it applied: an insert always does, a change when its command
+     *         was in one of its {@code from} states
+     * @throws dev.roost.server.error.RoostException ALREADY_EXISTS when an insert's idempotency key
+     *         (or id) is taken; nothing is stored then
      */
-    boolean[] transitionAll(List<Transition> transitions);
+    boolean[] writeAll(List<? extends Write> writes);
 }

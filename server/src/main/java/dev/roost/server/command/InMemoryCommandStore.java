@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -36,20 +37,6 @@ public final class InMemoryCommandStore implements CommandStore {
     private final Map<DeviceKey, Long> keys = new HashMap<>();
     private final Map<GroupCommandId, GroupCommand> groups = new HashMap<>();
     private final Map<DeviceKey, GroupCommandId> groupKeys = new HashMap<>();
-
-    @Override
-    public void insert(Command command) {
-        locked(() -> {
-            Optional<DeviceKey> key = command.idempotencyKey().map(k -> new DeviceKey(command.deviceId().value(), k));
-            if (commands.containsKey(command.id().value()) || key.filter(keys::containsKey).isPresent()) {
-                throw new RoostException(ErrorCode.ALREADY_EXISTS, "idempotency key '"
-                        + command.idempotencyKey().orElse("") + "' is already used for device " + command.deviceId());
-            }
-            commands.put(command.id().value(), command);
-            key.ifPresent(k -> keys.put(k, command.id().value()));
-            return null;
-        });
-    }
 
     @Override
     public void insertGroup(GroupCommand group, String idempotencyKey, List<Command> members) {
@@ -178,21 +165,46 @@ public final class InMemoryCommandStore implements CommandStore {
     @Override
     public boolean transition(CommandId id, Set<CommandState> from, CommandState to, Instant at,
                               Optional<JsonNode> result, int deviceStatusCode, String errorMessage) {
-        return transitionAll(List.of(new Transition(id, from, to, at, result, deviceStatusCode, errorMessage)))[0];
+        return writeAll(List.of(new Transition(id, from, to, at, result, deviceStatusCode, errorMessage)))[0];
     }
 
+    /** Checks every insert before anything is written, so that a taken key stores nothing. */
     @Override
-    public boolean[] transitionAll(List<Transition> transitions) {
+    public boolean[] writeAll(List<? extends Write> writes) {
         return locked(() -> {
-            boolean[] applied = new boolean[transitions.size()];
-            for (int i = 0; i < transitions.size(); i++) {
-                Transition change = transitions.get(i);
-                Command command = commands.get(change.id().value());
-                if (command != null && change.from().contains(command.state())) {
-                    commands.put(command.id().value(), command.moved(change.to(), change.at(), change.result(),
-                            change.deviceStatusCode(), change.errorMessage()));
-                    applied[i] = true;
+            Set<Long> newIds = new HashSet<>();
+            Set<DeviceKey> newKeys = new HashSet<>();
+            for (Write write : writes) {
+                if (write instanceof Insert(Command command)) {
+                    Optional<DeviceKey> key = command.idempotencyKey()
+                            .map(k -> new DeviceKey(command.deviceId().value(), k));
+                    if (commands.containsKey(command.id().value()) || !newIds.add(command.id().value())
+                            || key.filter(k -> keys.containsKey(k) || !newKeys.add(k)).isPresent()) {
+                        throw new RoostException(ErrorCode.ALREADY_EXISTS, "idempotency key '"
+                                + command.idempotencyKey().orElse("") + "' is already used for device "
+                                + command.deviceId());
+                    }
                 }
+            }
+            boolean[] applied = new boolean[writes.size()];
+            for (int i = 0; i < writes.size(); i++) {
+                applied[i] = switch (writes.get(i)) {
+                    case Insert(Command command) -> {
+                        commands.put(command.id().value(), command);
+                        command.idempotencyKey().ifPresent(k -> keys.put(new DeviceKey(command.deviceId().value(), k),
+                                command.id().value()));
+                        yield true;
+                    }
+                    case Transition change -> {
+                        Command command = commands.get(change.id().value());
+                        if (command == null || !change.from().contains(command.state())) {
+                            yield false;
+                        }
+                        commands.put(command.id().value(), command.moved(change.to(), change.at(), change.result(),
+                                change.deviceStatusCode(), change.errorMessage()));
+                        yield true;
+                    }
+                };
             }
             return applied;
         });

@@ -14,14 +14,17 @@ import dev.roost.server.storage.Database;
 import dev.roost.server.storage.Rows;
 import io.helidon.dbclient.DbRow;
 
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -37,8 +40,10 @@ public final class JdbcCommandStore implements CommandStore {
     private static final String COLUMNS = "id, device_id, name, params_json, state, result_json, device_status_code, "
             + "error_message, idempotency_key, group_command_id, created_at, updated_at, timeout_ms, "
             + "delivery_deadline, run_deadline, boot_id_before";
-    private static final String INSERT = "INSERT INTO commands (" + COLUMNS + ") VALUES "
-            + "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    private static final String ROW = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    private static final String INSERT = "INSERT INTO commands (" + COLUMNS + ") VALUES " + ROW;
+    /** New commands per multi-row INSERT of a group commit. */
+    private static final int ROWS_PER_INSERT = 100;
     /** {@code commands.group_command_id} of a command sent to one device (the column is NOT NULL). */
     private static final long NO_GROUP = 0;
 
@@ -48,19 +53,6 @@ public final class JdbcCommandStore implements CommandStore {
     public JdbcCommandStore(Database db, ObjectMapper json) {
         this.db = db;
         this.json = json;
-    }
-
-    @Override
-    public void insert(Command command) {
-        try {
-            db.client().execute().insert(INSERT, values(command));
-        } catch (RuntimeException e) {
-            if (Database.isConstraintViolation(e)) {
-                throw new RoostException(ErrorCode.ALREADY_EXISTS, "idempotency key '"
-                        + command.idempotencyKey().orElse("") + "' is already used for device " + command.deviceId());
-            }
-            throw e;
-        }
     }
 
     @Override
@@ -241,42 +233,106 @@ public final class JdbcCommandStore implements CommandStore {
     }
 
     /**
-     * One transaction. Acknowledgements (SENT → ACKED, no result) are gathered into one
-     * {@code UPDATE ... WHERE id IN (...)} and reported as applied; they are written before any
-     * later change of the same command, never after it. Every other change is its own conditional
-     * UPDATE, in order.
+     * One transaction. New commands are gathered into multi-row {@code INSERT}s and
+     * acknowledgements (SENT → ACKED, no result) into one {@code UPDATE ... WHERE id IN (...)};
+     * both are written before any later write of the same command, never after it. Every other
+     * change is its own conditional UPDATE, in order. A taken idempotency key rolls back all.
      */
     @Override
-    public boolean[] transitionAll(List<Transition> transitions) {
-        boolean[] applied = new boolean[transitions.size()];
-        db.inJdbcTransaction(connection -> {
-            List<Transition> acks = new ArrayList<>();
-            Set<Long> ackIds = new java.util.HashSet<>();
-            for (int i = 0; i < transitions.size(); i++) {
-                Transition change = transitions.get(i);
-                if (isPlainAck(change)) {
-                    acks.add(change);
-                    ackIds.add(change.id().value());
-                    applied[i] = true;
-                    continue;
+    public boolean[] writeAll(List<? extends Write> writes) {
+        boolean[] applied = new boolean[writes.size()];
+        try {
+            db.inJdbcTransaction(connection -> {
+                Deferred<Command> inserts = new Deferred<>(rows -> insertRows(connection, rows));
+                Deferred<Transition> acks = new Deferred<>(changes -> writeAcks(connection, changes));
+                for (int i = 0; i < writes.size(); i++) {
+                    Write write = writes.get(i);
+                    inserts.flushIfHolds(write.id());
+                    acks.flushIfHolds(write.id());
+                    applied[i] = switch (write) {
+                        case Insert insert -> inserts.add(insert.id(), insert.command());
+                        case Transition change when isPlainAck(change) -> acks.add(change.id(), change);
+                        case Transition change -> update(connection, change);
+                    };
                 }
-                if (ackIds.contains(change.id().value())) {
-                    writeAcks(connection, acks);
-                    acks.clear();
-                    ackIds.clear();
-                }
-                List<Object> params = new ArrayList<>();
-                try (PreparedStatement update = connection.prepareStatement(transitionSql(change, params))) {
-                    for (int p = 0; p < params.size(); p++) {
-                        update.setObject(p + 1, params.get(p));
-                    }
-                    applied[i] = update.executeUpdate() > 0;
-                }
+                inserts.flush();
+                acks.flush();
+                return null;
+            });
+        } catch (RuntimeException e) {
+            if (Database.isConstraintViolation(e) && writes.stream().anyMatch(Insert.class::isInstance)) {
+                throw new RoostException(ErrorCode.ALREADY_EXISTS, writes.size() == 1
+                        && writes.getFirst() instanceof Insert(Command command)
+                        ? "idempotency key '" + command.idempotencyKey().orElse("") + "' is already used for device "
+                                + command.deviceId()
+                        : "an idempotency key of the batch is already used");
             }
-            writeAcks(connection, acks);
-            return null;
-        });
+            throw e;
+        }
         return applied;
+    }
+
+    /** Writes of one kind held back to be written together, in their order. */
+    private static final class Deferred<T> {
+        private final SqlBatch<T> writer;
+        private final List<T> held = new ArrayList<>();
+        private final Set<Long> ids = new HashSet<>();
+
+        Deferred(SqlBatch<T> writer) {
+            this.writer = writer;
+        }
+
+        /** Holds it back; it counts as applied. */
+        boolean add(CommandId id, T write) {
+            held.add(write);
+            ids.add(id.value());
+            return true;
+        }
+
+        void flushIfHolds(CommandId id) throws SQLException {
+            if (ids.contains(id.value())) {
+                flush();
+            }
+        }
+
+        void flush() throws SQLException {
+            if (!held.isEmpty()) {
+                writer.write(held);
+            }
+            held.clear();
+            ids.clear();
+        }
+    }
+
+    @FunctionalInterface
+    private interface SqlBatch<T> {
+        void write(List<T> rows) throws SQLException;
+    }
+
+    private boolean update(Connection connection, Transition change) throws SQLException {
+        List<Object> params = new ArrayList<>();
+        try (PreparedStatement update = connection.prepareStatement(transitionSql(change, params))) {
+            for (int p = 0; p < params.size(); p++) {
+                update.setObject(p + 1, params.get(p));
+            }
+            return update.executeUpdate() > 0;
+        }
+    }
+
+    private void insertRows(Connection connection, List<Command> commands) throws SQLException {
+        for (int from = 0; from < commands.size(); from += ROWS_PER_INSERT) {
+            List<Command> chunk = commands.subList(from, Math.min(commands.size(), from + ROWS_PER_INSERT));
+            try (PreparedStatement insert = connection.prepareStatement("INSERT INTO commands (" + COLUMNS
+                    + ") VALUES " + String.join(", ", Collections.nCopies(chunk.size(), ROW)))) {
+                int p = 1;
+                for (Command command : chunk) {
+                    for (Object value : values(command)) {
+                        insert.setObject(p++, value);
+                    }
+                }
+                insert.executeUpdate();
+            }
+        }
     }
 
     private static boolean isPlainAck(Transition change) {
@@ -284,7 +340,7 @@ public final class JdbcCommandStore implements CommandStore {
                 && change.from().equals(EnumSet.of(CommandState.SENT));
     }
 
-    private static void writeAcks(java.sql.Connection connection, List<Transition> acks) throws SQLException {
+    private static void writeAcks(Connection connection, List<Transition> acks) throws SQLException {
         if (acks.isEmpty()) {
             return;
         }

@@ -1,6 +1,7 @@
 package dev.roost.server.command;
 
 import dev.roost.server.command.CommandStore.Transition;
+import dev.roost.server.command.CommandStore.Write;
 
 import java.sql.SQLTimeoutException;
 import java.time.Duration;
@@ -13,23 +14,24 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Group commit of command state changes: changes of many commands, submitted from any thread, are
- * written in submission order by one thread, as many as arrived within {@code window} of the first
- * (and while the previous batch was written) in one transaction, so one commit (one fsync) serves
- * them all. Each change completes its future once its transaction committed (true: it applied).
+ * Group commit of command writes: new commands' inserts and state changes of many commands,
+ * submitted from any thread, are written in submission order by one thread, as many as arrived
+ * within {@code window} of the first (and while the previous batch was written) in one
+ * transaction, so one commit (one fsync) serves them all. Each write completes its future once its
+ * transaction committed (true: it applied; an insert always applies).
  *
  * <p>An ACKED change followed in the same batch by a change of the same command out of a running
  * state is folded into it: the later change's condition already accepts SENT and ACKED, so the
  * ACKED row would be overwritten in the same commit anyway. A batch the database refuses is
- * written again one change per transaction, so one bad change fails only its own future; a batch
- * that timed out fails whole at once (the database is not answering: retrying each change would
- * hold every later change for the timeout once per change).
+ * written again one write per transaction, so one bad change, or one insert whose idempotency key
+ * is taken, fails only its own future; a batch that timed out fails whole at once (the database is
+ * not answering: retrying each write would hold every later one for the timeout once per write).
  */
 final class TransitionWriter implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(TransitionWriter.class.getName());
     private static final int MAX_BATCH = 500;
 
-    private record Pending(Transition change, CompletableFuture<Boolean> done) {
+    private record Pending(Write write, CompletableFuture<Boolean> done) {
     }
 
     private final CommandStore store;
@@ -46,18 +48,18 @@ final class TransitionWriter implements AutoCloseable {
         this.writer = Thread.ofPlatform().name("roost-command-writer").daemon().start(this::run);
     }
 
-    /** Queues a change; the future completes after its commit, or exceptionally when it failed. */
-    CompletableFuture<Boolean> submit(Transition change) {
+    /** Queues a write; the future completes after its commit, or exceptionally when it failed. */
+    CompletableFuture<Boolean> submit(Write write) {
         CompletableFuture<Boolean> done = new CompletableFuture<>();
         if (closed) {
             done.completeExceptionally(new IllegalStateException("command writer closed"));
             return done;
         }
-        queue.add(new Pending(change, done));
+        queue.add(new Pending(write, done));
         return done;
     }
 
-    /** Batches written so far and changes in them (for the benchmark's statements-per-command). */
+    /** Batches written so far and writes in them (for the benchmark's statements-per-command). */
     synchronized long[] counts() {
         return new long[] {batches, written};
     }
@@ -97,10 +99,10 @@ final class TransitionWriter implements AutoCloseable {
 
     private void write(List<Pending> batch) {
         List<Pending> kept = fold(batch);
-        List<Transition> changes = kept.stream().map(Pending::change).toList();
+        List<Write> writes = kept.stream().map(Pending::write).toList();
         boolean[] applied;
         try {
-            applied = store.transitionAll(changes);
+            applied = store.writeAll(writes);
         } catch (RuntimeException batchFailed) {
             if (isTimeout(batchFailed)) {
                 // The database did not answer (locked, frozen): one by one, each change would wait
@@ -113,7 +115,7 @@ final class TransitionWriter implements AutoCloseable {
         }
         synchronized (this) {
             batches++;
-            written += changes.size();
+            written += writes.size();
         }
         for (int i = 0; i < kept.size(); i++) {
             kept.get(i).done().complete(applied[i]);
@@ -124,14 +126,15 @@ final class TransitionWriter implements AutoCloseable {
     private static List<Pending> fold(List<Pending> batch) {
         Map<Long, Integer> lastIndex = new HashMap<>();
         for (int i = 0; i < batch.size(); i++) {
-            lastIndex.put(batch.get(i).change().id().value(), i);
+            lastIndex.put(batch.get(i).write().id().value(), i);
         }
         List<Pending> kept = new ArrayList<>(batch.size());
         for (int i = 0; i < batch.size(); i++) {
             Pending pending = batch.get(i);
-            Transition change = pending.change();
-            boolean superseded = change.to() == CommandState.ACKED && lastIndex.get(change.id().value()) > i
-                    && batch.get(lastIndex.get(change.id().value())).change().from().contains(CommandState.ACKED);
+            int last = lastIndex.get(pending.write().id().value());
+            boolean superseded = pending.write() instanceof Transition change && change.to() == CommandState.ACKED
+                    && last > i && batch.get(last).write() instanceof Transition later
+                    && later.from().contains(CommandState.ACKED);
             if (superseded) {
                 pending.done().complete(true);
             } else {
@@ -153,7 +156,7 @@ final class TransitionWriter implements AutoCloseable {
     private void writeOneByOne(List<Pending> batch) {
         for (Pending pending : batch) {
             try {
-                pending.done().complete(store.transitionAll(List.of(pending.change()))[0]);
+                pending.done().complete(store.writeAll(List.of(pending.write()))[0]);
             } catch (RuntimeException e) {
                 pending.done().completeExceptionally(e);
             }

@@ -314,8 +314,17 @@ public final class JdbcDeviceStore implements DeviceStore {
         if (events.isEmpty()) {
             return;
         }
-        // Only presence events change a device row: command events must not evict the cache.
+        // Only presence events change a device row: command events must not evict the cache, nor
+        // keep a read of a device racing their batch from being cached.
         List<DeviceEvent> presence = events.stream().filter(event -> event.type().isPresence()).toList();
+        if (presence.isEmpty()) {
+            db.inTransaction(tx -> {
+                insertEvents(tx, events);
+                return null;
+            });
+            counts.invalidate();
+            return;
+        }
         writing(presence.stream().map(DeviceEvent::deviceId).distinct().toList(), () -> db.inTransaction(tx -> {
             for (DeviceEvent event : presence) {
                 // Only a newer connect or disconnect counts: in a cluster, the batch of the node a device
@@ -325,9 +334,7 @@ public final class JdbcDeviceStore implements DeviceStore {
                         event.to().name(), event.at().toEpochMilli(), event.at().toEpochMilli(),
                         event.deviceId().value(), event.at().toEpochMilli());
             }
-            for (int from = 0; from < events.size(); from += EVENTS_PER_INSERT) {
-                insertEvents(tx, events.subList(from, Math.min(events.size(), from + EVENTS_PER_INSERT)));
-            }
+            insertEvents(tx, events);
             return null;
         }));
     }
@@ -336,6 +343,12 @@ public final class JdbcDeviceStore implements DeviceStore {
     private static final int EVENTS_PER_INSERT = 200;
 
     private static void insertEvents(DbExecute tx, List<DeviceEvent> events) {
+        for (int from = 0; from < events.size(); from += EVENTS_PER_INSERT) {
+            insertEventRows(tx, events.subList(from, Math.min(events.size(), from + EVENTS_PER_INSERT)));
+        }
+    }
+
+    private static void insertEventRows(DbExecute tx, List<DeviceEvent> events) {
         StringBuilder sql = new StringBuilder("INSERT INTO device_events (id, device_id, occurred_at, event_type, "
                 + "actor, from_state, to_state, reason, detail_json) VALUES ");
         Object[] params = new Object[events.size() * 9];

@@ -94,22 +94,28 @@ public final class EventRecorder implements AutoCloseable {
         return pendingCount.get();
     }
 
-    /** Writes everything recorded so far; throws when the database fails, keeping what was not written. */
+    /**
+     * Writes everything recorded before the call; throws when the database fails, keeping what was
+     * not written. Events recorded meanwhile wait for the next round: under steady load a round
+     * then writes a few large batches rather than chasing each late event with a small one.
+     */
     public void flush() {
         flushLock.lock();
         try {
-            flushPending();
+            flushPending(pendingCount.get());
         } finally {
             flushLock.unlock();
         }
     }
 
-    private void flushPending() {
-        while (!pending.isEmpty()) {
+    private void flushPending(int due) {
+        int taken = 0;
+        while (taken < due && !pending.isEmpty()) {
             List<DeviceEvent> batch = new ArrayList<>();
             DeviceEvent next;
-            while (batch.size() < MAX_BATCH && (next = pending.pollFirst()) != null) {
+            while (batch.size() < MAX_BATCH && taken < due && (next = pending.pollFirst()) != null) {
                 batch.add(next);
+                taken++;
                 pendingCount.decrementAndGet();
             }
             RowBatches.Outcome<DeviceEvent> outcome = RowBatches.write(batch, store::recordEvents);
@@ -123,7 +129,6 @@ public final class EventRecorder implements AutoCloseable {
                 }
                 throw outcome.failure().get();
             }
-
         }
     }
 

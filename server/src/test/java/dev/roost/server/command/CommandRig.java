@@ -31,6 +31,8 @@ final class CommandRig implements AutoCloseable {
 
     final ManualClock clock;
     final InMemoryCommandStore store;
+    /** The store as the service uses it. */
+    final ObservedStore observed;
     final MapTargets targets = new MapTargets();
     final RecordingLink link = new RecordingLink();
     final ManualExecutor background = new ManualExecutor();
@@ -46,10 +48,16 @@ final class CommandRig implements AutoCloseable {
 
     /** A service started on what an earlier one left behind (a restart of the process). */
     CommandRig(CommandSettings settings, InMemoryCommandStore store, ManualClock clock) {
+        this(settings, store, clock, new EmptyQueues(1000));
+    }
+
+    /** A single node's service with its knowledge of empty queues given (or {@link EmptyQueues#none()}). */
+    CommandRig(CommandSettings settings, InMemoryCommandStore store, ManualClock clock, EmptyQueues emptyQueues) {
         this.store = store;
+        this.observed = new ObservedStore(store);
         this.clock = clock;
-        this.service = new CommandService(store, targets, link, events::add, bus, new Snowflake(1, clock), clock,
-                settings, device -> Optional.ofNullable(bootIds.get(device)), background);
+        this.service = new CommandService(observed, targets, link, events::add, bus, new Snowflake(1, clock), clock,
+                settings, device -> Optional.ofNullable(bootIds.get(device)), emptyQueues, background);
     }
 
     static CommandSettings settings(int maxInFlight, int maxConcurrentSends) {

@@ -1,9 +1,12 @@
 package dev.roost.server.command;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.roost.server.common.DeviceId;
 import dev.roost.server.common.GroupId;
 import dev.roost.server.common.Page;
 import dev.roost.server.common.PageRequest;
+import dev.roost.server.error.ErrorCode;
+import dev.roost.server.error.RoostException;
 import org.junit.jupiter.api.Test;
 
 import java.sql.SQLException;
@@ -18,16 +21,17 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** How the group commit treats a batch the database refuses. */
+/** How the group commit treats a batch the database refuses, or one of whose inserts it refuses. */
 class TransitionWriterTest {
 
-    /** Fails every transitionAll with the given failure and records how many changes each call carried. */
+    /** Fails every writeAll with the given failure and records how many writes each call carried. */
     private static final class FailingStore implements CommandStore {
         private final RuntimeException failure;
         final List<Integer> calls = new CopyOnWriteArrayList<>();
@@ -37,13 +41,12 @@ class TransitionWriterTest {
         }
 
         @Override
-        public boolean[] transitionAll(List<Transition> transitions) {
-            calls.add(transitions.size());
+        public boolean[] writeAll(List<? extends Write> writes) {
+            calls.add(writes.size());
             throw failure;
         }
 
         // Nothing below is used by the writer.
-        @Override public void insert(Command command) { throw new UnsupportedOperationException(); }
         @Override public void insertGroup(GroupCommand group, String key, List<Command> commands) {
             throw new UnsupportedOperationException();
         }
@@ -113,6 +116,56 @@ class TransitionWriterTest {
                 assertThatThrownBy(() -> future.get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class);
             }
             assertThat(store.calls).containsExactly(3, 1, 1, 1);
+        }
+    }
+
+    @Test
+    void insertWhoseKeyIsTaken_failsAlone_andTheRestOfItsBatchIsStored() throws Exception {
+        InMemoryCommandStore memory = new InMemoryCommandStore();
+        ObservedStore store = new ObservedStore(memory);
+        CountDownLatch writing = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        try (TransitionWriter writer = new TransitionWriter(store, Duration.ZERO)) {
+            // The writer is held in a first batch, so that the three inserts below form the next one.
+            store.beforeNextWrite(() -> {
+                writing.countDown();
+                awaitQuietly(release);
+            });
+            CompletableFuture<Boolean> first = writer.submit(new CommandStore.Transition(new CommandId(99),
+                    EnumSet.of(CommandState.SENT), CommandState.FAILED, Instant.EPOCH, Optional.empty(), 0, "x"));
+            assertThat(writing.await(10, TimeUnit.SECONDS)).isTrue();
+            CompletableFuture<Boolean> keyed = writer.submit(new CommandStore.Insert(command(1, "k")));
+            CompletableFuture<Boolean> sameKey = writer.submit(new CommandStore.Insert(command(2, "k")));
+            CompletableFuture<Boolean> other = writer.submit(new CommandStore.Insert(command(3, "other")));
+            release.countDown();
+
+            assertThat(first.get(10, TimeUnit.SECONDS)).isFalse();
+            assertThat(keyed.get(10, TimeUnit.SECONDS)).isTrue();
+            assertThatThrownBy(() -> sameKey.get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+                    .cause().isInstanceOfSatisfying(RoostException.class,
+                            e -> assertThat(e.code()).isEqualTo(ErrorCode.ALREADY_EXISTS));
+            assertThat(other.get(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(store.writeSizes()).containsExactly(1, 3, 1, 1, 1);
+            assertThat(memory.find(new CommandId(1))).isPresent();
+            assertThat(memory.find(new CommandId(2))).isEmpty();
+            assertThat(memory.find(new CommandId(3))).isPresent();
+        }
+    }
+
+    private static Command command(long id, String key) {
+        return new Command(new CommandId(id), new DeviceId(5), "exec", JsonNodeFactory.instance.objectNode(),
+                CommandState.QUEUED, JsonNodeFactory.instance.objectNode(), 0, "", Optional.of(key), Optional.empty(),
+                Instant.EPOCH, Instant.EPOCH, Duration.ofSeconds(10), Instant.EPOCH.plusSeconds(60), Optional.empty(),
+                "");
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            if (!latch.await(10, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("not released");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }

@@ -3,6 +3,7 @@ package dev.roost.server.event;
 import dev.roost.server.common.DeviceId;
 import dev.roost.server.common.DeviceState;
 import dev.roost.server.common.Json;
+import dev.roost.server.common.Page;
 import dev.roost.server.common.PageRequest;
 import dev.roost.server.device.JdbcDeviceStore;
 import dev.roost.server.event.DeviceEvent;
@@ -21,6 +22,9 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -74,9 +78,54 @@ class EventRecorderTest {
         assertThat(events).singleElement().satisfies(e -> assertThat(e.reason()).hasSize(DeviceEvent.MAX_REASON));
     }
 
+    @Test
+    void aRound_writesWhatWasPendingWhenItStarted_inBatchesOfAtMost1000_andLateEventsWaitForTheNextRound() {
+        List<Integer> batches = new CopyOnWriteArrayList<>();
+        AtomicReference<EventRecorder> watched = new AtomicReference<>();
+        AtomicBoolean arrivedLate = new AtomicBoolean();
+        EventStore watching = new EventStore() {
+            @Override
+            public void recordEvents(List<DeviceEvent> events) {
+                batches.add(events.size());
+                store.recordEvents(events);
+                if (arrivedLate.compareAndSet(false, true)) {
+                    for (long id = 2501; id <= 2510; id++) {
+                        watched.get().record(event(id, "late"));
+                    }
+                }
+            }
+
+            @Override
+            public Page<DeviceEvent> events(EventQuery query, PageRequest page) {
+                return store.events(query, page);
+            }
+        };
+        try (EventRecorder rounds = new EventRecorder(watching, new EventBus(), rejected, Duration.ofHours(1))) {
+            watched.set(rounds);
+            for (long id = 1; id <= 2500; id++) {
+                rounds.record(event(id, "due"));
+            }
+            rounds.flush();
+            assertThat(batches).containsExactly(1000, 1000, 500);
+            assertThat(rounds.pending()).isEqualTo(10);
+            assertThat(storedCount()).isEqualTo(2500);
+
+            rounds.flush();
+            assertThat(batches).containsExactly(1000, 1000, 500, 10);
+            assertThat(rounds.pending()).isZero();
+            assertThat(stored()).hasSize(1000).startsWith(2510L, 2509L);
+            assertThat(storedCount()).isEqualTo(2510);
+        }
+    }
+
     private static DeviceEvent event(long id, String reason) {
         return new DeviceEvent(id, new DeviceId(id), Instant.ofEpochMilli(id), EventType.COMMAND, "device",
                 DeviceState.ONLINE, DeviceState.ONLINE, reason, new EventDetail.CommandDetail(id, "exec", "QUEUED", 0));
+    }
+
+    private long storedCount() {
+        return store.events(new EventQuery(Set.of(), Optional.empty(), Set.of(), Optional.empty(), Optional.empty()),
+                PageRequest.first(1)).totalCount();
     }
 
     private List<Long> stored() {

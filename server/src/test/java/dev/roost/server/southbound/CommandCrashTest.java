@@ -22,15 +22,18 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * kill -9 of the server while commands stream through it (a real server process on the MariaDB
- * at 127.0.0.1:3306): every command whose id the API returned is stored, and after the restart
- * every one of them reaches SUCCEEDED — the intermediate transitions a crash lost (ACKED not yet
- * group-committed, results not yet committed) are recovered by resending SENT commands on
- * reconnect and by the devices resending results the server never acknowledged.
+ * at 127.0.0.1:3306): every command whose id the API returned is stored, with its idempotency key
+ * (the insert shares a group commit with other commands' writes, and the API answers only after
+ * that commit), and after the restart every one of them reaches SUCCEEDED — the intermediate
+ * transitions a crash lost (ACKED not yet group-committed, results not yet committed) are
+ * recovered by resending SENT commands on reconnect and by the devices resending results the
+ * server never acknowledged.
  */
 class CommandCrashTest {
     private static final String TOKEN = "crash-test-admin-token-0123456789";
@@ -68,7 +71,8 @@ class CommandCrashTest {
         }
         responders.forEach(responder -> responder.connect(port));
 
-        Set<String> returned = ConcurrentHashMap.newKeySet();
+        // Idempotency key → the device and the id the API returned for it.
+        Map<String, String[]> returned = new ConcurrentHashMap<>();
         AtomicBoolean sending = new AtomicBoolean(true);
         List<Thread> senders = new ArrayList<>();
         for (int s = 0; s < 8; s++) {
@@ -76,11 +80,12 @@ class CommandCrashTest {
             senders.add(Thread.ofVirtual().start(() -> {
                 for (int n = first; sending.get(); n++) {
                     String device = devices.get(n % DEVICES)[0];
+                    String key = "crash-" + first + "-" + n;
                     try {
                         RestClient.Reply reply = rest.post("/api/v1/devices/" + device + "/commands", TOKEN,
-                                "{\"name\":\"crash.noop\",\"timeout_ms\":600000}");
+                                sendBody(key));
                         if (reply.status() == 201) {
-                            returned.add(reply.data().get("id").asText());
+                            returned.put(key, new String[] {device, reply.data().get("id").asText()});
                         }
                     } catch (RuntimeException serverGone) {
                         // The call in flight when the server died: its id was never returned.
@@ -94,7 +99,9 @@ class CommandCrashTest {
         for (Thread sender : senders) {
             sender.join(Duration.ofSeconds(30));
         }
-        Set<String> acceptedBeforeKill = Set.copyOf(returned);
+        Map<String, String[]> returnedBeforeKill = Map.copyOf(returned);
+        Set<String> acceptedBeforeKill = returnedBeforeKill.values().stream().map(sent -> sent[1])
+                .collect(Collectors.toUnmodifiableSet());
 
         int restarted = startServer();
         RestClient after = RestClient.forPort(restarted);
@@ -102,10 +109,17 @@ class CommandCrashTest {
             assertThat(after.get("/api/v1/commands/" + id, TOKEN).status()).as("command %s stored", id)
                     .isEqualTo(200);
         }
+        returnedBeforeKill.forEach((key, sent) -> assertThat(after.post("/api/v1/devices/" + sent[0] + "/commands",
+                TOKEN, sendBody(key)).data().get("id").asText()).as("the command stored under key %s", key)
+                .isEqualTo(sent[1]));
         responders.forEach(responder -> responder.connect(restarted));
         Await.until("every returned command SUCCEEDED after the restart", Duration.ofSeconds(90), () ->
                 acceptedBeforeKill.stream().allMatch(id -> "SUCCEEDED".equals(
                         after.get("/api/v1/commands/" + id, TOKEN).data().get("state").asText())));
+    }
+
+    private static String sendBody(String idempotencyKey) {
+        return "{\"name\":\"crash.noop\",\"timeout_ms\":600000,\"idempotency_key\":\"" + idempotencyKey + "\"}";
     }
 
     private int startServer() throws IOException {
