@@ -3,6 +3,7 @@ package dev.roost.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.grpc.Deadline;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -30,6 +31,7 @@ public final class CliRunner {
     private final Path home;
     private final Map<String, String> variables = new HashMap<>();
     private final List<Runnable> interruptHandlers = new CopyOnWriteArrayList<>();
+    private Deadline.Ticker deadlines = Deadline.getSystemTicker();
 
     public CliRunner(Path home) {
         this.home = home;
@@ -46,6 +48,12 @@ public final class CliRunner {
         } else {
             variables.put(name, value);
         }
+        return this;
+    }
+
+    /** The time source of the invocation's call deadlines (a stopped one makes them exact). */
+    public CliRunner deadlines(Deadline.Ticker ticker) {
+        this.deadlines = ticker;
         return this;
     }
 
@@ -105,7 +113,7 @@ public final class CliRunner {
     private Result runWithStdin(String stdin, StringWriter out, StringWriter err, String... args) {
         Environment env = new Environment(new PrintWriter(out, true), new PrintWriter(err, true),
                 Map.copyOf(variables), home, new BufferedReader(new StringReader(stdin)),
-                prompt -> Optional.empty(), this::onInterrupt);
+                prompt -> Optional.empty(), this::onInterrupt, deadlines);
         int status = Cli.run(env, args);
         return new Result(status, out.toString(), err.toString());
     }

@@ -5,6 +5,7 @@ import dev.roost.cli.ExitCodes;
 import io.grpc.Channel;
 import io.grpc.ChannelCredentials;
 import io.grpc.ClientInterceptors;
+import io.grpc.Deadline;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
@@ -20,7 +21,8 @@ import java.util.function.Function;
 
 /**
  * A gRPC channel to the target that sends the bearer token on every call. Stubs come with a deadline:
- * the {@code --timeout}, or one the caller chooses for calls that wait on a device.
+ * the {@code --timeout}, or one the caller chooses for calls that wait on a device, measured on the
+ * environment's deadline ticker.
  */
 public final class Connection implements AutoCloseable {
     private static final Metadata.Key<String> AUTHORIZATION =
@@ -30,16 +32,19 @@ public final class Connection implements AutoCloseable {
     private final Channel channel;
     private final Target target;
     private final Duration timeout;
+    private final Deadline.Ticker ticker;
 
-    private Connection(ManagedChannel managed, Channel channel, Target target, Duration timeout) {
+    private Connection(ManagedChannel managed, Channel channel, Target target, Duration timeout,
+                       Deadline.Ticker ticker) {
         this.managed = managed;
         this.channel = channel;
         this.target = target;
         this.timeout = timeout;
+        this.ticker = ticker;
     }
 
     /** Opens a channel lazily: nothing is sent before the first call. */
-    public static Connection open(Target target, Duration timeout) {
+    public static Connection open(Target target, Duration timeout, Deadline.Ticker ticker) {
         ManagedChannel managed = NettyChannelBuilder
                 .forAddress(target.server().host(), target.server().port(), credentials(target))
                 .userAgent("roost-cli")
@@ -50,7 +55,7 @@ public final class Connection implements AutoCloseable {
             headers.put(AUTHORIZATION, "Bearer " + target.token().get());
             channel = ClientInterceptors.intercept(managed, MetadataUtils.newAttachHeadersInterceptor(headers));
         }
-        return new Connection(managed, channel, target, timeout);
+        return new Connection(managed, channel, target, timeout, ticker);
     }
 
     private static ChannelCredentials credentials(Target target) {
@@ -84,7 +89,7 @@ public final class Connection implements AutoCloseable {
 
     /** A stub whose calls must finish within {@code deadline}. */
     public <S extends AbstractStub<S>> S stub(Function<Channel, S> factory, Duration deadline) {
-        return factory.apply(channel).withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS);
+        return factory.apply(channel).withDeadline(Deadline.after(deadline.toNanos(), TimeUnit.NANOSECONDS, ticker));
     }
 
     /** A stub without deadline, for streams that run until the user stops them. */
