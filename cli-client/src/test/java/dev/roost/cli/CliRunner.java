@@ -99,15 +99,20 @@ public final class CliRunner {
     }
 
     /** An invocation running in the background, for streams: its output so far, Ctrl-C, its result. */
-    public record Running(StringWriter out, CompletableFuture<Result> result) {
+    public record Running(StringWriter out, StringWriter err, CompletableFuture<Result> result) {
         public String outputSoFar() {
             return out.toString();
+        }
+
+        public String errorsSoFar() {
+            return err.toString();
         }
     }
 
     public Running start(String... args) {
         StringWriter out = new StringWriter();
-        return new Running(out, CompletableFuture.supplyAsync(() -> runWithStdin("", out, new StringWriter(), args)));
+        StringWriter err = new StringWriter();
+        return new Running(out, err, CompletableFuture.supplyAsync(() -> runWithStdin("", out, err, args)));
     }
 
     private Result runWithStdin(String stdin, StringWriter out, StringWriter err, String... args) {

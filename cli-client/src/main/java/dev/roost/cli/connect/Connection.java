@@ -2,13 +2,19 @@ package dev.roost.cli.connect;
 
 import dev.roost.cli.CliException;
 import dev.roost.cli.ExitCodes;
+import io.grpc.CallOptions;
 import io.grpc.Channel;
 import io.grpc.ChannelCredentials;
+import io.grpc.ClientCall;
+import io.grpc.ClientInterceptor;
 import io.grpc.ClientInterceptors;
 import io.grpc.Deadline;
+import io.grpc.ForwardingClientCall;
+import io.grpc.ForwardingClientCallListener;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
 import io.grpc.TlsChannelCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.AbstractStub;
@@ -92,9 +98,30 @@ public final class Connection implements AutoCloseable {
         return factory.apply(channel).withDeadline(Deadline.after(deadline.toNanos(), TimeUnit.NANOSECONDS, ticker));
     }
 
-    /** A stub without deadline, for streams that run until the user stops them. */
-    public <S extends AbstractStub<S>> S streamingStub(Function<Channel, S> factory) {
-        return factory.apply(channel);
+    /**
+     * A stub without deadline, for watch streams that run until the user stops them;
+     * {@code onSubscribed} runs when the server's response headers arrive, which it sends once the
+     * subscription is in place (docs/api.md).
+     */
+    public <S extends AbstractStub<S>> S watchStub(Function<Channel, S> factory, Runnable onSubscribed) {
+        return factory.apply(channel).withInterceptors(new ClientInterceptor() {
+            @Override
+            public <Q, R> ClientCall<Q, R> interceptCall(MethodDescriptor<Q, R> method, CallOptions options,
+                                                         Channel next) {
+                return new ForwardingClientCall.SimpleForwardingClientCall<>(next.newCall(method, options)) {
+                    @Override
+                    public void start(Listener<R> listener, Metadata headers) {
+                        super.start(new ForwardingClientCallListener.SimpleForwardingClientCallListener<>(listener) {
+                            @Override
+                            public void onHeaders(Metadata responseHeaders) {
+                                onSubscribed.run();
+                                super.onHeaders(responseHeaders);
+                            }
+                        }, headers);
+                    }
+                };
+            }
+        });
     }
 
     @Override
