@@ -1,5 +1,7 @@
 package dev.roost.cli;
 
+import io.grpc.Deadline;
+
 import java.io.BufferedReader;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -17,9 +19,12 @@ import java.util.Optional;
  * @param stdin      standard input, for {@code --password-stdin}
  * @param prompt     reads a password from the terminal without echo; empty when there is no terminal
  * @param interrupts Ctrl-C notifications, for commands that stream until interrupted
+ * @param deadlines  the time source of call deadlines ({@code --timeout}); a test stops it to check
+ *                   the deadline a call carries
  */
 public record Environment(PrintWriter out, PrintWriter err, Map<String, String> variables, Path home,
-                          BufferedReader stdin, PasswordPrompt prompt, Interrupts interrupts) {
+                          BufferedReader stdin, PasswordPrompt prompt, Interrupts interrupts,
+                          Deadline.Ticker deadlines) {
 
     /** Reads a secret from the terminal. */
     @FunctionalInterface

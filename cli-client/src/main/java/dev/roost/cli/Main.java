@@ -1,5 +1,7 @@
 package dev.roost.cli;
 
+import io.grpc.Deadline;
+
 import java.io.BufferedReader;
 import java.io.Console;
 import java.io.InputStreamReader;
@@ -25,7 +27,7 @@ public final class Main {
         PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, System.err.charset()));
         Environment env = new Environment(out, err, System.getenv(), home(),
                 new BufferedReader(new InputStreamReader(System.in, Charset.defaultCharset())),
-                Main::readPassword, Main::onInterrupt);
+                Main::readPassword, Main::onInterrupt, Deadline.getSystemTicker());
         System.exit(Cli.run(env, args));
     }
 

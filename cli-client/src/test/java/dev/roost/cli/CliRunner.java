@@ -3,6 +3,7 @@ package dev.roost.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.grpc.Deadline;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -30,6 +31,7 @@ public final class CliRunner {
     private final Path home;
     private final Map<String, String> variables = new HashMap<>();
     private final List<Runnable> interruptHandlers = new CopyOnWriteArrayList<>();
+    private Deadline.Ticker deadlines = Deadline.getSystemTicker();
 
     public CliRunner(Path home) {
         this.home = home;
@@ -46,6 +48,12 @@ public final class CliRunner {
         } else {
             variables.put(name, value);
         }
+        return this;
+    }
+
+    /** The time source of the invocation's call deadlines (a stopped one makes them exact). */
+    public CliRunner deadlines(Deadline.Ticker ticker) {
+        this.deadlines = ticker;
         return this;
     }
 
@@ -91,21 +99,26 @@ public final class CliRunner {
     }
 
     /** An invocation running in the background, for streams: its output so far, Ctrl-C, its result. */
-    public record Running(StringWriter out, CompletableFuture<Result> result) {
+    public record Running(StringWriter out, StringWriter err, CompletableFuture<Result> result) {
         public String outputSoFar() {
             return out.toString();
+        }
+
+        public String errorsSoFar() {
+            return err.toString();
         }
     }
 
     public Running start(String... args) {
         StringWriter out = new StringWriter();
-        return new Running(out, CompletableFuture.supplyAsync(() -> runWithStdin("", out, new StringWriter(), args)));
+        StringWriter err = new StringWriter();
+        return new Running(out, err, CompletableFuture.supplyAsync(() -> runWithStdin("", out, err, args)));
     }
 
     private Result runWithStdin(String stdin, StringWriter out, StringWriter err, String... args) {
         Environment env = new Environment(new PrintWriter(out, true), new PrintWriter(err, true),
                 Map.copyOf(variables), home, new BufferedReader(new StringReader(stdin)),
-                prompt -> Optional.empty(), this::onInterrupt);
+                prompt -> Optional.empty(), this::onInterrupt, deadlines);
         int status = Cli.run(env, args);
         return new Result(status, out.toString(), err.toString());
     }

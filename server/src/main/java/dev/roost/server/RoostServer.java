@@ -39,6 +39,7 @@ import dev.roost.server.northbound.grpc.GroupGrpcService;
 import dev.roost.server.northbound.grpc.LogGrpcService;
 import dev.roost.server.northbound.grpc.GrpcAuthInterceptor;
 import dev.roost.server.northbound.grpc.GrpcErrorInterceptor;
+import dev.roost.server.northbound.grpc.WatchHeadersInterceptor;
 import dev.roost.server.northbound.grpc.JsonCodec;
 import dev.roost.server.northbound.grpc.RequestParsing;
 import dev.roost.server.northbound.grpc.StatusGrpcService;
@@ -308,7 +309,7 @@ public final class RoostServer implements AutoCloseable {
                     })
                     .addRouting(GrpcRouting.builder()
                             .intercept(new GrpcErrorInterceptor(), new GrpcAuthInterceptor(authenticator))
-                            .intercept(connections.grpcInterceptor())
+                            .intercept(connections.grpcInterceptor(), new WatchHeadersInterceptor())
                             // With their file descriptors, so that reflection can describe them; requests
                             // parsed in the call, so that a malformed one is answered INVALID_ARGUMENT.
                             .service(DeviceProto.getDescriptor(), RequestParsing.inCall(new DeviceGrpcService(devices)))

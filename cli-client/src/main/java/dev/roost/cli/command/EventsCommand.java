@@ -85,7 +85,8 @@ final class EventsCommand {
 
     @Command(name = "watch", mixinStandardHelpOptions = true,
             description = {"Print events as they happen, until Ctrl-C (exit status 0) or --for elapses.",
-                    "-o json prints one JSON object per line; -o yaml one document per event."},
+                    "-o json prints one JSON object per line; -o yaml one document per event.",
+                    "\"watching events\" on stderr means the server has subscribed: no later event is missed."},
             footer = {"", "Example: roost events watch --device 384141731668426752 -o json | jq .type"})
     int watch(@Mixin Filter filter,
               @Option(names = "--for", paramLabel = "DURATION", converter = DurationConverter.class,
@@ -97,8 +98,9 @@ final class EventsCommand {
         Stream stream = new Stream(output, ended);
         try (Connection connection = root.connect();
              Environment.Registration ignored = env.interrupts().onInterrupt(() -> ended.complete(0))) {
-            connection.streamingStub(EventServiceGrpc::newStub).watch(request, stream);
-            output.hint("watching events on " + connection.target().server() + " (Ctrl-C to stop)");
+            // Said once the server has subscribed: from then on no matching event is missed.
+            String watching = "watching events on " + connection.target().server() + " (Ctrl-C to stop)";
+            connection.watchStub(EventServiceGrpc::newStub, () -> output.hint(watching)).watch(request, stream);
             try {
                 return duration == null ? ended.get() : ended.get(duration.toMillis(), TimeUnit.MILLISECONDS);
             } catch (TimeoutException elapsed) {

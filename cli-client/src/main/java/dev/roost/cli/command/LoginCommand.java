@@ -59,7 +59,7 @@ final class LoginCommand implements java.util.concurrent.Callable<Integer> {
                 .setTtlSeconds(ttl == null ? 0 : Math.max(1, ttl.toSeconds())).build();
         Target anonymous = new Target(target.server(), Optional.empty(), target.tls(), target.caCert(), target.context());
         CreateTokenResponse response;
-        try (Connection connection = Connection.open(anonymous, root.timeout())) {
+        try (Connection connection = Connection.open(anonymous, root.timeout(), root.env().deadlines())) {
             response = connection.stub(AccessServiceGrpc::newBlockingStub).login(request);
         }
         CreatedTokenView token = AccessViews.created(response);

@@ -93,7 +93,7 @@ public final class RoostCommand {
 
     /** Resolves the target and opens a channel; call only once the arguments are known to be valid. */
     Connection connect() {
-        return Connection.open(target(), timeout());
+        return Connection.open(target(), timeout(), env.deadlines());
     }
 
     /** The server address for messages; throws when the settings cannot be resolved. */

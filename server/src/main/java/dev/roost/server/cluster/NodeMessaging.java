@@ -17,6 +17,7 @@ import io.nats.client.impl.Headers;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -31,7 +32,8 @@ import java.util.concurrent.TimeoutException;
  *       the named session (4004) if it is still live there;</li>
  *   <li>{@code roost.<cluster>.events} — every device event a node publishes, for the watch streams
  *       and listeners of all the others. NATS keeps the order of one publisher's messages, and a
- *       device's events come from the node that holds its session, so they arrive in order.</li>
+ *       device's events come from the node that holds its session, so they arrive in order. The
+ *       subscription is confirmed with the NATS server before the node serves.</li>
  * </ul>
  */
 public final class NodeMessaging implements AutoCloseable {
@@ -72,6 +74,25 @@ public final class NodeMessaging implements AutoCloseable {
         dispatcher.subscribe(cluster.subject("node." + worker + ".replaced"), message -> onReplaced(message, inbound));
         this.eventDispatcher = cluster.events().createDispatcher();
         eventDispatcher.subscribe(cluster.subject("events"), message -> onEvent(message, inbound));
+        confirmEventFeed();
+    }
+
+    /**
+     * Waits until the NATS server has this node's subscription to the other nodes' events (a
+     * round trip after it): this runs before the node serves, so a watch stream this node says is
+     * subscribed also receives what the other nodes publish from then on (docs/api.md).
+     */
+    private void confirmEventFeed() {
+        Duration timeout = cluster.settings().requestTimeout();
+        try {
+            cluster.events().flush(timeout);
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("cluster: NATS did not confirm the event subscription within "
+                    + timeout, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("cluster: interrupted while subscribing to the other nodes' events", e);
+        }
     }
 
     /**

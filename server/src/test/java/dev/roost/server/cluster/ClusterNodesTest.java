@@ -14,8 +14,7 @@ import dev.roost.server.support.RestClient.Reply;
 import dev.roost.server.support.TestDatabase;
 import dev.roost.server.support.TestDevice;
 import dev.roost.server.support.TestServer;
-import io.grpc.Context;
-import io.grpc.stub.StreamObserver;
+import dev.roost.server.support.Watch;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -23,10 +22,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 
 import static dev.roost.server.support.TestServer.ADMIN_TOKEN;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -106,34 +102,21 @@ class ClusterNodesTest {
     }
 
     @Test
-    void aWatchOnOneNode_seesTheEventsOfADeviceOnAnother() throws Exception {
+    void aWatchOnOneNode_onceSubscribed_seesTheEventsOfADeviceOnAnother_inOrder() throws Exception {
         String[] device = a.registerDevice("cross-node-watch");
-        BlockingQueue<DeviceEvent> events = new LinkedBlockingQueue<>();
-        Context.CancellableContext watch = Context.current().withCancellation();
-        watch.run(() -> EventServiceGrpc.newStub(c.channel()).withCallCredentials(TestServer.bearer(ADMIN_TOKEN))
-                .watch(WatchEventsRequest.newBuilder().setFilter(EventFilter.newBuilder().addDeviceIds(device[0])
-                        .addTypes("connected").addTypes("disconnected")).build(), into(events)));
-        try {
-            // The stream subscribes asynchronously: connect until the first event arrives.
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (events.isEmpty() && System.nanoTime() < deadline) {
-                try (TestDevice link = TestDevice.connect(b.port())) {
-                    link.authenticate(device[0], device[1]);
-                }
-                // Looked at, not taken: the first event is asserted below.
-                long settle = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(200);
-                while (events.isEmpty() && System.nanoTime() < settle) {
-                    Thread.onSpinWait();
-                }
+        WatchEventsRequest request = WatchEventsRequest.newBuilder().setFilter(EventFilter.newBuilder()
+                .addDeviceIds(device[0]).addTypes("connected").addTypes("disconnected")).build();
+        try (Watch<DeviceEvent> events = Watch.subscribed(c.channel(), (channel, observer) -> EventServiceGrpc
+                .newStub(channel).withCallCredentials(TestServer.bearer(ADMIN_TOKEN)).watch(request, observer))) {
+            try (TestDevice link = TestDevice.connect(b.port())) {
+                link.authenticate(device[0], device[1]);
             }
-            DeviceEvent connected = events.poll(10, TimeUnit.SECONDS);
-            assertThat(connected).isNotNull();
-            assertThat(connected.getType()).as("in per-device order").isIn("connected", "disconnected");
-            DeviceEvent next = events.poll(10, TimeUnit.SECONDS);
-            assertThat(next).isNotNull();
-            assertThat(next.getDeviceId()).isEqualTo(device[0]);
-        } finally {
-            watch.cancel(null);
+            DeviceEvent connected = events.next();
+            assertThat(connected.getType()).isEqualTo("connected");
+            assertThat(connected.getDeviceId()).isEqualTo(device[0]);
+            DeviceEvent disconnected = events.next();
+            assertThat(disconnected.getType()).as("in per-device order").isEqualTo("disconnected");
+            assertThat(disconnected.getDeviceId()).isEqualTo(device[0]);
         }
     }
 
@@ -180,22 +163,5 @@ class ClusterNodesTest {
 
     private static JsonNode device(TestServer on, String device) {
         return on.rest().get("/api/v1/devices/" + device, ADMIN_TOKEN).data();
-    }
-
-    private static <T> StreamObserver<T> into(BlockingQueue<T> queue) {
-        return new StreamObserver<>() {
-            @Override
-            public void onNext(T value) {
-                queue.add(value);
-            }
-
-            @Override
-            public void onError(Throwable t) {
-            }
-
-            @Override
-            public void onCompleted() {
-            }
-        };
     }
 }

@@ -2,6 +2,7 @@ package dev.roost.server.southbound;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.roost.server.support.Await;
+import dev.roost.server.support.ManualClock;
 import dev.roost.server.support.RestClient.Reply;
 import dev.roost.server.support.TestDatabase;
 import dev.roost.server.support.TestDevice;
@@ -11,7 +12,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
-import java.time.Instant;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -23,11 +24,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Commands end to end: delivery, results, queueing, timeouts, expiry, cancel, idempotency, restart. */
 @Tag("db")
 class CommandDeliveryTest {
+    /** Run timeouts and delivery deadlines pass only when a test moves this clock. */
+    private static final ManualClock clock = new ManualClock();
     private static TestServer server;
 
     @BeforeAll
     static void start() {
-        server = TestServer.start(Map.of("commands.sweep-interval", "PT0.1S"));
+        server = TestServer.start(Map.of("commands.sweep-interval", "PT0.1S"), clock);
     }
 
     @AfterAll
@@ -133,6 +136,7 @@ class CommandDeliveryTest {
             link.authenticate(device[0], device[1]);
             String id = send(server, device[0], "{\"name\":\"exec\",\"timeout_ms\":300}").data().get("id").asText();
             JsonNode command = link.next("command");
+            clock.advance(Duration.ofMillis(301));
             Await.until("TIMED_OUT", () -> state(server, id).equals("TIMED_OUT"));
             link.send("command_result", "{\"command_id\":\"" + command.at("/body/command_id").asText()
                     + "\",\"status\":\"succeeded\"}");
@@ -144,9 +148,11 @@ class CommandDeliveryTest {
     @Test
     void undeliveredPastItsDeadline_expires() {
         String[] device = server.registerDevice("cmd-expire");
-        String deadline = Instant.now().plusMillis(300).toString();
+        String deadline = clock.instant().plusMillis(300).toString();
         String id = send(server, device[0], "{\"name\":\"exec\",\"delivery_deadline\":\"" + deadline + "\"}")
                 .data().get("id").asText();
+        assertThat(state(server, id)).isEqualTo("QUEUED");
+        clock.advance(Duration.ofMillis(301));
         Await.until("EXPIRED", () -> state(server, id).equals("EXPIRED"));
         try (TestDevice link = TestDevice.connect(server.port())) {
             assertThat(link.authenticate(device[0], device[1]).get("queued_commands").asInt()).isZero();

@@ -4,30 +4,33 @@ import dev.roost.proto.v1.Command;
 import dev.roost.proto.v1.CommandServiceGrpc;
 import dev.roost.proto.v1.CommandState;
 import dev.roost.proto.v1.DeviceEvent;
+import dev.roost.proto.v1.DeviceStatus;
 import dev.roost.proto.v1.EventFilter;
 import dev.roost.proto.v1.EventServiceGrpc;
 import dev.roost.proto.v1.SendCommandRequest;
+import dev.roost.proto.v1.StatusServiceGrpc;
 import dev.roost.proto.v1.WatchCommandsRequest;
 import dev.roost.proto.v1.WatchEventsRequest;
+import dev.roost.proto.v1.WatchStatusRequest;
 import dev.roost.server.support.TestDevice;
 import dev.roost.server.support.TestServer;
-import io.grpc.Context;
+import dev.roost.server.support.Watch;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.stub.StreamObserver;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-/** gRPC server streams: live events and command transitions; commands over gRPC with a wait. */
+/**
+ * gRPC server streams: live events, status and command transitions, each read only after the
+ * server said it is subscribed; commands over gRPC with a wait.
+ */
 @Tag("db")
 class WatchStreamsTest {
     private static TestServer server;
@@ -42,60 +45,44 @@ class WatchStreamsTest {
         server.close();
     }
 
-    private static <T> StreamObserver<T> into(BlockingQueue<Object> queue) {
-        return new StreamObserver<>() {
-            @Override
-            public void onNext(T value) {
-                queue.add(value);
+    @Test
+    void watch_saysWhenSubscribed_thenStreamsConnectAndDisconnectOfTheWatchedDeviceOnly() throws Exception {
+        String[] device = server.registerDevice("watched");
+        String[] other = server.registerDevice("unwatched");
+        WatchEventsRequest request = WatchEventsRequest.newBuilder().setFilter(EventFilter.newBuilder()
+                .addDeviceIds(device[0]).addTypes("connected").addTypes("disconnected")).build();
+        try (Watch<DeviceEvent> events = Watch.subscribed(server.channel(), (channel, observer) -> EventServiceGrpc
+                .newStub(channel).withCallCredentials(TestServer.bearer(TestServer.ADMIN_TOKEN))
+                .watch(request, observer))) {
+            try (TestDevice unwatched = TestDevice.connect(server.port());
+                 TestDevice link = TestDevice.connect(server.port())) {
+                unwatched.authenticate(other[0], other[1]);
+                link.authenticate(device[0], device[1]);
             }
-
-            @Override
-            public void onError(Throwable t) {
-                queue.add(t);
-            }
-
-            @Override
-            public void onCompleted() {
-                queue.add("completed");
-            }
-        };
-    }
-
-    private static Object poll(BlockingQueue<Object> queue) throws InterruptedException {
-        Object next = queue.poll(10, TimeUnit.SECONDS);
-        assertThat(next).as("a streamed message within 10 s").isNotNull();
-        return next;
+            DeviceEvent connected = events.next();
+            assertThat(connected.getType()).isEqualTo("connected");
+            assertThat(connected.getDeviceId()).isEqualTo(device[0]);
+            DeviceEvent disconnected = events.next();
+            assertThat(disconnected.getType()).isEqualTo("disconnected");
+            assertThat(disconnected.getDeviceId()).isEqualTo(device[0]);
+            assertThat(disconnected.getReason()).isEqualTo("client close");
+        }
     }
 
     @Test
-    void watch_streamsConnectAndDisconnectOfTheWatchedDevice() throws Exception {
-        String[] device = server.registerDevice("watched");
-        String[] other = server.registerDevice("unwatched");
-        BlockingQueue<Object> events = new LinkedBlockingQueue<>();
-        Context.CancellableContext watch = Context.current().withCancellation();
-        watch.run(() -> EventServiceGrpc.newStub(server.channel()).withCallCredentials(TestServer.bearer(
-                TestServer.ADMIN_TOKEN)).watch(WatchEventsRequest.newBuilder().setFilter(EventFilter.newBuilder()
-                .addDeviceIds(device[0]).addTypes("connected").addTypes("disconnected")).build(), into(events)));
-        try {
-            // The stream subscribes asynchronously: connect the other device too (it must not show up)
-            // and the watched one until the first event arrives.
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (events.isEmpty() && System.nanoTime() < deadline) {
-                try (TestDevice unwatched = TestDevice.connect(server.port());
-                     TestDevice link = TestDevice.connect(server.port())) {
-                    unwatched.authenticate(other[0], other[1]);
-                    link.authenticate(device[0], device[1]);
-                }
-                Thread.onSpinWait();
-            }
-            DeviceEvent connected = (DeviceEvent) poll(events);
-            assertThat(connected.getType()).isEqualTo("connected");
-            assertThat(connected.getDeviceId()).isEqualTo(device[0]);
-            DeviceEvent disconnected = (DeviceEvent) poll(events);
-            assertThat(disconnected.getType()).isEqualTo("disconnected");
-            assertThat(disconnected.getReason()).isEqualTo("client close");
-        } finally {
-            watch.cancel(null);
+    void watchStatus_saysWhenSubscribed_thenStreamsTheNextReport() throws Exception {
+        String[] device = server.registerDevice("status-watched");
+        try (Watch<DeviceStatus> statuses = Watch.subscribed(server.channel(), (channel, observer) -> StatusServiceGrpc
+                .newStub(channel).withCallCredentials(TestServer.bearer(TestServer.ADMIN_TOKEN))
+                .watchStatus(WatchStatusRequest.newBuilder().addDeviceIds(device[0]).build(), observer));
+             TestDevice link = TestDevice.connect(server.port())) {
+            link.authenticate(device[0], device[1]);
+            link.send("status", "{\"mode\":\"snapshot\",\"state\":{\"boot_id\":\"boot-w\"}}");
+            link.next("status_ack");
+
+            DeviceStatus status = statuses.next();
+            assertThat(status.getDeviceId()).isEqualTo(device[0]);
+            assertThat(status.getReportedJson()).contains("\"boot_id\":\"boot-w\"");
         }
     }
 
@@ -113,12 +100,10 @@ class WatchStreamsTest {
         assertThat(bad.getStatus().getCode()).as("%s", bad.getStatus()).isEqualTo(Status.Code.INVALID_ARGUMENT);
         assertThat(bad.getStatus().getDescription()).startsWith("params_json:");
 
-        BlockingQueue<Object> transitions = new LinkedBlockingQueue<>();
-        Context.CancellableContext watch = Context.current().withCancellation();
-        watch.run(() -> CommandServiceGrpc.newStub(server.channel()).withCallCredentials(TestServer.bearer(
-                TestServer.ADMIN_TOKEN)).watchCommands(WatchCommandsRequest.newBuilder().setDeviceId(device[0])
-                .build(), into(transitions)));
-        try (TestDevice link = TestDevice.connect(server.port())) {
+        try (Watch<Command> transitions = Watch.subscribed(server.channel(), (channel, observer) -> CommandServiceGrpc
+                .newStub(channel).withCallCredentials(TestServer.bearer(TestServer.ADMIN_TOKEN))
+                .watchCommands(WatchCommandsRequest.newBuilder().setDeviceId(device[0]).build(), observer));
+             TestDevice link = TestDevice.connect(server.port())) {
             link.authenticate(device[0], device[1]);
             Thread answering = Thread.ofVirtual().start(() -> {
                 var command = link.next("command");
@@ -134,14 +119,12 @@ class WatchStreamsTest {
             assertThat(done.getState()).isEqualTo(CommandState.SUCCEEDED);
             assertThat(done.getResultJson()).isEqualTo("{\"ok\":true}");
             // Rendered from the transitions' events: the first is the QUEUED one, in its order.
-            Command queued = (Command) poll(transitions);
+            Command queued = transitions.next();
             assertThat(queued.getId()).isEqualTo(done.getId());
             assertThat(queued.getName()).isEqualTo("get_config");
             assertThat(queued.getState()).isEqualTo(CommandState.QUEUED);
             assertThat(queued.getDeviceId()).isEqualTo(device[0]);
             assertThat(queued.getUpdatedAtMs()).isPositive();
-        } finally {
-            watch.cancel(null);
         }
     }
 }

@@ -12,7 +12,9 @@ import java.util.function.Function;
 
 /**
  * Pumps a subscription into a server stream on its own virtual thread, until the client cancels.
- * A watcher that fell behind its buffer gets RESOURCE_EXHAUSTED instead of a silent gap.
+ * The stream's response headers go out as soon as the subscription is registered (see
+ * {@link WatchHeadersInterceptor}). A watcher that fell behind its buffer gets RESOURCE_EXHAUSTED
+ * instead of a silent gap.
  */
 final class WatchStreams {
     private static final Duration POLL = Duration.ofMillis(500);
@@ -20,10 +22,18 @@ final class WatchStreams {
     private WatchStreams() {
     }
 
+    /** {@code subscription} must already be registered: the client is told it is subscribed. */
     static <T> void pump(Subscription subscription, StreamObserver<T> observer,
                          Function<DeviceEvent, Optional<T>> mapper) {
         if (observer instanceof ServerCallStreamObserver<T> call) {
             call.setOnCancelHandler(subscription::close);
+        }
+        try {
+            WatchHeadersInterceptor.subscribed();
+        } catch (RuntimeException e) {
+            // The client went away before the headers went out: nothing will pump this subscription.
+            subscription.close();
+            throw e;
         }
         Thread.ofVirtual().name("roost-watch").start(() -> {
             try {
