@@ -2,19 +2,25 @@ package dev.roost.protocol;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.util.JsonGeneratorDelegate;
 import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.JsonSerializable;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.jsontype.TypeSerializer;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.util.Iterator;
 import java.util.Optional;
 import java.util.Set;
@@ -127,18 +133,158 @@ public final class PduCodec {
     }
 
     public String encode(Pdu pdu) {
-        ObjectNode tree = mapper.createObjectNode();
-        tree.put("type", pdu.type().wireName());
-        tree.put("id", pdu.id());
-        pdu.replyTo().ifPresent(replyTo -> tree.put("reply_to", replyTo));
-        if (pdu.ts() != 0) {
-            tree.put("ts", pdu.ts());
-        }
-        tree.set("body", mapper.valueToTree(pdu.body()));
         try {
-            return mapper.writeValueAsString(tree);
+            return mapper.writeValueAsString(new Wire(pdu));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot encode " + pdu.type(), e);
+        }
+    }
+
+    /**
+     * A PDU written field by field, without a tree: the envelope's fields, then the body's in record
+     * component order, leaving out null ones as the mapper's {@code NON_NULL} does for the records.
+     * The golden files and PduEncodingTest (against the mapper's own serialization) pin the bytes.
+     */
+    private record Wire(Pdu pdu) implements JsonSerializable {
+        @Override
+        public void serialize(JsonGenerator out, SerializerProvider provider) throws IOException {
+            out.writeStartObject();
+            out.writeStringField("type", pdu.type().wireName());
+            out.writeStringField("id", pdu.id());
+            if (pdu.replyTo().isPresent()) {
+                out.writeStringField("reply_to", pdu.replyTo().get());
+            }
+            if (pdu.ts() != 0) {
+                out.writeNumberField("ts", pdu.ts());
+            }
+            out.writeFieldName("body");
+            out.writeStartObject();
+            writeBody(pdu.body(), out, provider);
+            out.writeEndObject();
+            out.writeEndObject();
+        }
+
+        @Override
+        public void serializeWithType(JsonGenerator out, SerializerProvider provider, TypeSerializer typeSer)
+                throws IOException {
+            serialize(out, provider);
+        }
+
+        private static void writeBody(Body body, JsonGenerator out, SerializerProvider provider) throws IOException {
+            switch (body) {
+                case Messages.Auth auth -> {
+                    string(out, "device_id", auth.deviceId());
+                    if (auth.hardware() != null) {
+                        out.writeObjectFieldStart("hardware");
+                        string(out, "serial", auth.hardware().serial());
+                        string(out, "model", auth.hardware().model());
+                        out.writeEndObject();
+                    }
+                    string(out, "secret", auth.secret());
+                    string(out, "session_token", auth.sessionToken());
+                    string(out, "agent_version", auth.agentVersion());
+                }
+                case Messages.AuthOk ok -> {
+                    string(out, "device_id", ok.deviceId());
+                    out.writeNumberField("server_time", ok.serverTime());
+                    out.writeNumberField("heartbeat_interval_ms", ok.heartbeatIntervalMs());
+                    string(out, "session_token", ok.sessionToken());
+                    out.writeNumberField("session_token_expires_at", ok.sessionTokenExpiresAt());
+                    out.writeNumberField("reported_version", ok.reportedVersion());
+                    out.writeNumberField("desired_version", ok.desiredVersion());
+                    out.writeNumberField("queued_commands", ok.queuedCommands());
+                }
+                case Messages.AuthError error -> {
+                    string(out, "code", error.code());
+                    string(out, "message", error.message());
+                    out.writeNumberField("retry_after_ms", error.retryAfterMs());
+                }
+                case Messages.Ping ping -> {
+                }
+                case Messages.Pong pong -> {
+                }
+                case Messages.Status status -> {
+                    string(out, "mode", status.mode());
+                    out.writeNumberField("base_version", status.baseVersion());
+                    json(out, provider, "state", status.state());
+                }
+                case Messages.StatusAck ack -> out.writeNumberField("version", ack.version());
+                case Messages.ResyncRequired resync -> {
+                    out.writeNumberField("reported_version", resync.reportedVersion());
+                    string(out, "reason", resync.reason());
+                }
+                case Messages.Desired desired -> {
+                    out.writeNumberField("version", desired.version());
+                    string(out, "mode", desired.mode());
+                    out.writeNumberField("base_version", desired.baseVersion());
+                    json(out, provider, "state", desired.state());
+                }
+                case Messages.DesiredApplied applied -> {
+                    out.writeNumberField("version", applied.version());
+                    json(out, provider, "applied", applied.applied());
+                    json(out, provider, "errors", applied.errors());
+                }
+                case Messages.Command command -> {
+                    string(out, "command_id", command.commandId());
+                    string(out, "name", command.name());
+                    json(out, provider, "params", command.params());
+                    out.writeNumberField("timeout_ms", command.timeoutMs());
+                }
+                case Messages.CommandAck ack -> string(out, "command_id", ack.commandId());
+                case Messages.CommandResult result -> {
+                    string(out, "command_id", result.commandId());
+                    string(out, "status", result.status());
+                    out.writeNumberField("code", result.code());
+                    json(out, provider, "result", result.result());
+                    string(out, "message", result.message());
+                }
+                case Messages.CommandResultAck ack -> string(out, "command_id", ack.commandId());
+                case Messages.RebootConfirm confirm -> string(out, "command_id", confirm.commandId());
+                case Messages.CommandCancel cancel -> string(out, "command_id", cancel.commandId());
+                case Messages.Error error -> {
+                    string(out, "code", error.code());
+                    string(out, "message", error.message());
+                }
+            }
+        }
+
+        private static void string(JsonGenerator out, String name, String value) throws IOException {
+            if (value != null) {
+                out.writeStringField(name, value);
+            }
+        }
+
+        /** A free-form value, written by the node itself with the mapper's settings, as a tree would be. */
+        private static void json(JsonGenerator out, SerializerProvider provider, String name, JsonNode value)
+                throws IOException {
+            if (value != null) {
+                out.writeFieldName(name);
+                value.serialize(new DecimalsAsInTree(out), provider);
+            }
+        }
+    }
+
+    /**
+     * Writes decimals as the mapper's tree holds them, without trailing zeros ({@code 1.50} as
+     * {@code 1.5}, {@code 100} as {@code 1E+2}): what the encoder that copied each body into a tree
+     * put on the wire, so a decimal in a free-form value keeps its bytes.
+     */
+    private static final class DecimalsAsInTree extends JsonGeneratorDelegate {
+        DecimalsAsInTree(JsonGenerator out) {
+            super(out, false);
+        }
+
+        @Override
+        public void writeNumber(BigDecimal value) throws IOException {
+            BigDecimal held = value;
+            if (value != null) {
+                try {
+                    held = value.signum() == 0 ? BigDecimal.ZERO : value.stripTrailingZeros();
+                } catch (ArithmeticException e) {
+                    held = value;
+                }
+            }
+            super.writeNumber(held);
         }
     }
 
