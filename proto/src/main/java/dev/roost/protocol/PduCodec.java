@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.JsonSerializable;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.SerializerProvider;
@@ -21,7 +22,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
 import java.math.BigDecimal;
+import java.util.EnumMap;
 import java.util.Iterator;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -44,8 +47,15 @@ public final class PduCodec {
             .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
             .build();
 
+    private final Map<MessageType, ObjectReader> bodyReaders = new EnumMap<>(MessageType.class);
+
     public PduCodec() {
         StrictTypes.apply(mapper);
+        for (MessageType type : MessageType.values()) {
+            // The body is read in the middle of the envelope: what follows it is the envelope's.
+            bodyReaders.put(type, mapper.readerFor(type.bodyType())
+                    .without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS));
+        }
     }
 
     public ObjectMapper mapper() {
@@ -53,6 +63,92 @@ public final class PduCodec {
     }
 
     public Pdu decode(String text) {
+        return decodeStreaming(text).orElseGet(() -> decodeTree(text));
+    }
+
+    /**
+     * Reads a valid message in one pass, binding the body straight from the parser. Empty for
+     * anything else: a message that is malformed or invalid, that names its {@code type} after its
+     * {@code body}, or that repeats an envelope field. {@link #decodeTree} then reads it, so the
+     * result and every error are the tree's. A field repeated inside the body needs no such care:
+     * the tree keeps the last, and so does binding (or it fails, and the tree reads the message).
+     */
+    Optional<Pdu> decodeStreaming(String text) {
+        try (JsonParser parser = mapper.createParser(text)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                return Optional.empty();
+            }
+            MessageType type = null;
+            String id = null;
+            Optional<String> replyTo = Optional.empty();
+            long ts = 0;
+            Body body = null;
+            int seen = 0;
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String name = parser.currentName();
+                JsonToken value = parser.nextToken();
+                int field = switch (name) {
+                    case "type" -> 1;
+                    case "id" -> 2;
+                    case "reply_to" -> 4;
+                    case "ts" -> 8;
+                    case "body" -> 16;
+                    default -> 0;
+                };
+                if (field == 0 || (seen & field) != 0) {
+                    return Optional.empty();
+                }
+                seen |= field;
+                switch (name) {
+                    case "type" -> {
+                        type = value == JsonToken.VALUE_STRING
+                                ? MessageType.ofWireName(parser.getText()).orElse(null) : null;
+                        if (type == null) {
+                            return Optional.empty();
+                        }
+                    }
+                    case "id" -> {
+                        id = value == JsonToken.VALUE_STRING ? parser.getText() : "";
+                        if (id.isEmpty() || id.length() > MAX_ID_LENGTH) {
+                            return Optional.empty();
+                        }
+                    }
+                    case "reply_to" -> {
+                        if (value == JsonToken.VALUE_STRING) {
+                            replyTo = Optional.of(parser.getText());
+                        } else if (value != JsonToken.VALUE_NULL) {
+                            return Optional.empty();
+                        }
+                    }
+                    case "ts" -> {
+                        if (value == JsonToken.VALUE_NUMBER_INT
+                                && parser.getNumberType() != JsonParser.NumberType.BIG_INTEGER) {
+                            ts = parser.getLongValue();
+                        } else if (value != JsonToken.VALUE_NULL) {
+                            return Optional.empty();
+                        }
+                    }
+                    case "body" -> {
+                        if (type == null || value != JsonToken.START_OBJECT) {
+                            return Optional.empty();
+                        }
+                        body = bodyReaders.get(type).readValue(parser);
+                    }
+                }
+            }
+            if (parser.currentToken() != JsonToken.END_OBJECT || parser.nextToken() != null || id == null
+                    || body == null) {
+                return Optional.empty();
+            }
+            body.validate();
+            return Optional.of(new Pdu(id, replyTo, ts, body));
+        } catch (IOException | ProtocolException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Reads any text into a tree first: the reference for what {@link #decode} accepts and how it fails. */
+    Pdu decodeTree(String text) {
         JsonNode tree;
         try {
             tree = mapper.readTree(text);
