@@ -10,14 +10,16 @@
 #
 #   bench/run-cluster.sh [--nodes 5] [--devices-per-node 19000] [--hold-seconds 600] [--rate 200]
 #                        [--command-rate 100] [--command-seconds 60] [--port-base 9390]
-#                        [--no-kill] [--source-addresses 16]
+#                        [--no-kill] [--source-addresses 16] [--stagger]
+# --stagger starts each simulator once the one before it has all its devices connected, so that the
+# box handles one ramp at a time (one process's logins, JIT and handshakes) while the others hold.
 #
 # Nodes run with ROOST_BCRYPT_COST=4 (registration and secret logins stay cheap for the run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/common.sh
 
-nodes=5 per_node=19000 hold=600 rate=200 cmd_rate=100 cmd_seconds=60 port_base=9390 kill_node=1 sources=16
+nodes=5 per_node=19000 hold=600 rate=200 cmd_rate=100 cmd_seconds=60 port_base=9390 kill_node=1 sources=16 stagger=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --nodes) nodes=$2; shift 2 ;;
@@ -29,7 +31,8 @@ while [ $# -gt 0 ]; do
     --port-base) port_base=$2; shift 2 ;;
     --source-addresses) sources=$2; shift 2 ;;
     --no-kill) kill_node=0; shift ;;
-    -h|--help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --stagger) stagger=1; shift ;;
+    -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -67,7 +70,7 @@ total=$(( per_sim * sims_per_node * nodes ))
   echo "java=$("$JAVA" -version 2>&1 | head -n 1)"
   echo "mariadb=$($mysql_cmd -N -e 'select version()')"
   echo "nats=$(/usr/sbin/nats-server --version 2>/dev/null || echo unknown)"
-  echo "args=nodes=$nodes per_node=$per_node sims_per_node=$sims_per_node per_sim=$per_sim hold=$hold rate=$rate command_rate=$cmd_rate command_seconds=$cmd_seconds kill=$kill_node"
+  echo "args=nodes=$nodes per_node=$per_node sims_per_node=$sims_per_node per_sim=$per_sim hold=$hold rate=$rate command_rate=$cmd_rate command_seconds=$cmd_seconds kill=$kill_node stagger=$stagger"
   echo "git=$(git rev-parse --short HEAD)"
   shared_box_facts
 } >"$out/machine.txt"
@@ -151,6 +154,11 @@ for i in $(seq 1 "$nodes"); do
       --devices "$per_sim" --rate "$rate" --source-addresses "$sources" --status-interval PT60S --duration PT10H \
       --summary-every PT10S)
     pids+=("$p")
+    if [ "$stagger" = 1 ]; then
+      wait_for "$out/diagnostics/hold-$i-$s.log" "all $per_sim devices connected" 1800 \
+        || { ev ramp_failed "hold-$i-$s"; exit 1; }
+      ev ramp_step "hold-$i-$s"
+    fi
   done
 done
 for i in $(seq 1 "$nodes"); do
