@@ -58,7 +58,6 @@ ev() { echo "$(date +%s.%N | cut -c1-14),$1,${2:-}" >>"$events"; echo "== $(date
 token=bench-admin-token-0123456789abcdef
 cluster=bench$stamp
 cluster=${cluster//-/}
-mysql_cmd=${BENCH_MYSQL:-mysql -h127.0.0.1 -P3306 -uroot}
 $mysql_cmd -e 'DROP DATABASE IF EXISTS roost_cluster; CREATE DATABASE roost_cluster CHARACTER SET utf8mb4 COLLATE utf8mb4_bin'
 sims_per_node=$(( (per_node + 9499) / 9500 ))
 per_sim=$(( per_node / sims_per_node ))
@@ -82,7 +81,7 @@ trap cleanup EXIT
 node_pid=()
 for i in $(seq 1 "$nodes"); do
   port=$((port_base + i))
-  ROOST_DB_URL=jdbc:mariadb://127.0.0.1:3306/roost_cluster ROOST_DB_USERNAME=root ROOST_DB_PASSWORD= \
+  ROOST_DB_URL=jdbc:mariadb://127.0.0.1:$db_port/roost_cluster ROOST_DB_USERNAME=root ROOST_DB_PASSWORD= \
   ROOST_BCRYPT_COST=4 ROOST_ADMIN_TOKEN=$token SERVER_PORT=$port \
   ROOST_CLUSTER_NATS_URL=nats://127.0.0.1:4222 ROOST_CLUSTER_NAME=$cluster ROOST_CLUSTER_NODE_dash_NAME=node-$i \
     "$JAVA" "${JAVA_OPTS[@]}" -Xmx2g -Xlog:gc:file="$out/diagnostics/node-$i-gc.log" ${SERVER_JAVA_OPTS:-} \

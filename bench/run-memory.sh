@@ -9,7 +9,7 @@
 # JVM native memory (Native Memory Tracking), RSS and kernel TCP memory. (held - empty) / N also
 # counts what Roost keeps of a device once it connected (its reported status, registration).
 # Roost runs on embedded H2 under a scratch folder (--mariadb: a fresh database roost_memory on the
-# MariaDB at 127.0.0.1:3306, as in production: H2's allocations in the server's heap make Roost's
+# MariaDB at 127.0.0.1:$BENCH_DB_PORT (default 3306), as in production: H2's allocations in the server's heap make Roost's
 # young collections more frequent); one simulator process (N < 19,000).
 # Results: bench/results/memory-<UTC time>/summary.csv and summary.json (Roost and the baseline
 # side by side), histograms, NMT reports and logs per server.
@@ -51,9 +51,8 @@ trap cleanup EXIT
   echo "loadavg_start=$(cut -d' ' -f1-3 /proc/loadavg)"; echo "db=$db"
 } >"$out/machine.txt"
 if [ "$db" = mariadb ]; then
-  mysql_cmd=${BENCH_MYSQL:-mysql -h127.0.0.1 -P3306 -uroot}
   $mysql_cmd -e 'DROP DATABASE IF EXISTS roost_memory; CREATE DATABASE roost_memory'
-  db_env=(ROOST_DB_URL=jdbc:mariadb://127.0.0.1:3306/roost_memory ROOST_DB_USERNAME=root ROOST_DB_PASSWORD=)
+  db_env=(ROOST_DB_URL=jdbc:mariadb://127.0.0.1:$db_port/roost_memory ROOST_DB_USERNAME=root ROOST_DB_PASSWORD=)
 else
   db_env=(ROOST_DB_URL="jdbc:h2:file:$PWD/$scratch/roost;MODE=MySQL;DATABASE_TO_LOWER=TRUE")
 fi
