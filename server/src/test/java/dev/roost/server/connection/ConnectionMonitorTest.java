@@ -76,7 +76,7 @@ class ConnectionMonitorTest {
         monitor().sweep();
     }
 
-    /** True once the server closed the connection (end of stream or reset); false if it stays open for {@link #BOUND}. */
+    /** True once the server closed the connection (end of stream or reset); false if it stays open {@link #BOUND}. */
     private static boolean closedByServer(Socket socket) throws IOException {
         socket.setSoTimeout((int) BOUND.toMillis());
         InputStream in = socket.getInputStream();
@@ -150,7 +150,8 @@ class ConnectionMonitorTest {
         try (Socket client = send("GET /observe/health HTTP/1.1\r\nHost: x\r\n\r\n")) {
             assertThat(readResponse(client)).startsWith("HTTP/1.1 200");
             awaitPhase(client, ConnectionMonitor.Phase.ACTIVE);
-            client.getOutputStream().write("GET /observe/health HTTP/1.1\r\nHost: x\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            client.getOutputStream().write("GET /observe/health HTTP/1.1\r\nHost: x\r\n"
+                    .getBytes(StandardCharsets.ISO_8859_1));
             awaitPhase(client, ConnectionMonitor.Phase.AWAITING_HEADERS);
             sweepAfter(HEADER_TIMEOUT);
             assertThat(closedByServer(client)).as("second request's partial header closed").isTrue();
