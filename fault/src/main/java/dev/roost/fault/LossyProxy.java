@@ -28,10 +28,17 @@ final class LossyProxy implements AutoCloseable {
     record Faults(Duration delay, Duration jitter, Duration meanLifetime, double resetShare) {
     }
 
+    /** Waits out one chunk's delay before it is forwarded. */
+    @FunctionalInterface
+    interface Pause {
+        void pause(Duration delay) throws InterruptedException;
+    }
+
     private final ServerSocket listener;
     private final InetSocketAddress upstream;
     private final Faults faults;
     private final Random random;
+    private final Pause pause;
     private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
     private final AtomicInteger resets = new AtomicInteger();
     private final AtomicInteger blackHoles = new AtomicInteger();
@@ -40,9 +47,15 @@ final class LossyProxy implements AutoCloseable {
     private volatile boolean closed;
 
     LossyProxy(InetSocketAddress upstream, Faults faults, long seed) throws IOException {
+        this(upstream, faults, seed, Thread::sleep);
+    }
+
+    /** @param pause how a chunk's delay is waited out (tests record it instead of sleeping) */
+    LossyProxy(InetSocketAddress upstream, Faults faults, long seed, Pause pause) throws IOException {
         this.upstream = upstream;
         this.faults = faults;
         this.random = new Random(seed);
+        this.pause = pause;
         this.listener = new ServerSocket(0, 512, InetAddress.getLoopbackAddress());
         Thread.ofVirtual().name("fault-proxy-accept").start(this::accept);
     }
@@ -101,8 +114,11 @@ final class LossyProxy implements AutoCloseable {
         long lifetimeMs = (long) (-Math.log(1 - fate.nextDouble()) * faults.meanLifetime().toMillis());
         boolean reset = fate.nextDouble() < faults.resetShare();
         Connection connection = new Connection(client, server, System.currentTimeMillis() + lifetimeMs, reset);
-        Thread.ofVirtual().start(() -> connection.pump(client, server, new Random(fate.nextLong())));
-        connection.pump(server, client, new Random(fate.nextLong()));
+        // Both drawn here, so that each direction's jitter follows from the seed.
+        Random upstreamJitter = new Random(fate.nextLong());
+        Random downstreamJitter = new Random(fate.nextLong());
+        Thread.ofVirtual().start(() -> connection.pump(client, server, upstreamJitter));
+        connection.pump(server, client, downstreamJitter);
     }
 
     /** One proxied connection: two pumps, and its fate once its lifetime is over. */
@@ -129,7 +145,7 @@ final class LossyProxy implements AutoCloseable {
                     long wait = faults.delay().toMillis()
                             + (faults.jitter().isZero() ? 0 : jitter.nextLong(faults.jitter().toMillis() + 1));
                     if (wait > 0) {
-                        Thread.sleep(wait);
+                        pause.pause(Duration.ofMillis(wait));
                     }
                     if (faulty && System.currentTimeMillis() >= endsAt && !silent) {
                         end();

@@ -136,13 +136,14 @@ public final class RoostServer implements AutoCloseable {
     private final StatusService status;
     private final Optional<ClusterNode> cluster;
     private final ConnectionMonitor connections;
+    private final V0Dialect v0;
     private final Optional<SftpReceiver> logReceiver;
     /** Closed in this order on shutdown. */
     private final List<AutoCloseable> closeables;
 
     private RoostServer(WebServer webServer, HealthStatusManager grpcHealth, Optional<String> generatedAdminToken,
                         SessionRegistry sessions, StatusService status, Optional<ClusterNode> cluster,
-                        ConnectionMonitor connections, Optional<SftpReceiver> logReceiver,
+                        ConnectionMonitor connections, V0Dialect v0, Optional<SftpReceiver> logReceiver,
                         List<AutoCloseable> closeables) {
         this.webServer = webServer;
         this.grpcHealth = grpcHealth;
@@ -151,6 +152,7 @@ public final class RoostServer implements AutoCloseable {
         this.status = status;
         this.cluster = cluster;
         this.connections = connections;
+        this.v0 = v0;
         this.logReceiver = logReceiver;
         this.closeables = closeables;
     }
@@ -366,8 +368,8 @@ public final class RoostServer implements AutoCloseable {
                 generated = access.bootstrap();
             }
             grpcHealth.setStatus("", HealthCheckResponse.ServingStatus.SERVING);
-            return new RoostServer(webServer, grpcHealth, generated, sessions, status, cluster, connections, logReceiver,
-                    closeables);
+            return new RoostServer(webServer, grpcHealth, generated, sessions, status, cluster, connections, v0,
+                    logReceiver, closeables);
         } catch (RuntimeException e) {
             closeAll(closeables);
             throw e;
@@ -482,6 +484,11 @@ public final class RoostServer implements AutoCloseable {
     /** The listener's TCP connections (for tests and metrics). */
     public ConnectionMonitor connections() {
         return connections;
+    }
+
+    /** The legacy controllers' dialect (for tests). */
+    public V0Dialect v0() {
+        return v0;
     }
 
     @Override

@@ -19,6 +19,7 @@ import java.io.IOException;
 import java.net.SocketAddress;
 import java.nio.channels.SocketChannel;
 import java.time.Clock;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Executors;
@@ -45,7 +46,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class ConnectionMonitor implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(ConnectionMonitor.class.getName());
 
-    private enum Phase { AWAITING_HEADERS, ACTIVE, CLOSE_ASKED, CLOSING }
+    enum Phase { AWAITING_HEADERS, ACTIVE, CLOSE_ASKED, CLOSING }
 
     private static final class Tracked {
         final SocketChannel channel;
@@ -166,6 +167,14 @@ public final class ConnectionMonitor implements AutoCloseable {
     /** Connections closed because the client kept them open after a {@code Connection: close}. */
     public long closedAfterConnectionClose() {
         return closedAfterClose.get();
+    }
+
+    /**
+     * Where the connection from {@code peer} stands, while it is tracked: tests move the clock only
+     * once the listener's hooks have seen what they sent.
+     */
+    Optional<Phase> phase(SocketAddress peer) {
+        return Optional.ofNullable(connections.get(peer)).map(tracked -> tracked.phase);
     }
 
     private void accepted(SocketChannel channel) {

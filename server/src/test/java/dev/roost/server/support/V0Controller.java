@@ -108,16 +108,6 @@ public final class V0Controller implements AutoCloseable {
         }
     }
 
-    /** True when nothing arrives within {@code quiet}. */
-    public boolean nothingWithin(Duration quiet) {
-        try {
-            return received.poll(quiet.toMillis(), TimeUnit.MILLISECONDS) == null;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
-    }
-
     /** The close code the server sent, once it closed the connection. */
     public int awaitClose(Duration timeout) {
         return closed.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).join();

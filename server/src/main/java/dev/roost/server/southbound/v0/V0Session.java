@@ -208,7 +208,7 @@ final class V0Session implements FirstFrameDialect.Handler {
     private void refuseLater(Duration retryAfter) {
         phase = Phase.REFUSED;
         Duration hold = retryAfter.compareTo(dialect.refusalHold()) < 0 ? retryAfter : dialect.refusalHold();
-        dialect.schedule(() -> refuse(V0Frames.TOO_MANY_FAILURES), hold);
+        dialect.holdRefusal(() -> refuse(V0Frames.TOO_MANY_FAILURES), hold);
     }
 
     // ---- live session ----
