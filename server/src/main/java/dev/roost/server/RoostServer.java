@@ -69,6 +69,7 @@ import dev.roost.server.security.SecretHasher;
 import dev.roost.server.southbound.DeviceAuthenticator;
 import dev.roost.server.southbound.DeviceChannel;
 import dev.roost.server.southbound.FirstFrameRoute;
+import dev.roost.server.southbound.SessionCap;
 import dev.roost.server.southbound.SessionRegistry;
 import dev.roost.server.southbound.SessionTokens;
 import dev.roost.server.southbound.Southbound;
@@ -246,6 +247,9 @@ public final class RoostServer implements AutoCloseable {
                     channel, sessions, recorder, cluster.<DevicePresence>map(node -> node)
                     .orElse(DevicePresence.SINGLE_NODE), ids, clock, settings.southbound())));
             closeables.addFirst(southbound);
+            SessionCap sessionCap = new SessionCap(south.maxSessions(), sessions, clock);
+            south.maxSessions().ifPresent(max -> LOG.log(System.Logger.Level.INFO,
+                    "Holding at most {0} device sessions (roost.southbound.max-sessions)", String.valueOf(max)));
             LogService logs = new LogService(settings.logs(), deviceStore);
             Optional<SftpReceiver> logReceiver = settings.logs().enabled()
                     ? Optional.of(SftpReceiver.start(settings.logs(), deviceAuthenticator, clock)) : Optional.empty();
@@ -253,7 +257,7 @@ public final class RoostServer implements AutoCloseable {
             ConnectionMonitor connections = new ConnectionMonitor(settings.connections(), clock);
             closeables.add(connections);
             closeables.addFirst(new RoostMeters(sessions, channel, status, commands, deviceLogins, connections,
-                    recorder, rejectedRows));
+                    recorder, rejectedRows, sessionCap));
 
             ClusterService clusterService = new ClusterService(cluster, new NodeInfo(settings.nodeId(),
                     settings.cluster().nodeName(), clock.instant()), sessions::liveCount);
@@ -293,7 +297,9 @@ public final class RoostServer implements AutoCloseable {
                             .addSendListener(connections.http1ResponseListener())
                             .build())
                     .routing(routing -> {
+                        // The cap right after the connection bookkeeping: a refused device costs no other filter.
                         routing.addFilter(connections.requestFilter())
+                                .addFilter(sessionCap.upgradeFilter())
                                 .addFilter(new LegacyOpenAccessFilter(legacyRest))
                                 .addFilter(new RestAuthFilter(authenticator, restJson))
                                 .register("/api/v1/devices", new DeviceHttpService(devices, groups, restJson),

@@ -9,6 +9,9 @@ import dev.roost.server.support.Await;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import com.sun.net.httpserver.HttpServer;
+
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Duration;
@@ -96,6 +99,35 @@ class ServerFailoverLinkTest {
         assertThat(manager.server()).isEqualTo(second.url());
         assertThat(metrics.failedAttempts.get()).as("the first attempt went to the dead server").isEqualTo(1);
         assertThat(auths.get()).isEqualTo(1);
+    }
+
+    @Test
+    void aFullNodeAnswering503AtUpgrade_isLeftForTheNextServer() throws Exception {
+        // What a Roost node at roost.southbound.max-sessions answers (protocol.md §1): no handshake.
+        HttpServer full = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        AtomicInteger upgrades = new AtomicInteger();
+        full.createContext("/ws", exchange -> {
+            upgrades.incrementAndGet();
+            exchange.getResponseHeaders().set("Retry-After", "10");
+            exchange.getResponseHeaders().set("Connection", "close");
+            exchange.sendResponseHeaders(503, -1);
+            exchange.close();
+        });
+        full.start();
+        try {
+            AtomicInteger auths = new AtomicInteger();
+            ScriptedServer second = accepting(auths);
+            start(List.of(URI.create("ws://127.0.0.1:" + full.getAddress().getPort() + "/ws"), second.url()),
+                    SessionTokenStore.NONE);
+
+            Await.until("live on the second server", () -> manager.isLive());
+            assertThat(manager.server()).isEqualTo(second.url());
+            assertThat(upgrades.get()).as("one attempt at the full node, then the next server").isEqualTo(1);
+            assertThat(metrics.failedAttempts.get()).isEqualTo(1);
+            assertThat(metrics.failures.getFirst()).contains("503");
+        } finally {
+            full.stop(0);
+        }
     }
 
     @Test

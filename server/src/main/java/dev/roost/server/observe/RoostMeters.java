@@ -6,6 +6,7 @@ import dev.roost.server.storage.RejectedRows;
 import dev.roost.server.connection.ConnectionMonitor;
 import dev.roost.server.security.LoginFailureLimiter;
 import dev.roost.server.southbound.DeviceChannel;
+import dev.roost.server.southbound.SessionCap;
 import dev.roost.server.southbound.SessionRegistry;
 import dev.roost.server.status.StatusService;
 import io.helidon.metrics.api.FunctionalCounter;
@@ -32,7 +33,7 @@ public final class RoostMeters implements AutoCloseable {
 
     public RoostMeters(SessionRegistry sessions, DeviceChannel channel, StatusService status,
                        CommandService commands, LoginFailureLimiter deviceLogins, ConnectionMonitor connections,
-                       EventRecorder events, RejectedRows rejected) {
+                       EventRecorder events, RejectedRows rejected, SessionCap cap) {
         if (!registry.meters(meter -> meter.id().name().startsWith(PREFIX)).isEmpty()) {
             LOG.log(System.Logger.Level.INFO, "another Roost server in this JVM reports the roost.* meters");
             return;
@@ -40,6 +41,8 @@ public final class RoostMeters implements AutoCloseable {
         gauge("roost.device.sessions", "authenticated device sessions", () -> sessions.liveCount());
         gauge("roost.device.connections", "open device WebSocket connections, authenticated or not",
                 () -> sessions.openCount());
+        counter("roost.device.sessions.refused", "device WebSocket upgrades refused with 503 because the node held "
+                + "roost.southbound.max-sessions connections", cap, SessionCap::refusals);
         gauge("roost.device.logins.waiting", "device logins queued for a login worker", () -> channel.loginsWaiting());
         counter("roost.device.close.wait.expired", "device connections closed by the server because the device "
                 + "did not answer its close frame within close-wait", channel, DeviceChannel::closeWaitsExpired);
