@@ -31,7 +31,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 /**
  * Every call a client cancels before the server answered — a deadline that expires while the
  * server is slow, a call it abandons — is a client RST_STREAM that Helidon's rapid-reset guard
- * counts per connection (docs/operations.md, HTTP/2 limits). A busy client keeps its connection
+ * counts per connection (docs/operations.md, HTTP/2 reset limits). A busy client keeps its connection
  * through many of them; past the configured limit the connection still ends, as it must against
  * CVE-2023-44487. Whether the connection survived is read from a watch opened first on the same
  * channel: a GOAWAY fails it, while grpc-java would quietly send later calls over a new connection.
