@@ -10,6 +10,7 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
 import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
+import io.helidon.config.EnvironmentVariables;
 
 import java.net.http.HttpClient;
 import java.nio.file.Path;
@@ -90,6 +91,21 @@ public final class TestServer implements AutoCloseable {
         }
     }
 
+    /**
+     * A server whose {@code server} section is overridden by {@code environment}, read the way
+     * {@code Main} reads the process environment (e.g. {@code SERVER_PROTOCOLS_HTTP2_MAX_DASH_RAPID_DASH_RESETS}).
+     */
+    public static TestServer startWithEnvironment(Map<String, String> environment) {
+        TestDatabase database = TestDatabase.create();
+        try {
+            return new TestServer(database, true, RoostServer.start(serverConfig(0, environment),
+                    settings(database, Map.of())));
+        } catch (RuntimeException e) {
+            database.close();
+            throw e;
+        }
+    }
+
     /** A server whose every timeout, expiry and timestamp reads {@code clock} (a {@link ManualClock}). */
     public static TestServer start(Map<String, String> roostOverrides, Clock clock) {
         TestDatabase database = TestDatabase.create();
@@ -136,8 +152,13 @@ public final class TestServer implements AutoCloseable {
 
     /** The {@code server} section of the shipped application.yaml, on loopback and the given port. */
     private static Config serverConfig(int port) {
+        return serverConfig(port, Map.of());
+    }
+
+    private static Config serverConfig(int port, Map<String, String> environment) {
         return Config.builder()
                 .sources(ConfigSources.create(Map.of("server.port", Integer.toString(port), "server.host", "127.0.0.1")),
+                        ConfigSources.create(EnvironmentVariables.expand(environment)),
                         ConfigSources.classpath("application.yaml"))
                 .disableEnvironmentVariablesSource()
                 .disableSystemPropertiesSource()
