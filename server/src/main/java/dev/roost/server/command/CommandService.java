@@ -33,7 +33,9 @@ import java.util.function.Function;
  * state change is a conditional update in the store, so a late result, a timeout and a cancel
  * cannot both win. The work is split by job: {@link CommandDelivery} (ordered, paced delivery),
  * {@link CommandSweeper} (timeouts, expiry), {@link CommandResults} (acks and results),
- * {@link RebootVerifier} (boot-id evidence) and {@link CommandFinisher} (final states).
+ * {@link RebootVerifier} (boot-id evidence) and {@link CommandFinisher} (final states). Over 300
+ * lines because it is the one entry point of every command use case (send, group send, cancel,
+ * wait, list) and their permission and validation checks; the work behind each is in those classes.
  */
 public final class CommandService implements AutoCloseable {
     private static final Executor VIRTUAL = runnable -> Thread.ofVirtual().start(runnable);

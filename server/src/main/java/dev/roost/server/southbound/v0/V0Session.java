@@ -24,6 +24,9 @@ import java.util.concurrent.ExecutionException;
  * results (§4-§7) on the connection's own thread, and downlink commands translated into orders
  * ({@link V0Orders}) on whichever thread sends them. Malformed frames get what the legacy server
  * did (ignored, or the connection closed); no v1 frame and no non-object frame is ever sent.
+ * Over 300 lines because the legacy protocol's per-connection state machine (login, the held
+ * refusal, live) and its frame handlers share that state; the translations live in
+ * {@link V0Orders} and {@link V0Status}.
  */
 final class V0Session implements FirstFrameDialect.Handler {
     private static final System.Logger LOG = System.getLogger(V0Session.class.getName());
