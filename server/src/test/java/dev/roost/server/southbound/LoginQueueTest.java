@@ -141,10 +141,7 @@ class LoginQueueTest {
             assertThat(submitHeld(queue, 5)).hasSize(5);
             assertThat(queue.submit(() -> true)).as("the 51st would wait past 10 s").isEmpty();
             // Paced at 10/s: the 51 waiting drain in 5.1 s, then one return every 100 ms.
-            List<Long> returns = IntStream.range(0, 100).mapToObj(i -> queue.retryAfterMillis()).toList();
-            for (int i = 0; i < returns.size(); i++) {
-                assertThat(returns.get(i)).as("device %d", i).isBetween(5_100L + 100L * i, 5_100L + 100L * i + 99);
-            }
+            assertReturnsPaced(queue, 5_100, 100);
         } finally {
             permits.release(1000);
         }
@@ -162,10 +159,7 @@ class LoginQueueTest {
             assertThat(submitHeld(queue, 5)).hasSize(5);
             assertThat(queue.submit(() -> true)).isEmpty();
             // The schedule keeps the assumed 200/s: 76 waiting drain in 380 ms, so the floor; then 5 ms apart.
-            List<Long> returns = IntStream.range(0, 100).mapToObj(i -> queue.retryAfterMillis()).toList();
-            for (int i = 0; i < returns.size(); i++) {
-                assertThat(returns.get(i)).as("device %d", i).isBetween(FLOOR + 5L * i, FLOOR + 5L * i + 4);
-            }
+            assertReturnsPaced(queue, FLOOR, 5);
         } finally {
             permits.release(1000);
         }
@@ -190,10 +184,7 @@ class LoginQueueTest {
             assertThat(submitHeld(queue, 101)).hasSize(101);
             assertThat(queue.submit(() -> true)).isEmpty();
             // Returns at the assumed 200/s: 101 waiting drain in 505 ms, so the floor; then 5 ms apart.
-            List<Long> returns = IntStream.range(0, 100).mapToObj(i -> queue.retryAfterMillis()).toList();
-            for (int i = 0; i < returns.size(); i++) {
-                assertThat(returns.get(i)).as("device %d", i).isBetween(FLOOR + 5L * i, FLOOR + 5L * i + 4);
-            }
+            assertReturnsPaced(queue, FLOOR, 5);
         } finally {
             permits.release(1000);
         }
@@ -307,5 +298,17 @@ class LoginQueueTest {
             returns.add(queue.retryAfterMillis());
         }
         return returns;
+    }
+
+    /**
+     * The next 100 refused devices are told to return {@code intervalMillis} apart from
+     * {@code firstMillis} on, each within one interval of its place (the jitter).
+     */
+    private static void assertReturnsPaced(LoginQueue queue, long firstMillis, long intervalMillis) {
+        List<Long> returns = IntStream.range(0, 100).mapToObj(i -> queue.retryAfterMillis()).toList();
+        for (int i = 0; i < returns.size(); i++) {
+            long place = firstMillis + intervalMillis * i;
+            assertThat(returns.get(i)).as("device %d", i).isBetween(place, place + intervalMillis - 1);
+        }
     }
 }
