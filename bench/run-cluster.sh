@@ -10,16 +10,18 @@
 #
 #   bench/run-cluster.sh [--nodes 5] [--devices-per-node 19000] [--hold-seconds 600] [--rate 200]
 #                        [--command-rate 100] [--command-seconds 60] [--port-base 9390]
-#                        [--no-kill] [--source-addresses 16] [--stagger]
+#                        [--no-kill] [--source-addresses 16] [--stagger] [--jfr]
 # --stagger starts each simulator once the one before it has all its devices connected, so that the
 # box handles one ramp at a time (one process's logins, JIT and handshakes) while the others hold.
+# --jfr records every node with JFR (profile settings) and dumps the recordings after the command
+# phase into diagnostics/node-<i>.jfr, summarised by bench/jfr_summary.py (node-<i>-jfr-summary.csv).
 #
 # Nodes run with ROOST_BCRYPT_COST=4 (registration and secret logins stay cheap for the run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/common.sh
 
-nodes=5 per_node=19000 hold=600 rate=200 cmd_rate=100 cmd_seconds=60 port_base=9390 kill_node=1 sources=16 stagger=0
+nodes=5 per_node=19000 hold=600 rate=200 cmd_rate=100 cmd_seconds=60 port_base=9390 kill_node=1 sources=16 stagger=0 jfr=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --nodes) nodes=$2; shift 2 ;;
@@ -32,7 +34,8 @@ while [ $# -gt 0 ]; do
     --source-addresses) sources=$2; shift 2 ;;
     --no-kill) kill_node=0; shift ;;
     --stagger) stagger=1; shift ;;
-    -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --jfr) jfr=1; shift ;;
+    -h|--help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -81,11 +84,13 @@ trap cleanup EXIT
 node_pid=()
 for i in $(seq 1 "$nodes"); do
   port=$((port_base + i))
+  node_jfr=()
+  [ "$jfr" = 1 ] && node_jfr=(-XX:StartFlightRecording=name=bench,settings=profile)
   ROOST_DB_URL=jdbc:mariadb://127.0.0.1:$db_port/roost_cluster ROOST_DB_USERNAME=root ROOST_DB_PASSWORD= \
   ROOST_BCRYPT_COST=4 ROOST_ADMIN_TOKEN=$token SERVER_PORT=$port \
   ROOST_CLUSTER_NATS_URL=nats://127.0.0.1:4222 ROOST_CLUSTER_NAME=$cluster ROOST_CLUSTER_NODE_dash_NAME=node-$i \
     "$JAVA" "${JAVA_OPTS[@]}" -Xmx2g -Xlog:gc:file="$out/diagnostics/node-$i-gc.log" ${SERVER_JAVA_OPTS:-} \
-    -jar server/target/roost-server.jar >"$out/diagnostics/node-$i.log" 2>&1 &
+    "${node_jfr[@]}" -jar server/target/roost-server.jar >"$out/diagnostics/node-$i.log" 2>&1 &
   node_pid[$i]=$!; pids+=("$!")
   # One at a time: the first node migrates the schema.
   for _ in $(seq 1 240); do
@@ -185,6 +190,13 @@ bench commands-same "$out/devices-1-1.csv" "$out/commands-same-node"; same=$benc
 bench commands-cross "$out/devices-2-1.csv" "$out/commands-cross-node"; cross=$bench_pid
 wait "$same" "$cross" || true
 ev commands_done
+if [ "$jfr" = 1 ]; then # the hold and the command phase; the nodes end with kill -9, which writes nothing
+  for i in $(seq 1 "$nodes"); do
+    "$JAVA_HOME/bin/jcmd" "${node_pid[$i]}" JFR.dump name=bench filename="$out/diagnostics/node-$i.jfr" >/dev/null
+    /usr/bin/python3 bench/jfr_summary.py "$out/diagnostics/node-$i.jfr" "$out/diagnostics/node-$i-jfr-summary.csv" \
+      "$JAVA_HOME/bin/jfr" >/dev/null 2>&1 || true
+  done
+fi
 sleep $(( hold - half - cmd_seconds > 0 ? hold - half - cmd_seconds : 0 ))
 ev hold_end "$(api 1 /api/v1/cluster/nodes | sed -n 's/.*"online_devices":\([0-9]*\).*/\1/p') online"
 
