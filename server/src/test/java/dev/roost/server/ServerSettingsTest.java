@@ -50,6 +50,16 @@ class ServerSettingsTest {
     }
 
     @Test
+    void zeroDuration_isRefusedWhereAWaitIsNeeded_andTakenForTheWriteWindow() {
+        assertThatThrownBy(() -> ServerSettings.create(roost(Map.of("auth.failure-window", "PT0S"))))
+                .hasMessage("roost.auth.failure-window: must be positive, was PT0S");
+        assertThat(ServerSettings.create(roost(Map.of("commands.write-window", "PT0S"))).commands().writeWindow())
+                .isZero();
+        assertThatThrownBy(() -> ServerSettings.create(roost(Map.of("commands.write-window", "-PT1S"))))
+                .hasMessage("roost.commands.write-window: must not be negative, was -PT1S");
+    }
+
+    @Test
     void unknownDatabaseUrl_namesTheKey() {
         assertThatThrownBy(() -> ServerSettings.create(roost(Map.of("db.url", "jdbc:postgresql://x/y"))))
                 .hasMessageStartingWith("roost.db.url:");

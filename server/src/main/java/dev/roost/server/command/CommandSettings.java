@@ -37,6 +37,6 @@ public record CommandSettings(Duration defaultTimeout, Duration defaultDeliveryW
                 Settings.duration(node, "restart-grace", Duration.ofMinutes(2)),
                 Settings.intIn(node, "result-workers", 4, 1, 64),
                 Settings.intIn(node, "result-queue", 10_000, 1, 1_000_000),
-                Settings.duration(node, "write-window", Duration.ofMillis(2)));
+                Settings.durationOrZero(node, "write-window", Duration.ofMillis(2)));
     }
 }

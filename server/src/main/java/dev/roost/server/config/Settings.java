@@ -51,21 +51,31 @@ public final class Settings {
         };
     }
 
-    /** An ISO-8601 duration such as PT30S. */
+    /** A positive ISO-8601 duration such as PT30S. */
     public static Duration duration(Config node, String key, Duration defaultValue) {
+        Duration value = durationOrZero(node, key, defaultValue);
+        if (value.isZero()) {
+            throw invalid(node, key, "must be positive, was " + string(node, key, null));
+        }
+        return value;
+    }
+
+    /** An ISO-8601 duration such as PT0.002S, where PT0S is allowed (it means "do not wait"). */
+    public static Duration durationOrZero(Config node, String key, Duration defaultValue) {
         String text = string(node, key, null);
         if (text == null || text.isBlank()) {
             return defaultValue;
         }
+        Duration value;
         try {
-            Duration value = Duration.parse(text.trim());
-            if (value.isNegative() || value.isZero()) {
-                throw invalid(node, key, "must be positive, was " + text);
-            }
-            return value;
+            value = Duration.parse(text.trim());
         } catch (DateTimeParseException e) {
             throw invalid(node, key, "must be an ISO-8601 duration such as PT30S, was '" + text + "'");
         }
+        if (value.isNegative()) {
+            throw invalid(node, key, "must not be negative, was " + text);
+        }
+        return value;
     }
 
     private static String fullKey(Config node, String key) {
