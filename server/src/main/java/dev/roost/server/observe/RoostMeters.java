@@ -43,6 +43,9 @@ public final class RoostMeters implements AutoCloseable {
                 () -> sessions.openCount());
         counter("roost.device.sessions.refused", "device WebSocket upgrades refused with 503 because the node held "
                 + "roost.southbound.max-sessions connections", cap, SessionCap::refusals);
+        counter("roost.device.uplink.refused", "device messages refused (v1: error RATE_LIMITED; v0: dropped) "
+                + "because 64 of the connection's messages already waited to be handled", channel,
+                DeviceChannel::uplinkRefused);
         gauge("roost.device.logins.waiting", "device logins queued for a login worker", () -> channel.loginsWaiting());
         counter("roost.device.close.wait.expired", "device connections closed by the server because the device "
                 + "did not answer its close frame within close-wait", channel, DeviceChannel::closeWaitsExpired);

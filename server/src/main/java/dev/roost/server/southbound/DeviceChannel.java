@@ -22,13 +22,16 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The device channel of one server: {@link DeviceEndpoint} feeds it the frames of each connection,
  * and it passes each frame through its jobs in order — the {@link TransportGuard} (size, rate,
  * protocol errors), then {@link DeviceAdmission} until the session is authenticated, then the
- * {@link UplinkDispatcher}. It also runs the liveness sweep's decisions and the shutdown. The
- * services behind it never see a socket.
+ * {@link UplinkDispatcher}. Only what cannot wait runs on the connection's thread (the checks,
+ * the decode, the heartbeat); an authenticated session's other messages go to its
+ * {@link UplinkLane}, so that a slow database never holds up the device's {@code ping}. It also
+ * runs the liveness sweep's decisions and the shutdown. The services behind it never see a socket.
  */
 public final class DeviceChannel {
     private static final System.Logger LOG = System.getLogger(DeviceChannel.class.getName());
@@ -42,6 +45,7 @@ public final class DeviceChannel {
     private final TransportGuard guard;
     private final DeviceAdmission admission;
     private final UplinkDispatcher uplink;
+    private final LongAdder uplinkRefused = new LongAdder();
 
     public DeviceChannel(SouthboundSettings settings, PduCodec codec, SessionRegistry registry,
                          DeviceAuthenticator authenticator, EventRecorder recorder, StatusService status,
@@ -62,6 +66,11 @@ public final class DeviceChannel {
     /** Connections the server closed because the peer did not answer its close frame (for metrics). */
     public long closeWaitsExpired() {
         return closer.closeWaitsExpired();
+    }
+
+    /** Uplink messages refused because the session's lane was full (for metrics). */
+    public long uplinkRefused() {
+        return uplinkRefused.sum();
     }
 
     /** Logins waiting for a worker (for metrics). */
@@ -95,6 +104,31 @@ public final class DeviceChannel {
             }
             return;
         }
+        if (session.isAuthenticated() && UplinkDispatcher.mayWait(pdu.type())) {
+            if (!handOver(session, () -> handle(session, pdu))) {
+                session.reply(pdu.id(), new Messages.Error(ProtocolErrorCode.RATE_LIMITED.name(),
+                        "too many messages waiting to be handled; send it again later"));
+            }
+        } else {
+            handle(session, pdu);
+        }
+    }
+
+    /**
+     * Queues uplink work in the session's lane, behind the work handed over before.
+     *
+     * @return false when the lane is full: the work will not run (counted)
+     */
+    boolean handOver(DeviceSession session, Runnable work) {
+        if (session.uplink().offer(work)) {
+            return true;
+        }
+        uplinkRefused.increment();
+        return false;
+    }
+
+    /** One message, on the connection's thread or in its lane; its failures are answered the same way on both. */
+    private void handle(DeviceSession session, Pdu pdu) {
         try {
             route(session, pdu);
         } catch (ProtocolException e) {
@@ -104,7 +138,7 @@ public final class DeviceChannel {
         }
     }
 
-    /** The server failed on a message (on the connection's thread or a login worker): logged once, answered INTERNAL. */
+    /** The server failed on a message (wherever it ran): logged once, answered INTERNAL. */
     private void failed(DeviceSession session, Pdu pdu, RuntimeException e) {
         Optional<RoostException> known = RoostException.causeOf(e);
         if (known.isPresent()) {

@@ -28,8 +28,9 @@ import java.util.function.Predicate;
  * empty, gone when it is empty again, so an idle session holds no thread). No lock is held across
  * a socket write. A device that stops reading stalls only its own writer; once its queue is full
  * the connection is dropped ({@link #MAX_QUEUED_MESSAGES}, {@link #MAX_QUEUED_CHARS}) and the
- * senders never wait. Uplink state (rate bucket, error count, fragments) is touched only by the
- * connection's own reader thread.
+ * senders never wait. Uplink work that may wait runs in the session's {@link UplinkLane}, closed
+ * with the session. The rate bucket and the fragments are touched only by the connection's own
+ * reader thread; the protocol-error count also by the lane.
  *
  * <p>Over ~300 lines because it is one connection's whole state: the outbound queue and its writer,
  * the login claim shared with the auth timeout, and the reader's rate bucket and fragment assembly.
@@ -55,6 +56,7 @@ final class DeviceSession {
     private static final VarHandle CLOSING;
     private static final VarHandle LOGIN_STATE;
     private static final VarHandle LAST_ID;
+    private static final VarHandle PROTOCOL_ERRORS;
 
     static {
         try {
@@ -63,6 +65,7 @@ final class DeviceSession {
             CLOSING = lookup.findVarHandle(DeviceSession.class, "closing", boolean.class);
             LOGIN_STATE = lookup.findVarHandle(DeviceSession.class, "loginState", LoginState.class);
             LAST_ID = lookup.findVarHandle(DeviceSession.class, "lastId", long.class);
+            PROTOCOL_ERRORS = lookup.findVarHandle(DeviceSession.class, "protocolErrors", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -72,6 +75,7 @@ final class DeviceSession {
     private final PduCodec codec;
     private final long epoch;
     private final long openedAtMillis;
+    private final UplinkLane uplink = new UplinkLane(UplinkLane.MAX_QUEUED);
     /** The thread that reads this connection's frames (known from the first one); it ends with the connection. */
     private volatile Thread readingThread;
     // The outbound queue and the writer flag are guarded by this session's monitor, never held across a socket write.
@@ -91,11 +95,12 @@ final class DeviceSession {
     private volatile String closeReason;
     /** Set for a session of another dialect (FirstFrameDialect): it translates downlink messages itself. */
     private volatile Predicate<Body> downlink;
+    /** Counted by the reader and the uplink lane. */
+    private volatile int protocolErrors;
 
     // Reader-thread state.
     private double tokens;
     private long refilledAtNanos;
-    private int protocolErrors;
     private int rateViolations;
     private StringBuilder fragments;
 
@@ -109,9 +114,13 @@ final class DeviceSession {
         this.refilledAtNanos = System.nanoTime();
     }
 
-    /** True the first time only: the end of a session is recorded once. */
+    /** True the first time only: the end of a session is recorded once. Drops the uplink work still waiting. */
     boolean markEnded() {
-        return ENDED.compareAndSet(this, false, true);
+        if (!ENDED.compareAndSet(this, false, true)) {
+            return false;
+        }
+        uplink.close();
+        return true;
     }
 
     boolean isEnded() {
@@ -181,6 +190,11 @@ final class DeviceSession {
 
     long epoch() {
         return epoch;
+    }
+
+    /** Where this session's uplink work that may wait runs, in arrival order. */
+    UplinkLane uplink() {
+        return uplink;
     }
 
     long openedAtMillis() {
@@ -376,7 +390,7 @@ final class DeviceSession {
     }
 
     int protocolError() {
-        return ++protocolErrors;
+        return (int) PROTOCOL_ERRORS.getAndAdd(this, 1) + 1;
     }
 
     /** Appends a fragment; returns the whole text when {@code last}, or null while more follows. */

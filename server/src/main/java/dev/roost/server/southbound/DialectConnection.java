@@ -61,6 +61,17 @@ public final class DialectConnection {
         return false;
     }
 
+    /**
+     * Runs uplink work that may wait (on the database) off the connection's thread, after the work
+     * handed over before it, so that the connection reads on and answers the heartbeat meanwhile.
+     * Dropped when the connection ends first.
+     *
+     * @return false when too much work waits already: {@code work} will not run
+     */
+    public boolean handOver(Runnable work) {
+        return route.channel().handOver(session, work);
+    }
+
     /** Sends one text frame as it is; false when the connection is gone or closing. */
     public boolean sendText(String text) {
         return session.sendText(text);

@@ -12,8 +12,8 @@ import java.util.Optional;
 /**
  * The first check on every uplink frame, before anything reads its content: frame size (1009),
  * the per-connection rate (dropped with {@code RATE_LIMITED}, then 4029) and the count of protocol
- * errors (4400). Runs on the connection's reader thread, which alone touches the session's bucket
- * and counters.
+ * errors (4400). Runs on the connection's reader thread, which alone touches the session's bucket;
+ * a protocol error found in the session's {@link UplinkLane} is counted from there.
  */
 final class TransportGuard {
     private final SouthboundSettings settings;

@@ -1,6 +1,7 @@
 package dev.roost.server.southbound;
 
 import dev.roost.protocol.Body;
+import dev.roost.protocol.MessageType;
 import dev.roost.protocol.Messages;
 import dev.roost.protocol.Pdu;
 import dev.roost.protocol.ProtocolErrorCode;
@@ -13,7 +14,9 @@ import dev.roost.server.status.StatusService;
 
 /**
  * The messages of an authenticated session, one case per uplink type, handed to the service that
- * owns them. A downlink type or a second {@code auth} is {@code UNEXPECTED_MESSAGE}.
+ * owns them. A downlink type or a second {@code auth} is {@code UNEXPECTED_MESSAGE}. The types
+ * that {@link #mayWait} are dispatched in the session's {@link UplinkLane}, the others on the
+ * connection's thread.
  */
 final class UplinkDispatcher {
     private static final System.Logger LOG = System.getLogger(UplinkDispatcher.class.getName());
@@ -26,6 +29,17 @@ final class UplinkDispatcher {
         this.status = status;
         this.desired = desired;
         this.commands = commands;
+    }
+
+    /**
+     * Whether handling a message of this type may wait (on the database, on another node). Only
+     * the heartbeat and what is merely logged are handled where they are read.
+     */
+    static boolean mayWait(MessageType type) {
+        return switch (type) {
+            case PING, PONG, ERROR -> false;
+            default -> true;
+        };
     }
 
     /** @throws ProtocolException when the message is not valid for this session */
@@ -51,9 +65,10 @@ final class UplinkDispatcher {
     }
 
     /**
-     * Hands the result to the command service's result workers: this connection reads on while the
-     * database stores it, and the answer (protocol.md, {@code command_result_ack}) follows once it is
-     * stored. A result that cannot be taken now is refused at once; the device sends it again.
+     * Hands the result to the command service's result workers: the session's lane goes on to its
+     * next messages while the database stores it, and the answer (protocol.md,
+     * {@code command_result_ack}) follows once it is stored. A result that cannot be taken now is
+     * refused at once; the device sends it again.
      */
     private void storeResult(DeviceSession session, Pdu pdu) {
         Messages.CommandResult result = pdu.body(Messages.CommandResult.class);

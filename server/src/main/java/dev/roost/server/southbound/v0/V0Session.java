@@ -20,10 +20,13 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 
 /**
- * One v0 connection: its login (v0-protocol.md §3), then heartbeats, status uploads and order
- * results (§4-§7) on the connection's own thread, and downlink commands translated into orders
- * ({@link V0Orders}) on whichever thread sends them. Malformed frames get what the legacy server
- * did (ignored, or the connection closed); no v1 frame and no non-object frame is ever sent.
+ * One v0 connection: its login (v0-protocol.md §3) and heartbeats on the connection's own thread;
+ * status uploads, order results and the work after a login (§4-§7), which may wait on the
+ * database, in order off that thread ({@link DialectConnection#handOver}), so that a slow database
+ * never delays a {@code ping_pong} answer (the controller leaves after three pings unanswered for
+ * 3 s each); downlink commands translated into orders ({@link V0Orders}) on whichever thread sends
+ * them. Malformed frames get what the legacy server did (ignored, or the connection closed); no
+ * v1 frame and no non-object frame is ever sent.
  * Over 300 lines because the legacy protocol's per-connection state machine (login, the held
  * refusal, live) and its frame handlers share that state; the translations live in
  * {@link V0Orders} and {@link V0Status}.
@@ -177,10 +180,12 @@ final class V0Session implements FirstFrameDialect.Handler {
         phase = Phase.LIVE;
         connection.sendText(V0Frames.loginOk(id.toString()));
         LOG.log(System.Logger.Level.INFO, "v0 controller of device {0} logged in from {1}", id, connection.remote());
-        restartEvidence(id);
-        if (dialect.commands().pendingCount(id) > 0) {
-            dialect.commands().deliverAfterReconnect(id);
-        }
+        handOver("login", () -> {
+            restartEvidence(id);
+            if (dialect.commands().pendingCount(id) > 0) {
+                dialect.commands().deliverAfterReconnect(id);
+            }
+        });
     }
 
     /** A controller that confirmed a restart and logs in again has restarted: it has no boot id to show. */
@@ -229,10 +234,23 @@ final class V0Session implements FirstFrameDialect.Handler {
         }
         switch (frame.path("type").asText("")) {
             case V0Frames.PING_PONG -> connection.sendText(V0Frames.pong());
-            case V0Frames.UPLOAD_STATUS_INFO -> status(frame);
-            case V0Frames.UPLOAD_INSTRUCTION_RESULT -> result(frame);
+            case V0Frames.UPLOAD_STATUS_INFO -> handOver(V0Frames.UPLOAD_STATUS_INFO, () -> status(frame));
+            case V0Frames.UPLOAD_INSTRUCTION_RESULT -> handOver(V0Frames.UPLOAD_INSTRUCTION_RESULT,
+                    () -> result(frame));
             default -> LOG.log(System.Logger.Level.DEBUG, "v0 frame of type {0} from device {1} ignored",
                     frame.path("type").asText("(none)"), device);
+        }
+    }
+
+    /**
+     * v0 has no error frame: work that finds too much waiting is dropped like a frame above the
+     * rate (an upload is then not answered, and the controller sends another within 3 s; an order
+     * result is lost, and its command times out).
+     */
+    private void handOver(String what, Runnable work) {
+        if (!connection.handOver(work)) {
+            LOG.log(System.Logger.Level.WARNING, "v0 {0} of device {1} dropped: too much of this connection waits "
+                    + "for the database", what, device);
         }
     }
 
