@@ -258,7 +258,7 @@ public final class RoostServer implements AutoCloseable {
             ConnectionMonitor connections = new ConnectionMonitor(settings.connections(), clock);
             closeables.add(connections);
             closeables.addFirst(new RoostMeters(sessions, channel, status, commands, deviceLogins, connections,
-                    recorder, rejectedRows, sessionCap));
+                    recorder, rejectedRows, sessionCap, cluster));
 
             ClusterService clusterService = new ClusterService(cluster, new NodeInfo(settings.nodeId(),
                     settings.cluster().nodeName(), clock.instant()), sessions::liveCount);
