@@ -6,8 +6,10 @@ import dev.roost.protocol.PduCodec;
 import dev.roost.server.cluster.ClusterNode;
 import dev.roost.server.cluster.NodeMessaging;
 import dev.roost.server.common.DeviceId;
+import dev.roost.server.command.CommandService;
 import dev.roost.server.event.DeviceEvent;
 import dev.roost.server.event.EventBus;
+import dev.roost.server.event.EventHeader;
 import dev.roost.server.southbound.DeviceChannel;
 import dev.roost.server.southbound.SessionRegistry;
 
@@ -30,10 +32,15 @@ final class ClusterWiring {
             }
 
             @Override
+            public boolean wants(EventHeader header) {
+                return bus.wantsRemote(header);
+            }
+
+            @Override
             public void event(DeviceEvent event) {
                 bus.publishRemote(event);
             }
-        }, codec, json);
+        }, codec, json, CommandService::finishesCommand);
         bus.forwardTo(node::forward);
     }
 }

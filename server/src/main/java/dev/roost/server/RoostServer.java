@@ -26,6 +26,7 @@ import dev.roost.server.device.DevicePresence;
 import dev.roost.server.device.DeviceService;
 import dev.roost.server.device.JdbcDeviceStore;
 import dev.roost.server.event.EventBus;
+import dev.roost.server.event.EventInterest;
 import dev.roost.server.event.EventRecorder;
 import dev.roost.server.event.EventType;
 import dev.roost.server.group.GroupService;
@@ -191,7 +192,7 @@ public final class RoostServer implements AutoCloseable {
             // nodes' presence and lifecycle events and, for their plain updates (no event), by age.
             JdbcDeviceStore deviceStore = new JdbcDeviceStore(database, json, counts,
                     cluster.isPresent() ? CLUSTER_DEVICE_CACHE_AGE : Duration.ZERO);
-            bus.listenRemote(event -> {
+            bus.listenRemote(EventInterest.allTypesBut(EventType.STATUS, EventType.COMMAND), event -> {
                 if (event.type() != EventType.STATUS && event.type() != EventType.COMMAND) {
                     deviceStore.forget(event.deviceId());
                 }
@@ -257,7 +258,7 @@ public final class RoostServer implements AutoCloseable {
             ConnectionMonitor connections = new ConnectionMonitor(settings.connections(), clock);
             closeables.add(connections);
             closeables.addFirst(new RoostMeters(sessions, channel, status, commands, deviceLogins, connections,
-                    recorder, rejectedRows, sessionCap));
+                    recorder, rejectedRows, sessionCap, cluster));
 
             ClusterService clusterService = new ClusterService(cluster, new NodeInfo(settings.nodeId(),
                     settings.cluster().nodeName(), clock.instant()), sessions::liveCount);

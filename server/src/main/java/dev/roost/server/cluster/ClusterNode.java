@@ -8,11 +8,13 @@ import dev.roost.server.device.DeviceLink;
 import dev.roost.server.device.DevicePresence;
 import dev.roost.server.error.ErrorCode;
 import dev.roost.server.error.RoostException;
+import dev.roost.server.event.DeviceEvent;
 
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -61,9 +63,14 @@ public final class ClusterNode implements DeviceLink, DevicePresence, AutoClosea
         this.directory = new PresenceDirectory(nats, lease, localSessions);
     }
 
-    /** Starts answering other nodes; until then they cannot reach this node's devices. */
-    public void listen(NodeMessaging.Inbound inbound, PduCodec codec, ObjectMapper json) {
-        messaging = new NodeMessaging(nats, lease.worker(), codec, json, inbound);
+    /**
+     * Starts answering other nodes; until then they cannot reach this node's devices.
+     *
+     * @param finalCommand whether an event of this node is a command's transition into a final state
+     */
+    public void listen(NodeMessaging.Inbound inbound, PduCodec codec, ObjectMapper json,
+                       Predicate<DeviceEvent> finalCommand) {
+        messaging = new NodeMessaging(nats, lease.worker(), codec, json, finalCommand, inbound);
     }
 
     /** This node's worker id, also its Snowflake node id. */
@@ -88,8 +95,20 @@ public final class ClusterNode implements DeviceLink, DevicePresence, AutoClosea
         return directory.liveCount();
     }
 
+    /** Events of this node that did not reach the others: the events connection's queue was full. */
+    public long eventsDropped() {
+        NodeMessaging current = messaging;
+        return current == null ? 0 : current.eventsDropped();
+    }
+
+    /** Other nodes' events this node did not decode: nobody here needed them. */
+    public long eventsSkipped() {
+        NodeMessaging current = messaging;
+        return current == null ? 0 : current.eventsSkipped();
+    }
+
     /** Forwards an event of this node to the others. */
-    public void forward(dev.roost.server.event.DeviceEvent event) {
+    public void forward(DeviceEvent event) {
         NodeMessaging current = messaging;
         if (current != null) {
             current.publish(event);

@@ -10,6 +10,7 @@ import dev.roost.server.common.DeviceId;
 import dev.roost.server.common.DeviceState;
 import dev.roost.server.event.DeviceEvent;
 import dev.roost.server.event.EventDetailJson;
+import dev.roost.server.event.EventHeader;
 import dev.roost.server.event.EventType;
 import io.nats.client.Dispatcher;
 import io.nats.client.Message;
@@ -19,9 +20,12 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Predicate;
 
 /**
  * Messages between nodes over NATS core subjects (no persistence: what they carry is live):
@@ -33,12 +37,19 @@ import java.util.concurrent.TimeoutException;
  *   <li>{@code roost.<cluster>.events} — every device event a node publishes, for the watch streams
  *       and listeners of all the others. NATS keeps the order of one publisher's messages, and a
  *       device's events come from the node that holds its session, so they arrive in order. The
- *       subscription is confirmed with the NATS server before the node serves.</li>
+ *       subscription is confirmed with the NATS server before the node serves. Headers beside
+ *       the encoded event name its type, its device and, for a command event, whether the
+ *       command finished: a receiving node decodes only what its listeners or watch streams need.</li>
  * </ul>
  */
 public final class NodeMessaging implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(NodeMessaging.class.getName());
     private static final String ORIGIN = "Roost-Origin";
+    /** The event's type, by its wire name. */
+    private static final String EVENT_TYPE = "Roost-Event-Type";
+    private static final String DEVICE_ID = "Roost-Device-Id";
+    /** On command events only: "true" when the command entered a final state. */
+    private static final String COMMAND_FINAL = "Roost-Command-Final";
     private static final byte[] SENT = {'1'};
     private static final byte[] NOT_SENT = {'0'};
 
@@ -50,6 +61,12 @@ public final class NodeMessaging implements AutoCloseable {
         /** The device logged in on another node: close session {@code epoch} here if it is still live. */
         void replaced(DeviceId device, long epoch);
 
+        /**
+         * Whether anybody on this node needs another node's event, judged from its header before
+         * it is decoded; an event it does not need is skipped.
+         */
+        boolean wants(EventHeader header);
+
         /** An event another node published. */
         void event(DeviceEvent event);
     }
@@ -58,15 +75,23 @@ public final class NodeMessaging implements AutoCloseable {
     private final int worker;
     private final PduCodec codec;
     private final ObjectMapper json;
+    private final Predicate<DeviceEvent> finalCommand;
     private final Dispatcher dispatcher;
     private final Dispatcher eventDispatcher;
-    private final java.util.concurrent.atomic.LongAdder eventsDropped = new java.util.concurrent.atomic.LongAdder();
+    private final LongAdder eventsDropped = new LongAdder();
+    private final LongAdder eventsSkipped = new LongAdder();
 
-    public NodeMessaging(NatsCluster cluster, int worker, PduCodec codec, ObjectMapper json, Inbound inbound) {
+    /**
+     * @param finalCommand whether an event of this node is a command's transition into a final
+     *                     state (the other nodes' waiting callers need those)
+     */
+    public NodeMessaging(NatsCluster cluster, int worker, PduCodec codec, ObjectMapper json,
+                         Predicate<DeviceEvent> finalCommand, Inbound inbound) {
         this.cluster = cluster;
         this.worker = worker;
         this.codec = codec;
         this.json = json;
+        this.finalCommand = finalCommand;
         this.dispatcher = cluster.connection().createDispatcher();
         // Off the dispatcher's thread: one slow session must not hold up the node's other messages.
         dispatcher.subscribe(cluster.subject("node." + worker + ".downlink"),
@@ -129,7 +154,12 @@ public final class NodeMessaging implements AutoCloseable {
 
     /** Publishes an event of this node to every other node. */
     public void publish(DeviceEvent event) {
-        Headers headers = new Headers().put(ORIGIN, Integer.toString(worker));
+        Headers headers = new Headers().put(ORIGIN, Integer.toString(worker))
+                .put(EVENT_TYPE, event.type().wireName())
+                .put(DEVICE_ID, Long.toString(event.deviceId().value()));
+        if (event.type() == EventType.COMMAND) {
+            headers.put(COMMAND_FINAL, Boolean.toString(finalCommand.test(event)));
+        }
         try {
             cluster.events().publish(cluster.subject("events"), headers, encode(event));
         } catch (IllegalStateException full) {
@@ -142,6 +172,11 @@ public final class NodeMessaging implements AutoCloseable {
     /** Events not forwarded to the other nodes because the events connection's queue was full. */
     public long eventsDropped() {
         return eventsDropped.sum();
+    }
+
+    /** Other nodes' events not decoded because nobody on this node needed them. */
+    public long eventsSkipped() {
+        return eventsSkipped.sum();
     }
 
     private void onDownlink(Message message, Inbound inbound) {
@@ -176,11 +211,42 @@ public final class NodeMessaging implements AutoCloseable {
         if (headers != null && Integer.toString(worker).equals(headers.getFirst(ORIGIN))) {
             return;
         }
+        Optional<EventHeader> header = header(headers);
+        if (header.isPresent() && !inbound.wants(header.get())) {
+            eventsSkipped.increment();
+            return;
+        }
         try {
             inbound.event(decode(message.getData()));
         } catch (IOException | RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "cluster: an event from another node could not be read: {0}",
                     e.getMessage());
+        }
+    }
+
+    /**
+     * The event's header; empty when the message has none that this node can read (a node of an
+     * earlier version sends none, a later one may send a type this node does not know): such an
+     * event is decoded as before.
+     */
+    private static Optional<EventHeader> header(Headers headers) {
+        if (headers == null) {
+            return Optional.empty();
+        }
+        String type = headers.getFirst(EVENT_TYPE);
+        String device = headers.getFirst(DEVICE_ID);
+        if (type == null || device == null) {
+            return Optional.empty();
+        }
+        Optional<EventType> known = EventType.fromWire(type);
+        if (known.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(new EventHeader(known.get(), new DeviceId(Long.parseLong(device)),
+                    Boolean.parseBoolean(headers.getFirst(COMMAND_FINAL))));
+        } catch (NumberFormatException e) {
+            return Optional.empty();
         }
     }
 

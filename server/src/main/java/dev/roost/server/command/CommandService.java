@@ -13,6 +13,7 @@ import dev.roost.server.common.DeviceState;
 import dev.roost.server.error.ErrorCode;
 import dev.roost.server.error.RoostException;
 import dev.roost.server.event.EventBus;
+import dev.roost.server.event.EventType;
 import dev.roost.server.security.Caller;
 import dev.roost.server.security.Role;
 
@@ -102,8 +103,18 @@ public final class CommandService implements AutoCloseable {
         reboots.recover(running.all());
         this.results = new CommandResults(store, writer, running, finisher, journal, reboots, link, clock, settings);
         this.sweeper = new CommandSweeper(store, running, finisher, delivery, link, clock, settings);
-        bus.listen(reboots::onDeviceEvent);
-        bus.listenRemote(event -> CommandJournal.finishedIn(event).ifPresent(finisher::finishedElsewhere));
+        bus.listen(reboots::needs, reboots::onDeviceEvent);
+        bus.listenRemote(header -> header.type() == EventType.COMMAND && header.finalCommand(),
+                event -> CommandJournal.finishedIn(event).ifPresent(finisher::finishedElsewhere));
+    }
+
+    /**
+     * Whether an event is a command's transition into a final state: of all command events, the
+     * other nodes of a cluster need only these (to wake callers waiting there). The cluster carries
+     * the answer beside the event, so that they need not decode the others.
+     */
+    public static boolean finishesCommand(DeviceEvent event) {
+        return CommandJournal.finishedIn(event).isPresent();
     }
 
     /** The device listener is open: the restart grace is given, then timeouts and expiries start. */

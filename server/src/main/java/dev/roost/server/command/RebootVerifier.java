@@ -5,6 +5,7 @@ import dev.roost.server.common.DeviceId;
 import dev.roost.server.common.PageRequest;
 import dev.roost.server.event.DeviceEvent;
 import dev.roost.server.event.EventDetail.StatusDetail;
+import dev.roost.server.event.EventHeader;
 import dev.roost.server.event.EventType;
 
 import java.util.Collection;
@@ -62,6 +63,12 @@ final class RebootVerifier {
     /** The device acknowledged a reboot: from now on its reports are evidence. */
     void acked(DeviceId device) {
         rebooting.put(device.value(), RebootWait.ACKED);
+    }
+
+    /** The events {@link #onDeviceEvent} acts on: connects and reports of a device whose reboot waits. */
+    boolean needs(EventHeader header) {
+        return (header.type() == EventType.CONNECTED || header.type() == EventType.STATUS)
+                && rebooting.containsKey(header.deviceId().value());
     }
 
     /** Connections and status reports (of this node or, in a cluster, another) as evidence. */

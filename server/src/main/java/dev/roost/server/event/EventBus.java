@@ -13,22 +13,54 @@ import java.util.function.Predicate;
  * <p>In a cluster, events published here are also forwarded to the other nodes
  * ({@link #forwardTo}), and their events arrive through {@link #publishRemote}: listeners and
  * subscriptions see both; {@link #listenRemote} listeners see only the other nodes' events.
+ *
+ * <p>Every listener says which of the other nodes' events it needs ({@link EventInterest}): a
+ * node decodes another node's event only when {@link #wantsRemote} says someone here needs it.
+ * The interest decides nothing else: an event that is delivered reaches every listener, which
+ * still ignores what it does not act on.
  */
 public final class EventBus {
     private static final System.Logger LOG = System.getLogger(EventBus.class.getName());
 
-    private final List<Consumer<DeviceEvent>> listeners = new CopyOnWriteArrayList<>();
-    private final List<Consumer<DeviceEvent>> remoteListeners = new CopyOnWriteArrayList<>();
+    private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+    private final List<Listener> remoteListeners = new CopyOnWriteArrayList<>();
     private final List<Subscription> subscriptions = new CopyOnWriteArrayList<>();
     private volatile Consumer<DeviceEvent> forward = event -> { };
 
-    public void listen(Consumer<DeviceEvent> listener) {
-        listeners.add(listener);
+    private record Listener(EventInterest interest, Consumer<DeviceEvent> consumer) {
+    }
+
+    /** A listener for the events of this node and of the others; {@code interest} covers the latter. */
+    public void listen(EventInterest interest, Consumer<DeviceEvent> listener) {
+        listeners.add(new Listener(interest, listener));
     }
 
     /** A listener for the events of other nodes only (to drop what this node holds of them). */
-    public void listenRemote(Consumer<DeviceEvent> listener) {
-        remoteListeners.add(listener);
+    public void listenRemote(EventInterest interest, Consumer<DeviceEvent> listener) {
+        remoteListeners.add(new Listener(interest, listener));
+    }
+
+    /**
+     * Whether another node's event needs decoding here: while any watch subscription is open (its
+     * filter is not judged on the header), or when a listener's interest holds for it.
+     */
+    public boolean wantsRemote(EventHeader header) {
+        return !subscriptions.isEmpty() || interested(header, remoteListeners) || interested(header, listeners);
+    }
+
+    private static boolean interested(EventHeader header, List<Listener> listeners) {
+        for (Listener listener : listeners) {
+            try {
+                if (listener.interest().test(header)) {
+                    return true;
+                }
+            } catch (RuntimeException e) {
+                // Decoding an event needlessly costs less than a listener missing one.
+                LOG.log(System.Logger.Level.WARNING, "event interest failed on " + header.type(), e);
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Where events published on this node go besides this process: the other nodes of a cluster. */
@@ -62,10 +94,10 @@ public final class EventBus {
         offer(event);
     }
 
-    private static void notify(DeviceEvent event, List<Consumer<DeviceEvent>> listeners) {
-        for (Consumer<DeviceEvent> listener : listeners) {
+    private static void notify(DeviceEvent event, List<Listener> listeners) {
+        for (Listener listener : listeners) {
             try {
-                listener.accept(event);
+                listener.consumer().accept(event);
             } catch (RuntimeException e) {
                 LOG.log(System.Logger.Level.WARNING, "event listener failed on " + event.type(), e);
             }

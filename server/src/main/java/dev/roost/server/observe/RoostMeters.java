@@ -1,5 +1,6 @@
 package dev.roost.server.observe;
 
+import dev.roost.server.cluster.ClusterNode;
 import dev.roost.server.command.CommandService;
 import dev.roost.server.event.EventRecorder;
 import dev.roost.server.storage.RejectedRows;
@@ -17,6 +18,7 @@ import io.helidon.metrics.api.Metrics;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -33,7 +35,7 @@ public final class RoostMeters implements AutoCloseable {
 
     public RoostMeters(SessionRegistry sessions, DeviceChannel channel, StatusService status,
                        CommandService commands, LoginFailureLimiter deviceLogins, ConnectionMonitor connections,
-                       EventRecorder events, RejectedRows rejected, SessionCap cap) {
+                       EventRecorder events, RejectedRows rejected, SessionCap cap, Optional<ClusterNode> cluster) {
         if (!registry.meters(meter -> meter.id().name().startsWith(PREFIX)).isEmpty()) {
             LOG.log(System.Logger.Level.INFO, "another Roost server in this JVM reports the roost.* meters");
             return;
@@ -78,6 +80,12 @@ public final class RoostMeters implements AutoCloseable {
                 + "the database", events, EventRecorder::dropped);
         gauge("roost.events.pending", "device events waiting to be written", () -> events.pending());
         gauge("roost.commands.running", "commands SENT or ACKED and not finished", () -> commands.runningCount());
+        cluster.ifPresent(node -> {
+            counter("roost.cluster.events.dropped", "device events of this node not forwarded to the other nodes "
+                    + "because the NATS events connection's queue was full", node, ClusterNode::eventsDropped);
+            counter("roost.cluster.events.skipped", "other nodes' device events not decoded because no listener "
+                    + "or watch stream of this node needed them", node, ClusterNode::eventsSkipped);
+        });
     }
 
     private void gauge(String name, String description, Supplier<Number> value) {

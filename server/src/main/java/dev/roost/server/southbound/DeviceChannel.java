@@ -13,7 +13,9 @@ import dev.roost.server.common.Snowflake;
 import dev.roost.server.device.DevicePresence;
 import dev.roost.server.error.RoostException;
 import dev.roost.server.event.EventBus;
+import dev.roost.server.event.EventInterest;
 import dev.roost.server.event.EventRecorder;
+import dev.roost.server.event.EventType;
 import dev.roost.server.status.DesiredStateService;
 import dev.roost.server.status.StatusService;
 import io.helidon.websocket.WsSession;
@@ -60,7 +62,7 @@ public final class DeviceChannel {
         this.admission = new DeviceAdmission(settings, registry, authenticator, recorder, ids, status, desired,
                 commands, clock, presence, closer);
         this.uplink = new UplinkDispatcher(status, desired, commands);
-        events.listen(admission::onDeviceEvent);
+        events.listen(EventInterest.types(EventType.LIFECYCLE), admission::onDeviceEvent);
     }
 
     /** Connections the server closed because the peer did not answer its close frame (for metrics). */

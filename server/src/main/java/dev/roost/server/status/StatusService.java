@@ -19,6 +19,8 @@ import dev.roost.server.error.RoostException;
 import dev.roost.server.event.DeviceEvent;
 import dev.roost.server.event.EventBus;
 import dev.roost.server.event.EventDetail.StatusDetail;
+import dev.roost.server.event.EventHeader;
+import dev.roost.server.event.EventInterest;
 import dev.roost.server.event.EventType;
 import dev.roost.server.security.Caller;
 import dev.roost.server.security.Role;
@@ -92,8 +94,8 @@ public final class StatusService implements AutoCloseable {
         this.settings = settings;
         this.json = json;
         this.writer = new StatusBatchWriter(store, settings.flushWriters(), rejected);
-        events.listen(this::forgetDecommissioned);
-        events.listenRemote(this::forgetReportedElsewhere);
+        events.listen(EventInterest.types(EventType.LIFECYCLE), this::forgetDecommissioned);
+        events.listenRemote(this::holdsReportOf, this::forgetReportedElsewhere);
         long interval = settings.flushInterval().toMillis();
         // A fixed rate, not a fixed delay: a report then waits at most one interval plus one flush. With a
         // delay after each flush it would wait up to two flushes plus the interval.
@@ -145,6 +147,12 @@ public final class StatusService implements AutoCloseable {
      */
     static long nextVersion(long current, Instant now) {
         return Math.max(current + 1, now.toEpochMilli());
+    }
+
+    /** The other nodes' events {@link #forgetReportedElsewhere} acts on. */
+    private boolean holdsReportOf(EventHeader header) {
+        return (header.type() == EventType.STATUS || header.type() == EventType.CONNECTED)
+                && latest.containsKey(header.deviceId().value());
     }
 
     /**

@@ -10,8 +10,13 @@ import dev.roost.server.error.ErrorCode;
 import dev.roost.server.error.RoostException;
 import dev.roost.server.event.DeviceEvent;
 import dev.roost.server.event.EventDetail;
+import dev.roost.server.event.EventBus;
+import dev.roost.server.event.EventHeader;
+import dev.roost.server.event.EventInterest;
 import dev.roost.server.event.EventType;
+import dev.roost.server.event.Subscription;
 import dev.roost.server.support.Await;
+import io.nats.client.impl.Headers;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -25,7 +30,10 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -107,8 +115,10 @@ class ClusterCoreTest {
         NodeLease leaseB = lease(Nats.sameCluster(settings, "b"));
         Recorder atA = new Recorder(true);
         Recorder atB = new Recorder(false);
-        NodeMessaging a = closeLater(new NodeMessaging(natsOf(leaseA), leaseA.worker(), new PduCodec(), Json.newMapper(), atA));
-        NodeMessaging b = closeLater(new NodeMessaging(natsOf(leaseB), leaseB.worker(), new PduCodec(), Json.newMapper(), atB));
+        NodeMessaging a = closeLater(new NodeMessaging(natsOf(leaseA), leaseA.worker(), new PduCodec(), Json.newMapper(),
+                event -> false, atA));
+        NodeMessaging b = closeLater(new NodeMessaging(natsOf(leaseB), leaseB.worker(), new PduCodec(), Json.newMapper(),
+                event -> false, atB));
 
         assertThat(b.sendTo(leaseA.worker(), new DeviceId(5), new Messages.CommandCancel("42"))).isTrue();
         assertThat(atA.delivered).containsExactly(new Messages.CommandCancel("42"));
@@ -125,11 +135,69 @@ class ClusterCoreTest {
     }
 
     @Test
+    void eventsNobodyOnANodeNeeds_areSkippedUndecoded_whileItsListenersAndWatchStreamsGetWhatTheyNeed()
+            throws Exception {
+        ClusterSettings settings = Nats.cluster("a", Duration.ofSeconds(3));
+        NodeLease leaseA = lease(settings);
+        NodeLease leaseB = lease(Nats.sameCluster(settings, "b"));
+        NodeMessaging a = closeLater(new NodeMessaging(natsOf(leaseA), leaseA.worker(), new PduCodec(),
+                Json.newMapper(), event -> event.detail() instanceof EventDetail.CommandDetail command
+                        && command.state().equals("SUCCEEDED"), new Recorder(true)));
+        EventBus busB = new EventBus();
+        BlockingQueue<DeviceEvent> heard = new LinkedBlockingQueue<>();
+        // As a device cache and a waiting caller listen together: no status, only finished commands.
+        EventInterest deviceCache = EventInterest.allTypesBut(EventType.STATUS, EventType.COMMAND);
+        busB.listenRemote(header -> deviceCache.test(header)
+                || header.type() == EventType.COMMAND && header.finalCommand(), heard::add);
+        NodeMessaging b = closeLater(new NodeMessaging(natsOf(leaseB), leaseB.worker(), new PduCodec(),
+                Json.newMapper(), event -> false, new BusInbound(busB)));
+        DeviceId device = new DeviceId(5);
+
+        a.publish(event(1, device, EventType.STATUS, new EventDetail.StatusDetail(1, "boot")));
+        a.publish(event(2, device, EventType.COMMAND, new EventDetail.CommandDetail(42, "exec", "SENT", 0)));
+        DeviceEvent finished = event(3, device, EventType.COMMAND,
+                new EventDetail.CommandDetail(42, "exec", "SUCCEEDED", 0));
+        a.publish(finished);
+        DeviceEvent disabled = event(4, device, EventType.LIFECYCLE, new EventDetail.LifecycleDetail());
+        a.publish(disabled);
+        // One publisher's events arrive in order: when the last is heard, the two before the first are past.
+        assertThat(next(heard)).isEqualTo(finished);
+        assertThat(next(heard)).isEqualTo(disabled);
+        assertThat(b.eventsSkipped()).as("the status and the unfinished command").isEqualTo(2);
+
+        DeviceEvent watched = event(5, device, EventType.STATUS, new EventDetail.StatusDetail(2, "boot"));
+        try (Subscription watch = busB.subscribe(event -> event.type() == EventType.STATUS, 10)) {
+            a.publish(watched);
+            assertThat(watch.next(Duration.ofSeconds(10))).contains(watched);
+            assertThat(b.eventsSkipped()).as("a watch stream sees every event").isEqualTo(2);
+        }
+        assertThat(next(heard)).as("a decoded event reaches every listener").isEqualTo(watched);
+
+        // A node of the previous version sends no event headers: its events are decoded as before.
+        DeviceEvent unmarked = event(6, device, EventType.STATUS, new EventDetail.StatusDetail(3, "boot"));
+        natsOf(leaseA).events().publish(natsOf(leaseA).subject("events"),
+                new Headers().put("Roost-Origin", Integer.toString(leaseA.worker())), a.encode(unmarked));
+        assertThat(next(heard)).isEqualTo(unmarked);
+        assertThat(b.eventsSkipped()).isEqualTo(2);
+    }
+
+    private static DeviceEvent event(long id, DeviceId device, EventType type, EventDetail detail) {
+        return new DeviceEvent(id, device, Instant.ofEpochMilli(1234), type, "device", DeviceState.ONLINE,
+                DeviceState.ONLINE, "", detail);
+    }
+
+    private static DeviceEvent next(BlockingQueue<DeviceEvent> heard) throws InterruptedException {
+        DeviceEvent event = heard.poll(10, TimeUnit.SECONDS);
+        assertThat(event).as("an event within 10 s").isNotNull();
+        return event;
+    }
+
+    @Test
     void aDownlinkToANodeThatIsGone_failsFastWithUnavailable() {
         ClusterSettings settings = Nats.cluster("a", Duration.ofSeconds(3));
         NodeLease lease = lease(settings);
         NodeMessaging a = closeLater(new NodeMessaging(natsOf(lease), lease.worker(), new PduCodec(), Json.newMapper(),
-                new Recorder(true)));
+                event -> false, new Recorder(true)));
 
         assertThatThrownBy(() -> a.sendTo(lease.worker() + 1, new DeviceId(5), new Messages.Ping()))
                 .isInstanceOfSatisfying(RoostException.class, e -> {
@@ -161,6 +229,28 @@ class ClusterCoreTest {
         return connections.get(lease);
     }
 
+    /** Another node's events into an event bus, as the server wires it. */
+    private record BusInbound(EventBus bus) implements NodeMessaging.Inbound {
+        @Override
+        public boolean deliver(DeviceId device, Body body) {
+            return false;
+        }
+
+        @Override
+        public void replaced(DeviceId device, long epoch) {
+        }
+
+        @Override
+        public boolean wants(EventHeader header) {
+            return bus.wantsRemote(header);
+        }
+
+        @Override
+        public void event(DeviceEvent event) {
+            bus.publishRemote(event);
+        }
+    }
+
     private static final class Recorder implements NodeMessaging.Inbound {
         private final boolean hasSessions;
         final List<Body> delivered = new CopyOnWriteArrayList<>();
@@ -182,6 +272,11 @@ class ClusterCoreTest {
         @Override
         public void replaced(DeviceId device, long epoch) {
             replaced.add(epoch);
+        }
+
+        @Override
+        public boolean wants(EventHeader header) {
+            return true;
         }
 
         @Override

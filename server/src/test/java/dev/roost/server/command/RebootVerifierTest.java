@@ -3,6 +3,8 @@ package dev.roost.server.command;
 import dev.roost.protocol.Messages;
 import dev.roost.server.common.DeviceId;
 import dev.roost.server.event.DeviceEvent;
+import dev.roost.server.event.EventHeader;
+import dev.roost.server.event.EventType;
 import dev.roost.server.common.DeviceState;
 import dev.roost.server.support.ManualClock;
 import org.junit.jupiter.api.AfterEach;
@@ -82,6 +84,32 @@ class RebootVerifierTest {
         rig.runBackground();
 
         assertThat(rig.store.find(reboot.id()).orElseThrow().result().get("boot_id").asText()).isEqualTo("boot-7");
+    }
+
+    @Test
+    void ofTheOtherNodesEvents_commandsNeedFinishedCommands_andTheReportsOfADeviceWhoseRebootWaits() {
+        rig = new CommandRig(CommandRig.settings(8, 64));
+        DeviceId device = rig.device(true);
+        assertThat(rig.bus.wantsRemote(header(EventType.COMMAND, device, true))).isTrue();
+        assertThat(rig.bus.wantsRemote(header(EventType.COMMAND, device, false))).isFalse();
+        assertThat(rig.bus.wantsRemote(header(EventType.LIFECYCLE, device, false))).isFalse();
+        assertThat(rig.bus.wantsRemote(header(EventType.STATUS, device, false))).as("no reboot waits").isFalse();
+        assertThat(rig.bus.wantsRemote(header(EventType.CONNECTED, device, false))).isFalse();
+
+        Command reboot = ackedReboot(device);
+        assertThat(rig.bus.wantsRemote(header(EventType.STATUS, device, false))).isTrue();
+        assertThat(rig.bus.wantsRemote(header(EventType.CONNECTED, device, false))).isTrue();
+        assertThat(rig.bus.wantsRemote(header(EventType.DISCONNECTED, device, false))).isFalse();
+        assertThat(rig.bus.wantsRemote(header(EventType.STATUS, rig.device(true), false))).isFalse();
+
+        rig.service.reboots().reported(device, Optional.of("boot-2"));
+        rig.runBackground();
+        assertThat(rig.state(reboot)).isEqualTo(CommandState.SUCCEEDED);
+        assertThat(rig.bus.wantsRemote(header(EventType.STATUS, device, false))).as("the reboot is over").isFalse();
+    }
+
+    private static EventHeader header(EventType type, DeviceId device, boolean finalCommand) {
+        return new EventHeader(type, device, finalCommand);
     }
 
     @Test

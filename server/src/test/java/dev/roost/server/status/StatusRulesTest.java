@@ -4,12 +4,16 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.roost.protocol.Body;
 import dev.roost.protocol.Messages;
 import dev.roost.server.common.DeviceId;
+import dev.roost.server.common.DeviceState;
 import dev.roost.server.common.Json;
 import dev.roost.server.common.Snowflake;
 import dev.roost.server.device.JdbcDeviceStore;
 import dev.roost.server.event.DeviceEvent;
 import dev.roost.server.event.EventBus;
 import dev.roost.server.event.EventDetail.StatusDetail;
+import dev.roost.server.event.EventHeader;
+import dev.roost.server.event.EventInterest;
+import dev.roost.server.event.EventType;
 import dev.roost.server.storage.CountCache;
 import dev.roost.server.storage.Database;
 import dev.roost.server.storage.RejectedRows;
@@ -45,7 +49,7 @@ class StatusRulesTest {
     private final StatusService status;
 
     StatusRulesTest() {
-        bus.listen(published::add);
+        bus.listen(EventInterest.ALL, published::add);
         // The device registry is only read by the northbound reads, which these tests do not use.
         status = new StatusService(store, new JdbcDeviceStore(db, Json.newMapper(), new CountCache(Duration.ZERO, clock)),
                 new RecordingLink(), bus, new Snowflake(1, clock), clock, BY_HAND, Json.newMapper(),
@@ -73,6 +77,34 @@ class StatusRulesTest {
         status.flush();
         assertThat(new String(store.latest(DEVICE).orElseThrow().json(), StandardCharsets.UTF_8))
                 .as("a merge patch: null removes").isEqualTo("{\"temp\":21,\"boot_id\":\"b1\"}");
+    }
+
+    @Test
+    void ofTheOtherNodesEvents_statusNeedsLifecycles_andTheReportsAndConnectsOfDevicesItHoldsAReportOf() {
+        EventBus quiet = new EventBus();
+        try (StatusService alone = new StatusService(store, new JdbcDeviceStore(db, Json.newMapper(),
+                new CountCache(Duration.ZERO, clock)), new RecordingLink(), quiet, new Snowflake(1, clock), clock,
+                BY_HAND, Json.newMapper(), new RejectedRows())) {
+            assertThat(quiet.wantsRemote(header(EventType.LIFECYCLE, DEVICE))).isTrue();
+            assertThat(quiet.wantsRemote(header(EventType.STATUS, DEVICE))).as("nothing held").isFalse();
+            assertThat(quiet.wantsRemote(header(EventType.CONNECTED, DEVICE))).isFalse();
+
+            acked(alone.report(DEVICE, snapshot("{\"temp\":20}")));
+            assertThat(quiet.wantsRemote(header(EventType.STATUS, DEVICE))).isTrue();
+            assertThat(quiet.wantsRemote(header(EventType.CONNECTED, DEVICE))).isTrue();
+            assertThat(quiet.wantsRemote(header(EventType.DISCONNECTED, DEVICE))).isFalse();
+            assertThat(quiet.wantsRemote(header(EventType.COMMAND, DEVICE))).isFalse();
+            assertThat(quiet.wantsRemote(header(EventType.STATUS, new DeviceId(8)))).isFalse();
+
+            quiet.publishRemote(new DeviceEvent(1, DEVICE, clock.instant(), EventType.STATUS, "device",
+                    DeviceState.ONLINE, DeviceState.ONLINE, "snapshot", new StatusDetail(1, "")));
+            assertThat(quiet.wantsRemote(header(EventType.STATUS, DEVICE))).as("reported elsewhere: dropped")
+                    .isFalse();
+        }
+    }
+
+    private static EventHeader header(EventType type, DeviceId device) {
+        return new EventHeader(type, device, false);
     }
 
     @Test
