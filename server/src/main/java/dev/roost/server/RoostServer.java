@@ -32,6 +32,7 @@ import dev.roost.server.event.EventType;
 import dev.roost.server.group.GroupService;
 import dev.roost.server.group.JdbcGroupStore;
 import dev.roost.server.northbound.grpc.AccessGrpcService;
+import dev.roost.server.northbound.grpc.CancelledCallInterceptor;
 import dev.roost.server.northbound.grpc.ClusterGrpcService;
 import dev.roost.server.northbound.grpc.CommandGrpcService;
 import dev.roost.server.northbound.grpc.DeviceGrpcService;
@@ -140,13 +141,14 @@ public final class RoostServer implements AutoCloseable {
     private final ConnectionMonitor connections;
     private final V0Dialect v0;
     private final Optional<SftpReceiver> logReceiver;
+    private final CancelledCallInterceptor cancelledCalls;
     /** Closed in this order on shutdown. */
     private final List<AutoCloseable> closeables;
 
     private RoostServer(WebServer webServer, HealthStatusManager grpcHealth, Optional<String> generatedAdminToken,
                         SessionRegistry sessions, StatusService status, Optional<ClusterNode> cluster,
                         ConnectionMonitor connections, V0Dialect v0, Optional<SftpReceiver> logReceiver,
-                        List<AutoCloseable> closeables) {
+                        CancelledCallInterceptor cancelledCalls, List<AutoCloseable> closeables) {
         this.webServer = webServer;
         this.grpcHealth = grpcHealth;
         this.generatedAdminToken = generatedAdminToken;
@@ -156,6 +158,7 @@ public final class RoostServer implements AutoCloseable {
         this.connections = connections;
         this.v0 = v0;
         this.logReceiver = logReceiver;
+        this.cancelledCalls = cancelledCalls;
         this.closeables = closeables;
     }
 
@@ -257,8 +260,9 @@ public final class RoostServer implements AutoCloseable {
             logReceiver.ifPresent(closeables::addFirst);
             ConnectionMonitor connections = new ConnectionMonitor(settings.connections(), clock);
             closeables.add(connections);
+            CancelledCallInterceptor cancelledCalls = new CancelledCallInterceptor();
             closeables.addFirst(new RoostMeters(sessions, channel, status, commands, deviceLogins, connections,
-                    recorder, rejectedRows, sessionCap, cluster));
+                    recorder, rejectedRows, sessionCap, cluster, cancelledCalls));
 
             ClusterService clusterService = new ClusterService(cluster, new NodeInfo(settings.nodeId(),
                     settings.cluster().nodeName(), clock.instant()), sessions::liveCount);
@@ -317,6 +321,8 @@ public final class RoostServer implements AutoCloseable {
                         RestErrors.register(routing, restJson);
                     })
                     .addRouting(GrpcRouting.builder()
+                            // First, so the outermost: it sees every send, the other interceptors' too.
+                            .intercept(cancelledCalls)
                             .intercept(new GrpcErrorInterceptor(), new GrpcAuthInterceptor(authenticator))
                             .intercept(connections.grpcInterceptor(), new WatchHeadersInterceptor())
                             // With their file descriptors, so that reflection can describe them; requests
@@ -376,7 +382,7 @@ public final class RoostServer implements AutoCloseable {
             }
             grpcHealth.setStatus("", HealthCheckResponse.ServingStatus.SERVING);
             return new RoostServer(webServer, grpcHealth, generated, sessions, status, cluster, connections, v0,
-                    logReceiver, closeables);
+                    logReceiver, cancelledCalls, closeables);
         } catch (RuntimeException e) {
             closeAll(closeables);
             throw e;
@@ -491,6 +497,11 @@ public final class RoostServer implements AutoCloseable {
     /** The listener's TCP connections (for tests and metrics). */
     public ConnectionMonitor connections() {
         return connections;
+    }
+
+    /** gRPC calls that had more to send after their client cancelled them (for tests and metrics). */
+    public long grpcAnswersDropped() {
+        return cancelledCalls.droppedAnswers();
     }
 
     /** The legacy controllers' dialect (for tests). */

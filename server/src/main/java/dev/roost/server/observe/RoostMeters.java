@@ -3,6 +3,7 @@ package dev.roost.server.observe;
 import dev.roost.server.cluster.ClusterNode;
 import dev.roost.server.command.CommandService;
 import dev.roost.server.event.EventRecorder;
+import dev.roost.server.northbound.grpc.CancelledCallInterceptor;
 import dev.roost.server.storage.RejectedRows;
 import dev.roost.server.connection.ConnectionMonitor;
 import dev.roost.server.security.LoginFailureLimiter;
@@ -35,7 +36,8 @@ public final class RoostMeters implements AutoCloseable {
 
     public RoostMeters(SessionRegistry sessions, DeviceChannel channel, StatusService status,
                        CommandService commands, LoginFailureLimiter deviceLogins, ConnectionMonitor connections,
-                       EventRecorder events, RejectedRows rejected, SessionCap cap, Optional<ClusterNode> cluster) {
+                       EventRecorder events, RejectedRows rejected, SessionCap cap, Optional<ClusterNode> cluster,
+                       CancelledCallInterceptor cancelledCalls) {
         if (!registry.meters(meter -> meter.id().name().startsWith(PREFIX)).isEmpty()) {
             LOG.log(System.Logger.Level.INFO, "another Roost server in this JVM reports the roost.* meters");
             return;
@@ -60,6 +62,9 @@ public final class RoostMeters implements AutoCloseable {
         counter("roost.connections.closed.after.connection.close", "connections the client kept open after a "
                 + "Connection: close response, closed by the server", connections,
                 ConnectionMonitor::closedAfterConnectionClose);
+        counter("roost.grpc.answers.dropped", "gRPC calls that had more to send after their client cancelled "
+                + "them (a deadline expired, a watch closed): not sent, as HTTP/2 requires", cancelledCalls,
+                CancelledCallInterceptor::droppedAnswers);
         counter("roost.device.login.throttled", "device logins refused by the failed-login limits", deviceLogins,
                 LoginFailureLimiter::refusals);
         counter("roost.device.login.limiter.evictions", "failed-login counters dropped while holding failures "

@@ -36,9 +36,8 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
  * CVE-2023-44487. Whether the connection survived is read from a watch opened first on the same
  * channel: a GOAWAY fails it, while grpc-java would quietly send later calls over a new connection.
  *
- * <p>The cancelled calls wait for a device that never connects, so the server writes nothing on
- * their streams during the test (a late answer on a reset stream is another Helidon failure,
- * docs/upstream/helidon-http2-closed-streams.md).
+ * <p>The cancelled calls wait for a device that never connects, so they have nothing to answer
+ * during the test (a late answer to a cancelled call: {@link CancelledCallAnswerTest}).
  */
 @Tag("db")
 class ClientCancellationTest {

@@ -97,6 +97,11 @@ public final class Watch<T> implements AutoCloseable {
         return (T) next;
     }
 
+    /** Whether the stream has failed or ended (without waiting); messages before that may be untaken. */
+    public boolean ended() {
+        return received.stream().anyMatch(item -> item instanceof Throwable || item == Ended.COMPLETED);
+    }
+
     /** What arrived so far and has not been taken by {@link #next()}: messages, a failure, the end. */
     public String pending() {
         return received.toString();

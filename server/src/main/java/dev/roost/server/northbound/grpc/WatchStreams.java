@@ -22,8 +22,12 @@ final class WatchStreams {
     private WatchStreams() {
     }
 
-    /** {@code subscription} must already be registered: the client is told it is subscribed. */
-    static <T> void pump(Subscription subscription, StreamObserver<T> observer,
+    /**
+     * {@code subscription} must already be registered: the client is told it is subscribed.
+     *
+     * @return the thread that pumps, ending with the stream (tests join it)
+     */
+    static <T> Thread pump(Subscription subscription, StreamObserver<T> observer,
                          Function<DeviceEvent, Optional<T>> mapper) {
         if (observer instanceof ServerCallStreamObserver<T> call) {
             call.setOnCancelHandler(subscription::close);
@@ -35,12 +39,15 @@ final class WatchStreams {
             subscription.close();
             throw e;
         }
-        Thread.ofVirtual().name("roost-watch").start(() -> {
+        return Thread.ofVirtual().name("roost-watch").start(() -> {
             try {
                 while (true) {
                     if (subscription.isClosed()) {
-                        observer.onError(Status.UNAVAILABLE.withDescription("stream ended: the server is stopping "
-                                + "or the client went away").asRuntimeException());
+                        // A client that cancelled must get nothing more (RFC 9113 §6.4; CancelledCallInterceptor).
+                        if (!cancelled(observer)) {
+                            observer.onError(Status.UNAVAILABLE.withDescription("stream ended: the server is "
+                                    + "stopping").asRuntimeException());
+                        }
                         return;
                     }
                     Optional<DeviceEvent> next = subscription.next(POLL);
@@ -54,7 +61,7 @@ final class WatchStreams {
                                 .withDescription("watcher fell behind: its event buffer overflowed; watch again")
                                 .asRuntimeException());
                         return;
-                    } else if (observer instanceof ServerCallStreamObserver<T> call && call.isCancelled()) {
+                    } else if (cancelled(observer)) {
                         return;
                     }
                 }
@@ -62,7 +69,10 @@ final class WatchStreams {
                 Thread.currentThread().interrupt();
             } catch (RuntimeException e) {
                 // The mapper failed (e.g. the database) or the client went away: end the stream with
-                // a status rather than leave the client waiting; a cancelled call ignores it.
+                // a status rather than leave the client waiting.
+                if (cancelled(observer)) {
+                    return;
+                }
                 try {
                     observer.onError(Status.UNAVAILABLE.withDescription("watch stream failed; watch again")
                             .asRuntimeException());
@@ -73,5 +83,9 @@ final class WatchStreams {
                 subscription.close();
             }
         });
+    }
+
+    private static boolean cancelled(StreamObserver<?> observer) {
+        return observer instanceof ServerCallStreamObserver<?> call && call.isCancelled();
     }
 }
