@@ -23,8 +23,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Three node processes on one database and the real NATS; {@code kill -9} of the node that holds a
  * device with one command ACKED and one SENT: the device logs in on another node, both commands end
  * SUCCEEDED, neither runs twice, and the cluster's presence converges without the dead node.
+ * Tagged {@code slow} (three server processes): {@code ./dev test} leaves it out, .ci/run runs it in a step of its own.
  */
 @Tag("cluster")
+@Tag("slow")
 class ClusterNodeKillIT {
     @Test
     void aKilledNodesDevice_movesToAnotherNode_andItsCommandsFinishOnce() throws Exception {

@@ -5,6 +5,7 @@ import dev.roost.server.support.Await;
 import dev.roost.server.support.RestClient;
 import dev.roost.server.support.TestDevice;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -33,8 +34,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * that commit), and after the restart every one of them reaches SUCCEEDED — the intermediate
  * transitions a crash lost (ACKED not yet group-committed, results not yet committed) are
  * recovered by resending SENT commands on reconnect and by the devices resending results the
- * server never acknowledged.
+ * server never acknowledged. Tagged {@code slow} (two server processes, MariaDB): {@code ./dev test}
+ * leaves it out, .ci/run runs it in a step of its own.
  */
+@Tag("slow")
 class CommandCrashTest {
     private static final String TOKEN = "crash-test-admin-token-0123456789";
     private static final String SERVER_URL = "jdbc:mariadb://127.0.0.1:3306/?user=root";
