@@ -72,12 +72,16 @@ class CommandRunnerTest {
     void resultProducedOffline_isKeptOnDisk_andDeliveredAfterTheNextConnect() {
         Path file = dir.resolve("commands.journal");
         RecordingLink link = new RecordingLink();
-        CommandRunner runner = runner(CommandJournal.open(file, 16, codec), () -> { });
+        CommandJournal journal = CommandJournal.open(file, 16, codec);
+        CommandRunner runner = runner(journal, () -> { });
         runner.onLive(link);
         link.live = false;
         runner.onDown();
         runner.onCommand(link, "s-1", command("c2", "count", 5000));
-        Await.until("result recorded", () -> CommandJournal.open(file, 16, codec).undelivered().size() == 1);
+        // The runner's own journal: it writes the file under the lock undelivered() takes, so the result is
+        // on disk once it shows here. Opening a second journal on the file meanwhile would race the runner
+        // (opening rewrites a RUNNING entry as failed).
+        Await.until("result recorded", () -> journal.undelivered().size() == 1);
 
         RecordingLink next = new RecordingLink();
         CommandRunner restarted = runner(CommandJournal.open(file, 16, codec), () -> { });
