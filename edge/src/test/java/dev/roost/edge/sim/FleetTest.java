@@ -19,7 +19,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 class FleetTest {
     @Test
     void smallFleet_registersOverRest_connectsFromSeveralSourceAddresses_reportsAndAnswersCommands() throws Exception {
-        try (TestServer server = TestServer.start(Map.of("southbound.heartbeat-interval", "PT0.5S",
+        // Pings every 2 s: the server ends a session silent for two intervals, and at 0.5 s a busy box's
+        // scheduling stalls (./dev test runs two modules' tests at once) ended some.
+        try (TestServer server = TestServer.start(Map.of("southbound.heartbeat-interval", "PT2S",
                 "commands.sweep-interval", "PT0.1S"))) {
             List<DeviceCredential> devices = Provisioner.register(URI.create("http://127.0.0.1:" + server.port()),
                     ADMIN_TOKEN, 20, "fleet-test", 4);
