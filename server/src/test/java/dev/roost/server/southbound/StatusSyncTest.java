@@ -23,7 +23,7 @@ class StatusSyncTest {
 
     @BeforeAll
     static void start() {
-        server = TestServer.start(Map.of("status.flush-interval", "PT0.2S", "status.history-interval", "PT0.001S"));
+        server = TestServer.start(Map.of("status.flush-interval", "PT0.2S", "status.history-interval", "PT0S"));
     }
 
     @AfterAll
@@ -88,7 +88,7 @@ class StatusSyncTest {
             String[] device;
             long acked;
             try (TestServer first = TestServer.start(database, Map.of("status.flush-interval", "PT0.1S",
-                    "status.history-interval", "PT0.001S"))) {
+                    "status.history-interval", "PT0S"))) {
                 device = first.registerDevice("persisted");
                 try (TestDevice link = TestDevice.connect(first.port())) {
                     link.authenticate(device[0], device[1]);
