@@ -30,32 +30,18 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Reported status: applies snapshots and diffs to the latest state held in memory, and persists it
  * coalesced — whatever a device reports within one flush interval costs one upsert — with a
- * sampled history. Reports never wait for the database.
- *
- * <p>Over ~300 lines: the report rules, the coalescing flush and the cluster hooks share the one
- * in-memory map of latest reports; a split of the flusher into its own class is left for the
- * structure issue.
+ * sampled history ({@link StatusFlusher}). Reports never wait for the database.
  */
 public final class StatusService implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(StatusService.class.getName());
-    private static final int MAX_BATCH = 2000;
     /** Held in {@code latest} for a device known to have no stored report. */
     private static final Reported NOTHING_REPORTED = new Reported(0, new byte[0], Instant.EPOCH, "");
 
@@ -65,23 +51,10 @@ public final class StatusService implements AutoCloseable {
     private final EventBus events;
     private final Snowflake ids;
     private final Clock clock;
-    private final StatusSettings settings;
     private final ObjectMapper json;
     private final ConcurrentMap<Long, Reported> latest = new ConcurrentHashMap<>();
-    private final ConcurrentMap<Long, Reported> dirty = new ConcurrentHashMap<>();
-    private final ConcurrentMap<Long, Long> lastSampleMillis = new ConcurrentHashMap<>();
-    private final ConcurrentLinkedQueue<StatusStore.Sample> samples = new ConcurrentLinkedQueue<>();
-    private final ScheduledExecutorService flusher = Executors.newSingleThreadScheduledExecutor(
-            Thread.ofPlatform().name("roost-status-flush").daemon().factory());
-    /** Its own thread: an hour's history delete must not hold up the flushes. */
-    private final ScheduledExecutorService pruner = Executors.newSingleThreadScheduledExecutor(
-            Thread.ofPlatform().name("roost-status-prune").daemon().factory());
-    private volatile long lastFlushLagMillis;
     private final LongAdder reportsAccepted = new LongAdder();
-    private final LongAdder rowsWritten = new LongAdder();
-    private final LongAdder flushNanos = new LongAdder();
-    private final ReentrantLock flushLock = new ReentrantLock();
-    private final StatusBatchWriter writer;
+    private final StatusFlusher flusher;
 
     public StatusService(StatusStore store, DeviceStore devices, DeviceLink link, EventBus events, Snowflake ids,
                          Clock clock, StatusSettings settings, ObjectMapper json, RejectedRows rejected) {
@@ -91,16 +64,10 @@ public final class StatusService implements AutoCloseable {
         this.events = events;
         this.ids = ids;
         this.clock = clock;
-        this.settings = settings;
         this.json = json;
-        this.writer = new StatusBatchWriter(store, settings.flushWriters(), rejected);
+        this.flusher = new StatusFlusher(store, ids, clock, settings, rejected);
         events.listen(EventInterest.types(EventType.LIFECYCLE), this::forgetDecommissioned);
         events.listenRemote(this::holdsReportOf, this::forgetReportedElsewhere);
-        long interval = settings.flushInterval().toMillis();
-        // A fixed rate, not a fixed delay: a report then waits at most one interval plus one flush. With a
-        // delay after each flush it would wait up to two flushes plus the interval.
-        flusher.scheduleAtFixedRate(this::flushQuietly, interval, interval, TimeUnit.MILLISECONDS);
-        pruner.scheduleWithFixedDelay(this::pruneQuietly, 0, 1, TimeUnit.HOURS);
     }
 
     /** Applies one uplink status report; answers with the ack or a resync request. */
@@ -126,9 +93,7 @@ public final class StatusService implements AutoCloseable {
             if (!stored) {
                 continue;
             }
-            // Two sessions of one device can report at once (during a replacement): keep the newest.
-            dirty.merge(device.value(), next, Reported::newer);
-            sampleIfDue(device, next);
+            flusher.accepted(device, next);
             reportsAccepted.increment();
             events.publish(new DeviceEvent(ids.nextId(), device, now, EventType.STATUS, "device", DeviceState.ONLINE,
                     DeviceState.ONLINE, status.mode(), new StatusDetail(next.version(), next.bootId())));
@@ -170,7 +135,7 @@ public final class StatusService implements AutoCloseable {
     private void forgetDecommissioned(DeviceEvent event) {
         if (event.type() == EventType.LIFECYCLE && event.to() == DeviceState.DECOMMISSIONED) {
             latest.remove(event.deviceId().value());
-            lastSampleMillis.remove(event.deviceId().value());
+            flusher.forget(event.deviceId());
         }
     }
 
@@ -209,7 +174,7 @@ public final class StatusService implements AutoCloseable {
 
     /** How long the oldest report of the last flush had waited, in milliseconds. */
     public long lastFlushLagMillis() {
-        return lastFlushLagMillis;
+        return flusher.lastFlushLagMillis();
     }
 
     /** Reports applied since start (snapshots and diffs). */
@@ -219,99 +184,26 @@ public final class StatusService implements AutoCloseable {
 
     /** Latest-status rows upserted since start: one per device per flush, however often it reported. */
     public long rowsWritten() {
-        return rowsWritten.sum();
+        return flusher.rowsWritten();
     }
 
     /** Time spent in flushes since start, in milliseconds. */
     public long flushMillis() {
-        return flushNanos.sum() / 1_000_000;
+        return flusher.flushMillis();
     }
 
     /** Devices whose latest report waits for the next flush. */
     public int pendingRows() {
-        return dirty.size();
+        return flusher.pendingRows();
     }
+
 
     /** Writes every pending report now. */
     public void flush() {
-        flushLock.lock();
-        long started = System.nanoTime();
-        try {
-            flushPending();
-        } finally {
-            flushNanos.add(System.nanoTime() - started);
-            flushLock.unlock();
-        }
+        flusher.flush();
     }
 
-    private void flushPending() {
-        List<Map.Entry<DeviceId, Reported>> batch = new ArrayList<>();
-        long oldest = Long.MAX_VALUE;
-        for (Long device : dirty.keySet()) {
-            Reported reported = dirty.remove(device);
-            if (reported != null) {
-                batch.add(Map.entry(new DeviceId(device), reported));
-                oldest = Math.min(oldest, reported.at().toEpochMilli());
-            }
-        }
-        // Each batch is one transaction over its own range of ids: concurrent writers touch disjoint rows.
-        batch.sort(Comparator.comparingLong(entry -> entry.getKey().value()));
-        List<StatusStore.Sample> history = new ArrayList<>();
-        StatusStore.Sample sample;
-        while ((sample = samples.poll()) != null) {
-            history.add(sample);
-        }
-        List<StatusBatchWriter.Batch> batches = new ArrayList<>();
-        for (int from = 0; from < Math.max(batch.size(), history.size()); from += MAX_BATCH) {
-            batches.add(new StatusBatchWriter.Batch(
-                    batch.subList(Math.min(from, batch.size()), Math.min(from + MAX_BATCH, batch.size())),
-                    history.subList(Math.min(from, history.size()), Math.min(from + MAX_BATCH, history.size()))));
-        }
-        Optional<StatusBatchWriter.Failure> failure = writer.write(batches);
-        rowsWritten.add(batch.size() - failure.map(StatusBatchWriter.Failure::unwrittenRows).orElse(0L));
-        if (failure.isPresent()) {
-            // Nothing is lost and nothing written twice: what was not written goes back, unless a
-            // newer report replaced it meanwhile.
-            failure.get().unwritten().forEach(this::putBack);
-            throw failure.get().cause();
-        }
-        if (oldest != Long.MAX_VALUE) {
-            lastFlushLagMillis = clock.millis() - oldest;
-        }
-    }
 
-    private void putBack(StatusBatchWriter.Batch batch) {
-        batch.rows().forEach(entry -> dirty.merge(entry.getKey().value(), entry.getValue(), Reported::newer));
-        samples.addAll(batch.history());
-    }
-
-    private void flushQuietly() {
-        try {
-            flush();
-        } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "status flush failed; the latest state is kept in memory", e);
-        } catch (Error e) {
-            // A scheduled task that throws is never run again: keep flushing.
-            LOG.log(System.Logger.Level.ERROR, "status flush failed", e);
-        }
-    }
-
-    private void pruneQuietly() {
-        try {
-            store.pruneHistory(clock.instant().minus(settings.historyRetention()));
-        } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "status history pruning failed", e);
-        }
-    }
-
-    private void sampleIfDue(DeviceId device, Reported reported) {
-        long now = reported.at().toEpochMilli();
-        Long last = lastSampleMillis.get(device.value());
-        if (last == null || now - last >= settings.historyInterval().toMillis()) {
-            lastSampleMillis.put(device.value(), now);
-            samples.add(new StatusStore.Sample(ids.nextId(), device, reported));
-        }
-    }
 
     /**
      * The latest report, from memory after the first read. That a device never reported is kept
@@ -347,13 +239,6 @@ public final class StatusService implements AutoCloseable {
 
     @Override
     public void close() {
-        pruner.shutdownNow();
-        flusher.shutdown();
-        try {
-            flusher.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        flush();
+        flusher.close();
     }
 }
