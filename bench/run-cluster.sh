@@ -2,15 +2,17 @@
 # The cluster benchmark of docs/benchmarks.md ("Cluster") in one command: N Roost nodes on one fresh
 # MariaDB database and the NATS at 127.0.0.1:4222 (a cluster name of the run's own), simulator
 # processes (at most 9,500 devices each: one process holds < 20,000 descriptors) connected to the
-# nodes round-robin over 127.0.0.x source addresses, a hold, commands sent through node 1 to devices
-# on node 1 (same node) and on node 2 (cross node) at the same time, then kill -9 of the last node:
+# nodes round-robin over 127.0.0.x source addresses, a hold, commands to devices on the node that
+# takes the call (same node) and on the next node (cross node) at the same time, the calls spread
+# over every node's API (--api-via first: all through node 1, to node 1's and node 2's devices),
+# then kill -9 of the last node:
 # its simulators fail over to the other nodes (their --server-url list), and the run measures how
 # long until every device is online again, and what happened to the commands in flight.
 # Raw results go to bench/results/cluster-<UTC time>/ (summary.csv, presence.csv, plots).
 #
 #   bench/run-cluster.sh [--nodes 5] [--devices-per-node 19000] [--hold-seconds 600] [--rate 200]
 #                        [--command-rate 100] [--command-seconds 60] [--port-base 9390]
-#                        [--no-kill] [--source-addresses 16] [--stagger] [--jfr]
+#                        [--no-kill] [--source-addresses 16] [--stagger] [--jfr] [--api-via all|first]
 # --stagger starts each simulator once the one before it has all its devices connected, so that the
 # box handles one ramp at a time (one process's logins, JIT and handshakes) while the others hold.
 # --jfr records every node with JFR (profile settings) and dumps the recordings after the command
@@ -21,13 +23,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/common.sh
 
-nodes=5 per_node=19000 hold=600 rate=200 cmd_rate=100 cmd_seconds=60 port_base=9390 kill_node=1 sources=16 stagger=0 jfr=0
+nodes=5 per_node=19000 hold=600 rate=200 cmd_rate=100 cmd_seconds=60 port_base=9390 kill_node=1 sources=16 stagger=0 jfr=0 api_via=all
 while [ $# -gt 0 ]; do
   case "$1" in
     --nodes) nodes=$2; shift 2 ;;
     --devices-per-node) per_node=$2; shift 2 ;;
     --hold-seconds) hold=$2; shift 2 ;;
     --rate) rate=$2; shift 2 ;;
+    --api-via) api_via=$2; shift 2 ;;
     --command-rate) cmd_rate=$2; shift 2 ;;
     --command-seconds) cmd_seconds=$2; shift 2 ;;
     --port-base) port_base=$2; shift 2 ;;
@@ -35,7 +38,7 @@ while [ $# -gt 0 ]; do
     --no-kill) kill_node=0; shift ;;
     --stagger) stagger=1; shift ;;
     --jfr) jfr=1; shift ;;
-    -h|--help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -72,7 +75,7 @@ total=$(( per_sim * sims_per_node * nodes ))
   echo "java=$("$JAVA" -version 2>&1 | head -n 1)"
   echo "mariadb=$($mysql_cmd -N -e 'select version()')"
   echo "nats=$(/usr/sbin/nats-server --version 2>/dev/null || echo unknown)"
-  echo "args=nodes=$nodes per_node=$per_node sims_per_node=$sims_per_node per_sim=$per_sim hold=$hold rate=$rate command_rate=$cmd_rate command_seconds=$cmd_seconds kill=$kill_node stagger=$stagger"
+  echo "args=nodes=$nodes per_node=$per_node sims_per_node=$sims_per_node per_sim=$per_sim hold=$hold rate=$rate command_rate=$cmd_rate command_seconds=$cmd_seconds kill=$kill_node stagger=$stagger api_via=$api_via"
   echo "git=$(git rev-parse --short HEAD)"
   shared_box_facts
 } >"$out/machine.txt"
@@ -175,19 +178,29 @@ for i in $(seq 1 "$nodes"); do
 done
 ev ramp_done "$total"
 
-# 3. Hold, with the commands in the middle of it: same node and cross node at once, both through node 1.
+# 3. Hold, with the commands in the middle of it: same node and cross node at once.
 half=$(( hold > cmd_seconds ? (hold - cmd_seconds) / 2 : 0 ))
 ev hold_start
 sleep "$half"
-ev commands_start "$cmd_rate/s same-node and $cmd_rate/s cross-node"
-bench() { # name, devices file, out; sets bench_pid (a child of this shell, so that it can be waited for)
-  "$JAVA" "${JAVA_OPTS[@]}" -jar bench/target/roost-bench.jar commands --target "127.0.0.1:$((port_base + 1))" \
-    --token "$token" --devices-file "$2" --rate "$cmd_rate" --duration "PT${cmd_seconds}S" --warmup PT5S \
-    --wait-ms 10000 --out "$3" >"$out/diagnostics/$1.log" 2>&1 &
+ev commands_start "$cmd_rate/s same-node and $cmd_rate/s cross-node, via $api_via"
+bench() { # name, targets, devices files, out; sets bench_pid (a child of this shell, so that it can be waited for)
+  "$JAVA" "${JAVA_OPTS[@]}" -jar bench/target/roost-bench.jar commands --target "$2" \
+    --token "$token" --devices-file "$3" --rate "$cmd_rate" --duration "PT${cmd_seconds}S" --warmup PT5S \
+    --wait-ms 10000 --channels 2 --out "$4" >"$out/diagnostics/$1.log" 2>&1 &
   bench_pid=$!
 }
-bench commands-same "$out/devices-1-1.csv" "$out/commands-same-node"; same=$bench_pid
-bench commands-cross "$out/devices-2-1.csv" "$out/commands-cross-node"; cross=$bench_pid
+if [ "$api_via" = first ]; then
+  targets="127.0.0.1:$((port_base + 1))" same_files="$out/devices-1-1.csv" cross_files="$out/devices-2-1.csv"
+else # node i takes the calls for its own devices and for node i+1's (the last node's go to node 1)
+  targets="" same_files="" cross_files=""
+  for i in $(seq 1 "$nodes"); do
+    targets="$targets${targets:+,}127.0.0.1:$((port_base + i))"
+    same_files="$same_files${same_files:+,}$out/devices-$i-1.csv"
+    cross_files="$cross_files${cross_files:+,}$out/devices-$(( i % nodes + 1 ))-1.csv"
+  done
+fi
+bench commands-same "$targets" "$same_files" "$out/commands-same-node"; same=$bench_pid
+bench commands-cross "$targets" "$cross_files" "$out/commands-cross-node"; cross=$bench_pid
 wait "$same" "$cross" || true
 ev commands_done
 if [ "$jfr" = 1 ]; then # the hold and the command phase; the nodes end with kill -9, which writes nothing
@@ -203,7 +216,8 @@ ev hold_end "$(api 1 /api/v1/cluster/nodes | sed -n 's/.*"online_devices":\([0-9
 # 4. kill -9 of the last node, with commands in flight to its devices.
 if [ "$kill_node" = 1 ]; then
   victim=$nodes
-  bench commands-killed "$out/devices-$victim-1.csv" "$out/commands-during-kill"; inflight=$bench_pid
+  bench commands-killed "127.0.0.1:$((port_base + 1))" "$out/devices-$victim-1.csv" "$out/commands-during-kill"
+  inflight=$bench_pid
   sleep 10
   ev node_killed "$victim"
   kill -9 "${node_pid[$victim]}"

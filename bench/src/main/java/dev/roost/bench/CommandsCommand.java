@@ -42,6 +42,10 @@ import java.util.concurrent.atomic.LongAdder;
  * {@code commands}: an open loop of CommandService.SendCommand calls at a fixed rate to random
  * devices of the simulator's device files, each waiting ({@code wait_timeout_ms}) for the final
  * state, so that the call's latency is the command's round trip server → device → server.
+ *
+ * <p>With several {@code --target}s (nodes of a cluster), the devices of the k-th device file are
+ * sent their commands through the k-th target: the northbound load is spread over the nodes while
+ * each file keeps a known relation to its target (its own node, or another node).
  */
 @picocli.CommandLine.Command(name = "commands", mixinStandardHelpOptions = true,
         description = "Send commands at a fixed rate to random online devices and measure the round trip.")
@@ -49,8 +53,12 @@ final class CommandsCommand implements Callable<Integer> {
     private static final Metadata.Key<String> AUTHORIZATION =
             Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
 
-    @Option(names = "--target", defaultValue = "127.0.0.1:9090")
-    String target;
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--target", defaultValue = "127.0.0.1:9090", split = ",",
+            description = "host:port; several (one per device file) send each file's commands through its own")
+    List<String> targets;
 
     @Option(names = "--token", defaultValue = "${env:ROOST_ADMIN_TOKEN}")
     String token;
@@ -70,29 +78,42 @@ final class CommandsCommand implements Callable<Integer> {
     @Option(names = "--wait-ms", defaultValue = "10000", description = "wait_timeout_ms of every call")
     long waitMs;
 
-    @Option(names = "--channels", defaultValue = "4")
+    @Option(names = "--channels", defaultValue = "4", description = "gRPC connections per target")
     int channels;
 
     @Option(names = "--out", required = true, description = "folder for summary.json, timeline.csv, latency.hgrm")
     Path out;
 
+    /** A device and the index of the target its commands go through. */
+    private record Addressee(String deviceId, int target) {
+    }
+
     @Override
     public Integer call() throws Exception {
-        List<String> ids = new ArrayList<>();
-        for (Path file : devicesFiles) {
-            for (String line : Files.readAllLines(file)) {
+        if (targets.size() > 1 && targets.size() != devicesFiles.size()) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "several --target need one per --devices-file (" + targets.size() + " targets, "
+                            + devicesFiles.size() + " files)");
+        }
+        List<Addressee> ids = new ArrayList<>();
+        for (int f = 0; f < devicesFiles.size(); f++) {
+            for (String line : Files.readAllLines(devicesFiles.get(f))) {
                 if (!line.isBlank()) {
-                    ids.add(line.substring(0, line.indexOf(',')));
+                    ids.add(new Addressee(line.substring(0, line.indexOf(',')), targets.size() > 1 ? f : 0));
                 }
             }
         }
         Files.createDirectories(out);
         List<ManagedChannel> channelList = new ArrayList<>();
-        List<CommandServiceBlockingStub> stubs = new ArrayList<>();
-        for (int i = 0; i < channels; i++) {
-            ManagedChannel channel = NettyChannelBuilder.forTarget(target).usePlaintext().build();
-            channelList.add(channel);
-            stubs.add(CommandServiceGrpc.newBlockingStub(channel).withInterceptors(bearer(token)));
+        List<List<CommandServiceBlockingStub>> stubs = new ArrayList<>();
+        for (String target : targets) {
+            List<CommandServiceBlockingStub> perTarget = new ArrayList<>();
+            for (int i = 0; i < channels; i++) {
+                ManagedChannel channel = NettyChannelBuilder.forTarget(target).usePlaintext().build();
+                channelList.add(channel);
+                perTarget.add(CommandServiceGrpc.newBlockingStub(channel).withInterceptors(bearer(token)));
+            }
+            stubs.add(perTarget);
         }
         Recorder recorder = new Recorder(3);
         Map<String, LongAdder> outcomes = new ConcurrentHashMap<>();
@@ -117,8 +138,10 @@ final class CommandsCommand implements Callable<Integer> {
                 next += periodNanos;
                 sent++;
                 boolean measured = scheduled >= measureFrom;
-                String device = ids.get(ThreadLocalRandom.current().nextInt(ids.size()));
-                CommandServiceBlockingStub stub = stubs.get((int) (sent % stubs.size()));
+                Addressee addressee = ids.get(ThreadLocalRandom.current().nextInt(ids.size()));
+                String device = addressee.deviceId();
+                List<CommandServiceBlockingStub> perTarget = stubs.get(addressee.target());
+                CommandServiceBlockingStub stub = perTarget.get((int) (sent % perTarget.size()));
                 inFlight.incrementAndGet();
                 executor.submit(() -> {
                     String outcome;
@@ -154,7 +177,7 @@ final class CommandsCommand implements Callable<Integer> {
         channelList.forEach(ManagedChannel::shutdownNow);
         ObjectMapper json = new ObjectMapper();
         ObjectNode summary = json.createObjectNode();
-        summary.put("rate_target", rate).put("duration_s", duration.toSeconds()).put("devices", ids.size())
+        summary.put("targets", String.join(",", targets)).put("rate_target", rate).put("duration_s", duration.toSeconds()).put("devices", ids.size())
                 .put("sent_total", sent).put("measured_succeeded", total.getTotalCount())
                 .put("achieved_per_s", total.getTotalCount() / (double) duration.toSeconds())
                 .put("p50_ms", total.getValueAtPercentile(50) / 1000.0)
