@@ -33,6 +33,45 @@ def commands(folder, name):
                                  "outcomes")}
 
 
+def cores_by_role(folder, start, end):
+    """Average cores each role of cpu.csv used between two times (None when not sampled).
+
+    A role summed over processes that come and go (the load generators) drops when one exits; such
+    a step counts as zero, so a phase loses at most one sample interval of an exiting process.
+    """
+    path = os.path.join(folder, "cpu.csv")
+    if start is None or end is None or not os.path.exists(path):
+        return None
+    rows = [r for r in csv.DictReader(open(path)) if start <= float(r["epoch_s"]) <= end]
+    if len(rows) < 2:
+        return None
+    roles = [k for k in rows[0] if k != "epoch_s"]
+    seconds = float(rows[-1]["epoch_s"]) - float(rows[0]["epoch_s"])
+    used = {role: 0.0 for role in roles}
+    for before, after in zip(rows, rows[1:]):
+        for role in roles:
+            used[role] += max(0.0, float(after[role]) - float(before[role]))
+    return {role: round(used[role] / seconds, 3) for role in roles}
+
+
+def db_status(folder, name):
+    path = os.path.join(folder, "diagnostics", f"db-status-{name}.txt")
+    if not os.path.exists(path):
+        return None
+    return {k: float(v) for k, v in (line.split("\t")[:2] for line in open(path) if "\t" in line)
+            if v.strip().replace(".", "", 1).isdigit()}
+
+
+def database_per_command(folder, succeeded):
+    """Statements, commits and fsyncs per successful command over the measured phase."""
+    start, end = db_status(folder, "start"), db_status(folder, "end")
+    if not start or not end or not succeeded:
+        return None
+    keys = {"statements": "Questions", "selects": "Com_select", "inserts": "Com_insert", "updates": "Com_update",
+            "deletes": "Com_delete", "commits": "Com_commit", "fsyncs": "Innodb_data_fsyncs"}
+    return {name: round((end.get(key, 0) - start.get(key, 0)) / succeeded, 3) for name, key in keys.items()}
+
+
 def duplicates(folder):
     path = os.path.join(folder, "diagnostics", "duplicates.txt")
     if not os.path.exists(path):
@@ -47,6 +86,10 @@ def main(folder):
     killed, victim = at(evs, "node_killed")
     back, online_after = at(evs, "all_online_again")
     converged, converged_value = at(evs, "presence_converged")
+    hold_start, _ = at(evs, "hold_start")
+    commands_start, _ = at(evs, "commands_start")
+    commands_measured, _ = at(evs, "commands_measured")
+    commands_done, _ = at(evs, "commands_done")
     summary = {
         "folder": os.path.basename(folder),
         "machine": dict(line.strip().split("=", 1) for line in open(os.path.join(folder, "machine.txt"))
@@ -55,6 +98,11 @@ def main(folder):
         "ramp_s": round(ramp_done - ramp_start, 1) if ramp_done and ramp_start else None,
         "commands_same_node": commands(folder, "commands-same-node"),
         "commands_cross_node": commands(folder, "commands-cross-node"),
+        "cores_hold": cores_by_role(folder, hold_start, commands_start),
+        "cores_commands": cores_by_role(folder, commands_measured, commands_done),
+        "database_per_command": database_per_command(folder, sum(
+            (commands(folder, name) or {}).get("measured_succeeded") or 0
+            for name in ("commands-same-node", "commands-cross-node"))),
         "kill": None if killed is None else {
             "node": victim,
             "seconds_until_all_online": round(back - killed, 1) if back else None,
@@ -77,6 +125,11 @@ def main(folder):
             w.writerow([name + "_p50_ms", c.get("p50_ms")])
             w.writerow([name + "_p99_ms", c.get("p99_ms")])
             w.writerow([name + "_succeeded", c.get("measured_succeeded")])
+        for name, value in (summary["database_per_command"] or {}).items():
+            w.writerow([f"database_{name}_per_command", value])
+        for phase in ("cores_hold", "cores_commands"):
+            for role, cores in (summary[phase] or {}).items():
+                w.writerow([f"{phase}_{role}", cores])
         if summary["kill"]:
             w.writerow(["kill_seconds_until_all_online", summary["kill"]["seconds_until_all_online"]])
             w.writerow(["kill_seconds_until_presence_converged", summary["kill"]["seconds_until_presence_converged"]])

@@ -12,18 +12,22 @@
 #
 #   bench/run-cluster.sh [--nodes 5] [--devices-per-node 19000] [--hold-seconds 600] [--rate 200]
 #                        [--command-rate 100] [--command-seconds 60] [--port-base 9390]
-#                        [--no-kill] [--source-addresses 16] [--stagger] [--jfr] [--api-via all|first]
+#                        [--command-warmup 5] [--no-kill] [--source-addresses 16] [--stagger] [--jfr]
+#                        [--api-via all|first]
+# --command-warmup: seconds of commands before the measured ones (fresh JVMs compile the path first).
 # --stagger starts each simulator once the one before it has all its devices connected, so that the
 # box handles one ramp at a time (one process's logins, JIT and handshakes) while the others hold.
-# --jfr records every node with JFR (profile settings) and dumps the recordings after the command
-# phase into diagnostics/node-<i>.jfr, summarised by bench/jfr_summary.py (node-<i>-jfr-summary.csv).
+# --jfr records every node with JFR (profile settings) over the measured command phase into
+# diagnostics/node-<i>.jfr, summarised by bench/jfr_summary.py (node-<i>-jfr-summary.csv).
+# The database's SHOW GLOBAL STATUS at the start and end of the measured phase goes to
+# diagnostics/db-status-{start,end}.txt (statements, commits and fsyncs per command in the summary).
 #
 # Nodes run with ROOST_BCRYPT_COST=4 (registration and secret logins stay cheap for the run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/common.sh
 
-nodes=5 per_node=19000 hold=600 rate=200 cmd_rate=100 cmd_seconds=60 port_base=9390 kill_node=1 sources=16 stagger=0 jfr=0 api_via=all
+nodes=5 per_node=19000 hold=600 rate=200 cmd_rate=100 cmd_seconds=60 cmd_warmup=5 port_base=9390 kill_node=1 sources=16 stagger=0 jfr=0 api_via=all
 while [ $# -gt 0 ]; do
   case "$1" in
     --nodes) nodes=$2; shift 2 ;;
@@ -33,12 +37,13 @@ while [ $# -gt 0 ]; do
     --api-via) api_via=$2; shift 2 ;;
     --command-rate) cmd_rate=$2; shift 2 ;;
     --command-seconds) cmd_seconds=$2; shift 2 ;;
+    --command-warmup) cmd_warmup=$2; shift 2 ;;
     --port-base) port_base=$2; shift 2 ;;
     --source-addresses) sources=$2; shift 2 ;;
     --no-kill) kill_node=0; shift ;;
     --stagger) stagger=1; shift ;;
     --jfr) jfr=1; shift ;;
-    -h|--help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -75,7 +80,7 @@ total=$(( per_sim * sims_per_node * nodes ))
   echo "java=$("$JAVA" -version 2>&1 | head -n 1)"
   echo "mariadb=$($mysql_cmd -N -e 'select version()')"
   echo "nats=$(/usr/sbin/nats-server --version 2>/dev/null || echo unknown)"
-  echo "args=nodes=$nodes per_node=$per_node sims_per_node=$sims_per_node per_sim=$per_sim hold=$hold rate=$rate command_rate=$cmd_rate command_seconds=$cmd_seconds kill=$kill_node stagger=$stagger api_via=$api_via"
+  echo "args=nodes=$nodes per_node=$per_node sims_per_node=$sims_per_node per_sim=$per_sim hold=$hold rate=$rate command_rate=$cmd_rate command_seconds=$cmd_seconds command_warmup=$cmd_warmup kill=$kill_node stagger=$stagger api_via=$api_via"
   echo "git=$(git rev-parse --short HEAD)"
   shared_box_facts
 } >"$out/machine.txt"
@@ -87,13 +92,11 @@ trap cleanup EXIT
 node_pid=()
 for i in $(seq 1 "$nodes"); do
   port=$((port_base + i))
-  node_jfr=()
-  [ "$jfr" = 1 ] && node_jfr=(-XX:StartFlightRecording=name=bench,settings=profile)
   ROOST_DB_URL=jdbc:mariadb://127.0.0.1:$db_port/roost_cluster ROOST_DB_USERNAME=root ROOST_DB_PASSWORD= \
   ROOST_BCRYPT_COST=4 ROOST_ADMIN_TOKEN=$token SERVER_PORT=$port \
   ROOST_CLUSTER_NATS_URL=nats://127.0.0.1:4222 ROOST_CLUSTER_NAME=$cluster ROOST_CLUSTER_NODE_dash_NAME=node-$i \
     "$JAVA" "${JAVA_OPTS[@]}" -Xmx2g -Xlog:gc:file="$out/diagnostics/node-$i-gc.log" ${SERVER_JAVA_OPTS:-} \
-    "${node_jfr[@]}" -jar server/target/roost-server.jar >"$out/diagnostics/node-$i.log" 2>&1 &
+    -jar server/target/roost-server.jar >"$out/diagnostics/node-$i.log" 2>&1 &
   node_pid[$i]=$!; pids+=("$!")
   # One at a time: the first node migrates the schema.
   for _ in $(seq 1 240); do
@@ -178,14 +181,24 @@ for i in $(seq 1 "$nodes"); do
 done
 ev ramp_done "$total"
 
+# CPU per role from here on (cpu.csv), so that the hold and the command phase can be told apart.
+roles=()
+for i in $(seq 1 "$nodes"); do roles+=("node_$i=${node_pid[$i]}"); done
+nats_pid=$(ss -Htlnp "( sport = :4222 )" | grep -o 'pid=[0-9]*' | head -n 1 | cut -d= -f2)
+roles+=("simulators=/roost-edge.jar simulate/" "generators=/roost-bench.jar commands/"
+  "mariadb=$(db_pid_of_port)" "nats=${nats_pid:-0}")
+/usr/bin/python3 bench/proc_cpu.py sample "$out/cpu.csv" 2 "${roles[@]}" &
+pids+=("$!")
+
 # 3. Hold, with the commands in the middle of it: same node and cross node at once.
-half=$(( hold > cmd_seconds ? (hold - cmd_seconds) / 2 : 0 ))
+phase=$(( cmd_warmup + cmd_seconds ))
+half=$(( hold > phase ? (hold - phase) / 2 : 0 ))
 ev hold_start
 sleep "$half"
 ev commands_start "$cmd_rate/s same-node and $cmd_rate/s cross-node, via $api_via"
-bench() { # name, targets, devices files, out; sets bench_pid (a child of this shell, so that it can be waited for)
+bench() { # name, targets, devices files, out[, warm-up seconds]; sets bench_pid (a child of this shell, so that it can be waited for)
   "$JAVA" "${JAVA_OPTS[@]}" -jar bench/target/roost-bench.jar commands --target "$2" \
-    --token "$token" --devices-file "$3" --rate "$cmd_rate" --duration "PT${cmd_seconds}S" --warmup PT5S \
+    --token "$token" --devices-file "$3" --rate "$cmd_rate" --duration "PT${cmd_seconds}S" --warmup "PT${5:-$cmd_warmup}S" \
     --wait-ms 10000 --channels 2 --out "$4" >"$out/diagnostics/$1.log" 2>&1 &
   bench_pid=$!
 }
@@ -201,22 +214,34 @@ else # node i takes the calls for its own devices and for node i+1's (the last n
 fi
 bench commands-same "$targets" "$same_files" "$out/commands-same-node"; same=$bench_pid
 bench commands-cross "$targets" "$cross_files" "$out/commands-cross-node"; cross=$bench_pid
+measured_phase_starts() {
+  sleep "$cmd_warmup"
+  $mysql_cmd -e "SHOW GLOBAL STATUS" >"$out/diagnostics/db-status-start.txt" 2>/dev/null || true
+  if [ "$jfr" = 1 ]; then
+    for i in $(seq 1 "$nodes"); do
+      "$JAVA_HOME/bin/jcmd" "${node_pid[$i]}" JFR.start name=bench settings=profile >/dev/null
+    done
+  fi
+  ev commands_measured
+}
+measured_phase_starts &
 wait "$same" "$cross" || true
 ev commands_done
-if [ "$jfr" = 1 ]; then # the hold and the command phase; the nodes end with kill -9, which writes nothing
+$mysql_cmd -e "SHOW GLOBAL STATUS" >"$out/diagnostics/db-status-end.txt" 2>/dev/null || true
+if [ "$jfr" = 1 ]; then # the nodes end with kill -9, which writes nothing: dump now
   for i in $(seq 1 "$nodes"); do
     "$JAVA_HOME/bin/jcmd" "${node_pid[$i]}" JFR.dump name=bench filename="$out/diagnostics/node-$i.jfr" >/dev/null
     /usr/bin/python3 bench/jfr_summary.py "$out/diagnostics/node-$i.jfr" "$out/diagnostics/node-$i-jfr-summary.csv" \
       "$JAVA_HOME/bin/jfr" >/dev/null 2>&1 || true
   done
 fi
-sleep $(( hold - half - cmd_seconds > 0 ? hold - half - cmd_seconds : 0 ))
+sleep $(( hold - half - phase > 0 ? hold - half - phase : 0 ))
 ev hold_end "$(api 1 /api/v1/cluster/nodes | sed -n 's/.*"online_devices":\([0-9]*\).*/\1/p') online"
 
 # 4. kill -9 of the last node, with commands in flight to its devices.
 if [ "$kill_node" = 1 ]; then
   victim=$nodes
-  bench commands-killed "127.0.0.1:$((port_base + 1))" "$out/devices-$victim-1.csv" "$out/commands-during-kill"
+  bench commands-killed "127.0.0.1:$((port_base + 1))" "$out/devices-$victim-1.csv" "$out/commands-during-kill" 5
   inflight=$bench_pid
   sleep 10
   ev node_killed "$victim"
