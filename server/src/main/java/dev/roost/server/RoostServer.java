@@ -128,7 +128,7 @@ import java.util.Optional;
 public final class RoostServer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(RoostServer.class.getName());
     private static final Duration EVENT_FLUSH_INTERVAL = Duration.ofMillis(200);
-    private static final Duration CLUSTER_DEVICE_CACHE_AGE = Duration.ofSeconds(5);
+    private static final Duration CLUSTER_DEVICE_CACHE_AGE = Duration.ofMinutes(10);
     /** Files left for the database pool, jars, logs and JFR when sizing the connection limit. */
     private static final int FILES_KEPT_FREE = 512;
 
@@ -191,10 +191,13 @@ public final class RoostServer implements AutoCloseable {
             EventBus bus = new EventBus();
 
             CountCache counts = new CountCache(Duration.ofSeconds(2), clock);
-            // One node: the cache is exact (every write goes through it). A cluster evicts on the other
-            // nodes' presence and lifecycle events and, for their plain updates (no event), by age.
+            // One node: the cache is exact (every write goes through it). A cluster node announces its
+            // writes and evicts on the other nodes' (and on their presence and lifecycle events); after a
+            // NATS outage it forgets everything, and an age bounds what a notice lost otherwise leaves.
             JdbcDeviceStore deviceStore = new JdbcDeviceStore(database, json, counts,
-                    cluster.isPresent() ? CLUSTER_DEVICE_CACHE_AGE : Duration.ZERO);
+                    cluster.isPresent() ? CLUSTER_DEVICE_CACHE_AGE : Duration.ZERO,
+                    devices -> cluster.ifPresent(node -> node.devicesChanged(devices)));
+            cluster.ifPresent(node -> node.onReconnect(deviceStore::forgetAll));
             bus.listenRemote(EventInterest.allTypesBut(EventType.STATUS, EventType.COMMAND), event -> {
                 if (event.type() != EventType.STATUS && event.type() != EventType.COMMAND) {
                     deviceStore.forget(event.deviceId());
@@ -241,7 +244,7 @@ public final class RoostServer implements AutoCloseable {
             DeviceChannel channel = new DeviceChannel(settings.southbound(), codec, sessions,
                     deviceAuthenticator, recorder, status, desired, commands, bus, ids, clock,
                     cluster.<DevicePresence>map(node -> node).orElse(DevicePresence.SINGLE_NODE));
-            cluster.ifPresent(node -> ClusterWiring.connect(node, sessions, channel, bus, codec, json));
+            cluster.ifPresent(node -> ClusterWiring.connect(node, sessions, channel, bus, deviceStore, codec, json));
             cluster.ifPresent(node -> closeables.addFirst(new OrphanSweeper(node, deviceStore, recorder::record, ids,
                     clock)));
             // The legacy controller's dialect, recognised by its first frame (docs/protocol.md, Legacy v0 dialect).

@@ -11,6 +11,7 @@ import dev.roost.server.error.RoostException;
 import dev.roost.server.event.DeviceEvent;
 
 import java.time.Clock;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -105,6 +106,19 @@ public final class ClusterNode implements DeviceLink, DevicePresence, AutoClosea
     public long eventsSkipped() {
         NodeMessaging current = messaging;
         return current == null ? 0 : current.eventsSkipped();
+    }
+
+    /** Tells the other nodes that this node wrote these devices' rows. */
+    public void devicesChanged(Collection<DeviceId> devices) {
+        NodeMessaging current = messaging;
+        if (current != null) {
+            current.devicesChanged(devices);
+        }
+    }
+
+    /** Runs {@code listener} after NATS came back: what other nodes said meanwhile may be lost. */
+    public void onReconnect(Runnable listener) {
+        nats.onReconnect(listener);
     }
 
     /** Forwards an event of this node to the others. */

@@ -20,6 +20,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -34,6 +37,8 @@ import java.util.function.Predicate;
  *       to a device whose session that node holds; the reply says whether it was sent;</li>
  *   <li>{@code roost.<cluster>.node.<worker>.replaced} — a device logged in on another node: close
  *       the named session (4004) if it is still live there;</li>
+ *   <li>{@code roost.<cluster>.devices-changed} — a node wrote these devices' rows: the others
+ *       drop what they cached of them;</li>
  *   <li>{@code roost.<cluster>.events} — every device event a node publishes, for the watch streams
  *       and listeners of all the others. NATS keeps the order of one publisher's messages, and a
  *       device's events come from the node that holds its session, so they arrive in order. The
@@ -69,6 +74,9 @@ public final class NodeMessaging implements AutoCloseable {
 
         /** An event another node published. */
         void event(DeviceEvent event);
+
+        /** Another node wrote these devices' rows: what this node holds of them is old. */
+        void devicesChanged(List<DeviceId> devices);
     }
 
     private final NatsCluster cluster;
@@ -97,6 +105,7 @@ public final class NodeMessaging implements AutoCloseable {
         dispatcher.subscribe(cluster.subject("node." + worker + ".downlink"),
                 message -> Thread.ofVirtual().start(() -> onDownlink(message, inbound)));
         dispatcher.subscribe(cluster.subject("node." + worker + ".replaced"), message -> onReplaced(message, inbound));
+        dispatcher.subscribe(cluster.subject("devices-changed"), message -> onDevicesChanged(message, inbound));
         this.eventDispatcher = cluster.events().createDispatcher();
         eventDispatcher.subscribe(cluster.subject("events"), message -> onEvent(message, inbound));
         confirmEventFeed();
@@ -152,6 +161,23 @@ public final class NodeMessaging implements AutoCloseable {
                 (device.value() + "|" + epoch).getBytes(StandardCharsets.UTF_8));
     }
 
+    /**
+     * Tells every other node that this node wrote these devices' rows (after the commit). On the
+     * control connection, which queues rather than drops while NATS is away: a node that misses
+     * notices anyway forgets everything it holds when it reconnects.
+     */
+    public void devicesChanged(Collection<DeviceId> devices) {
+        if (devices.isEmpty()) {
+            return;
+        }
+        StringBuilder ids = new StringBuilder();
+        for (DeviceId device : devices) {
+            ids.append(ids.isEmpty() ? "" : ",").append(device.value());
+        }
+        cluster.connection().publish(cluster.subject("devices-changed"),
+                new Headers().put(ORIGIN, Integer.toString(worker)), ids.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
     /** Publishes an event of this node to every other node. */
     public void publish(DeviceEvent event) {
         Headers headers = new Headers().put(ORIGIN, Integer.toString(worker))
@@ -203,6 +229,22 @@ public final class NodeMessaging implements AutoCloseable {
                     Long.parseLong(text.substring(bar + 1)));
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "cluster: a replacement notice failed: {0}", e.getMessage());
+        }
+    }
+
+    private void onDevicesChanged(Message message, Inbound inbound) {
+        Headers headers = message.getHeaders();
+        if (headers != null && Integer.toString(worker).equals(headers.getFirst(ORIGIN))) {
+            return;
+        }
+        try {
+            List<DeviceId> devices = new ArrayList<>();
+            for (String id : new String(message.getData(), StandardCharsets.UTF_8).split(",")) {
+                devices.add(new DeviceId(Long.parseLong(id)));
+            }
+            inbound.devicesChanged(devices);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "cluster: a device change notice failed: {0}", e.getMessage());
         }
     }
 

@@ -32,6 +32,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 
@@ -41,9 +42,10 @@ import java.util.stream.Stream;
  * <p>Over ~300 lines because it is the device table's one SQL adapter: registry writes, keyed
  * listing with label filters, the read-through cache and its invalidation, and the device log
  * ({@code EventStore}: a registry change and its lifecycle event share one transaction). Splitting
- * the log out would split those transactions. Left for the structure issue.
+ * the log out would split those transactions, and the cache must see every write of the table.
  */
 public final class JdbcDeviceStore implements DeviceStore {
+    private static final System.Logger LOG = System.getLogger(JdbcDeviceStore.class.getName());
     private static final String COLUMNS = "d.id, d.name, d.device_type, d.hardware_serial, d.hardware_model, "
             + "d.software_version, d.software_updated_at, d.description, d.nics_json, d.labels_json, d.state, "
             + "d.created_at, d.updated_at, d.last_seen_at";
@@ -66,6 +68,7 @@ public final class JdbcDeviceStore implements DeviceStore {
     private final ConcurrentMap<Long, Long> settlingUntil = new ConcurrentHashMap<>();
     /** 0: entries live until a write evicts them; otherwise their maximum age. */
     private final long maxAgeMillis;
+    private final Consumer<Collection<DeviceId>> announce;
 
     private record CachedDevice(Device device, long loadedAtMillis) {
     }
@@ -75,19 +78,24 @@ public final class JdbcDeviceStore implements DeviceStore {
 
     /** A store whose cache is kept exact by its own writes: the only writer of its database. */
     public JdbcDeviceStore(Database db, ObjectMapper json, CountCache counts) {
-        this(db, json, counts, Duration.ZERO);
+        this(db, json, counts, Duration.ZERO, devices -> { });
     }
 
     /**
-     * @param maxAge how long a cached device is trusted without an eviction (zero: until evicted).
-     *               A cluster node sets it: writes of other nodes arrive through {@link #forget},
-     *               but a device update made on another node publishes no event.
+     * A store of one node of several on the database.
+     *
+     * @param maxAge   how long a cached device is trusted without an eviction (zero: until evicted);
+     *                 a backstop for the evictions of other nodes' writes that did not arrive
+     * @param announce told, after each write, which devices' rows it wrote (the other nodes then
+     *                 {@link #forget} them)
      */
-    public JdbcDeviceStore(Database db, ObjectMapper json, CountCache counts, Duration maxAge) {
+    public JdbcDeviceStore(Database db, ObjectMapper json, CountCache counts, Duration maxAge,
+                           Consumer<Collection<DeviceId>> announce) {
         this.db = db;
         this.json = json;
         this.counts = counts;
         this.maxAgeMillis = maxAge.toMillis();
+        this.announce = announce;
     }
 
     @Override
@@ -157,6 +165,16 @@ public final class JdbcDeviceStore implements DeviceStore {
     }
 
     /**
+     * Drops every cached device (a cluster node that may have missed other nodes' notices); a read
+     * that overlapped this does not cache what it saw.
+     */
+    public void forgetAll() {
+        writes.incrementAndGet();
+        byId.clear();
+        counts.invalidate();
+    }
+
+    /**
      * Runs a write and keeps the caches honest: totals and the written devices are forgotten, and
      * a read that overlapped the write does not cache what it saw (see {@link #find}).
      */
@@ -172,6 +190,20 @@ public final class JdbcDeviceStore implements DeviceStore {
             counts.invalidate();
             writes.incrementAndGet();
             writesInFlight.decrementAndGet();
+            // Also after a failure: a commit whose answer was lost may have written them after all.
+            announceQuietly(devices);
+        }
+    }
+
+    private void announceQuietly(Collection<DeviceId> devices) {
+        if (devices.isEmpty()) {
+            return;
+        }
+        try {
+            announce.accept(devices);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "announcing a device write to the cluster failed: "
+                    + e.getMessage());
         }
     }
 

@@ -34,7 +34,8 @@ import java.util.function.Predicate;
  *
  * <p>Over ~300 lines because it is one connection's whole state: the outbound queue and its writer,
  * the login claim shared with the auth timeout, and the reader's rate bucket and fragment assembly.
- * Moving the writer into a class of its own is the next cut, left for the structure issue.
+ * The writer stays in it on purpose: a writer object of its own per session would cost every idle
+ * session its header and references (docs/benchmarks.md, memory per idle session).
  */
 final class DeviceSession {
     /** Messages waiting for a device that does not read before its connection is dropped. */

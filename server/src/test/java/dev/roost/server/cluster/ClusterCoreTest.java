@@ -132,6 +132,13 @@ class ClusterCoreTest {
         Await.until("b got a's event", () -> atB.events.contains(event));
         Await.until("a was told to close session 77", () -> atA.replaced.contains(77L));
         assertThat(atA.events).as("a node does not hear its own events").isEmpty();
+
+        a.devicesChanged(List.of(new DeviceId(5), new DeviceId(6)));
+        Await.until("b was told a wrote devices 5 and 6", () -> atB.changed.equals(List.of(new DeviceId(5),
+                new DeviceId(6))));
+        b.devicesChanged(List.of(new DeviceId(7)));
+        Await.until("a was told b wrote device 7", () -> atA.changed.contains(new DeviceId(7)));
+        assertThat(atA.changed).as("a node does not hear its own notices").containsExactly(new DeviceId(7));
     }
 
     @Test
@@ -249,6 +256,10 @@ class ClusterCoreTest {
         public void event(DeviceEvent event) {
             bus.publishRemote(event);
         }
+
+        @Override
+        public void devicesChanged(List<DeviceId> devices) {
+        }
     }
 
     private static final class Recorder implements NodeMessaging.Inbound {
@@ -256,6 +267,7 @@ class ClusterCoreTest {
         final List<Body> delivered = new CopyOnWriteArrayList<>();
         final List<Long> replaced = new CopyOnWriteArrayList<>();
         final List<DeviceEvent> events = new CopyOnWriteArrayList<>();
+        final List<DeviceId> changed = new CopyOnWriteArrayList<>();
 
         Recorder(boolean hasSessions) {
             this.hasSessions = hasSessions;
@@ -282,6 +294,11 @@ class ClusterCoreTest {
         @Override
         public void event(DeviceEvent event) {
             events.add(event);
+        }
+
+        @Override
+        public void devicesChanged(List<DeviceId> devices) {
+            changed.addAll(devices);
         }
     }
 }

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -155,6 +156,23 @@ class ClusterNodesTest {
         JsonNode health = a.rest().get("/observe/health", null).body();
         assertThat(health.at("/status").asText()).isEqualTo("UP");
         assertThat(health.toString()).contains("\"clustered\":true");
+    }
+
+    @Test
+    void aDeviceChangedOnOneNode_isReadFreshOnTheOthers_atOnce() {
+        // Registered on b, so b caches it at its first read (another node's registration event would
+        // keep b from caching it for a moment).
+        String[] device = b.registerDevice("renamed-on-a");
+        assertThat(device(b, device[0]).get("name").asText()).as("b caches it").isEqualTo("renamed-on-a");
+
+        Reply renamed = a.rest().patch("/api/v1/devices/" + device[0], ADMIN_TOKEN, "{\"name\":\"renamed-by-a\"}");
+        assertThat(renamed.status()).as(renamed.raw()).isEqualTo(200);
+
+        // a announced its write before answering; b drops its copy when the notice arrives, well before
+        // the cache's age bound (10 minutes) would have.
+        Await.until("b reads the new name", Duration.ofSeconds(3),
+                () -> device(b, device[0]).get("name").asText().equals("renamed-by-a"));
+        assertThat(device(c, device[0]).get("name").asText()).isEqualTo("renamed-by-a");
     }
 
     private static JsonNode status(TestServer on, String device) {

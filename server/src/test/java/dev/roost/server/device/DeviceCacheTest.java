@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -63,6 +64,31 @@ class DeviceCacheTest {
         store.recordEvents(List.of(event(4, EventType.CONNECTED, DeviceState.ONLINE,
                 EventDetail.ConnectionDetail.ofEpoch(2))));
         assertThat(store.find(DEVICE).orElseThrow().state()).isEqualTo(DeviceState.ONLINE);
+    }
+
+    @Test
+    void everyWriteIsAnnouncedWithItsDevices_andForgetAllMakesTheNextReadGoToTheDatabase() {
+        List<List<DeviceId>> announced = new ArrayList<>();
+        JdbcDeviceStore node = new JdbcDeviceStore(db, Json.newMapper(), new CountCache(Duration.ZERO, Clock.systemUTC()),
+                Duration.ZERO, devices -> announced.add(List.copyOf(devices)));
+        Device device = new Device(DEVICE, "cached", "", new Hardware("CACHED-2", "M"), "", Optional.empty(),
+                List.of(), "", Map.of(), DeviceState.REGISTERED, T0, T0, Optional.empty());
+        node.insert(device, "hash", event(1, EventType.LIFECYCLE, DeviceState.REGISTERED,
+                new EventDetail.LifecycleDetail()));
+        node.updateSecretHash(DEVICE, "other-hash", T0.plusSeconds(1));
+        node.recordEvents(List.of(event(2, EventType.COMMAND, DeviceState.REGISTERED,
+                new EventDetail.CommandDetail(77, "exec", "SENT", 0))));
+        assertThat(announced).as("the insert and the secret; a command event writes no device row")
+                .containsExactly(List.of(DEVICE), List.of(DEVICE));
+
+        assertThat(node.find(DEVICE).orElseThrow().name()).isEqualTo("cached");
+        otherProcess.update(new Device(DEVICE, "renamed elsewhere", "", new Hardware("CACHED-2", "M"), "",
+                Optional.empty(), List.of(), "", Map.of(), DeviceState.REGISTERED, T0, T0.plusSeconds(2),
+                Optional.empty()));
+        assertThat(node.find(DEVICE).orElseThrow().name()).as("cached").isEqualTo("cached");
+
+        node.forgetAll();
+        assertThat(node.find(DEVICE).orElseThrow().name()).isEqualTo("renamed elsewhere");
     }
 
     private static DeviceEvent event(long id, EventType type, DeviceState to, EventDetail detail) {
