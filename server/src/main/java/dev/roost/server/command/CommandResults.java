@@ -134,15 +134,24 @@ final class CommandResults implements AutoCloseable {
                 .orElse(false);
     }
 
-    /** The device's running command by its wire id: from the running index, else read. */
+    /**
+     * The device's running command by its wire id: from the running index, else read. A command read
+     * here was delivered through another node of a cluster (or before a restart): it joins this
+     * node's index, so that its result, which follows its ack, needs no second read.
+     */
     private Optional<Command> running(DeviceId device, String wireId) {
         Optional<CommandId> id = commandId(wireId);
         if (id.isEmpty()) {
             return Optional.empty();
         }
         Optional<Command> live = running.find(id.get());
-        Optional<Command> command = live.isPresent() ? live : store.find(id.get());
-        return command.filter(c -> c.deviceId().equals(device) && CommandState.RUNNING.contains(c.state()));
+        if (live.isPresent()) {
+            return live.filter(c -> c.deviceId().equals(device));
+        }
+        Optional<Command> stored = store.find(id.get())
+                .filter(c -> c.deviceId().equals(device) && CommandState.RUNNING.contains(c.state()));
+        stored.ifPresent(running::putIfAbsent);
+        return stored;
     }
 
     private static Optional<CommandId> commandId(String wire) {

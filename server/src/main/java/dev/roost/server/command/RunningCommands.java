@@ -9,14 +9,20 @@ import java.util.function.UnaryOperator;
 
 /**
  * The SENT and ACKED commands of this node, as stored: acks, results and timeouts need no read,
- * and their run deadlines drive the sweep. Only a command this node delivered (or found running at
- * start) is here; one that finished, here or on another node, is removed.
+ * and their run deadlines drive the sweep. Only a command this node delivered, found running at
+ * start, or read for an ack or a result of one of its devices is here; one that finished, here or
+ * on another node, is removed (a copy the sweep finds already finished, too).
  */
 final class RunningCommands {
     private final ConcurrentMap<Long, Command> byId = new ConcurrentHashMap<>();
 
     void put(Command command) {
         byId.put(command.id().value(), command);
+    }
+
+    /** Adds a copy read from the store unless the index already holds one (which is newer). */
+    void putIfAbsent(Command command) {
+        byId.putIfAbsent(command.id().value(), command);
     }
 
     Optional<Command> find(CommandId id) {

@@ -5,6 +5,7 @@ import dev.roost.protocol.Messages;
 import dev.roost.server.common.DeviceId;
 import dev.roost.server.error.ErrorCode;
 import dev.roost.server.error.RoostException;
+import dev.roost.server.support.ManualClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -254,5 +255,23 @@ class CommandDeliveryRulesTest {
 
     private static String id(Command command) {
         return command.id().toString();
+    }
+
+    @Test
+    void aCommandDeliveredThroughAnotherNode_isReadOnceForItsAck_andNotAgainForItsResult() {
+        CommandSettings settings = CommandRig.settings(4, 64);
+        InMemoryCommandStore shared = new InMemoryCommandStore();
+        ManualClock clock = new ManualClock();
+        try (CommandRig apiNode = new CommandRig(settings, shared, clock, EmptyQueues.none());
+             CommandRig deviceNode = new CommandRig(settings, shared, clock, EmptyQueues.none())) {
+            DeviceId device = apiNode.device(true);
+            Command command = apiNode.send(device, "cross-node");
+
+            deviceNode.ack(command);
+            assertThat(deviceNode.observed.finds()).as("the ack reads the command it did not deliver").isEqualTo(1);
+            assertThat(deviceNode.answer(command, true)).isEqualTo(ResultOutcome.STORED);
+            assertThat(deviceNode.observed.finds()).as("the result finds the copy the ack read").isEqualTo(1);
+            assertThat(deviceNode.state(command)).isEqualTo(CommandState.SUCCEEDED);
+        }
     }
 }

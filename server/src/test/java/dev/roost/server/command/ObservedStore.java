@@ -17,13 +17,14 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The in-memory store as the service sees it, with what a test needs to watch and to time: how
- * often a device's active commands were read, something to do right after the next such read (a
+ * often a device's active commands and commands by id were read, something to do right after the next such read (a
  * write that commits after the read took its rows, as another thread's would), the sizes of the
  * group commits, and something to do before the next one (hold the writer).
  */
 final class ObservedStore implements CommandStore {
     private final InMemoryCommandStore store;
     private final AtomicInteger activeReads = new AtomicInteger();
+    private final AtomicInteger finds = new AtomicInteger();
     private final AtomicReference<Runnable> afterNextActiveRead = new AtomicReference<>();
     private final AtomicReference<Runnable> beforeNextWrite = new AtomicReference<>();
     private final List<Integer> writeSizes = new CopyOnWriteArrayList<>();
@@ -34,6 +35,11 @@ final class ObservedStore implements CommandStore {
 
     int activeReads() {
         return activeReads.get();
+    }
+
+    /** How often a command was read by id. */
+    int finds() {
+        return finds.get();
     }
 
     /** Runs {@code action} once, on the reading thread, after the next read of active commands. */
@@ -69,6 +75,7 @@ final class ObservedStore implements CommandStore {
 
     @Override
     public Optional<Command> find(CommandId id) {
+        finds.incrementAndGet();
         return store.find(id);
     }
 
