@@ -18,7 +18,8 @@ import java.time.Duration;
  * @param resultWorkers          threads that store device results off the connections' threads
  * @param resultQueue            results waiting for those threads, at most; more are refused for a resend
  * @param writeWindow            how long state changes wait for others to share their transaction (group
- *                               commit, {@link TransitionWriter}); zero writes whatever is waiting at once
+ *                               commit, {@link TransitionWriter}); zero (the default) writes whatever is
+ *                               waiting at once, and what arrives meanwhile forms the next batch
  */
 public record CommandSettings(Duration defaultTimeout, Duration defaultDeliveryWindow, int maxInFlightPerDevice,
                               Duration sweepInterval, int maxConcurrentSends, Duration restartGrace,
@@ -37,6 +38,6 @@ public record CommandSettings(Duration defaultTimeout, Duration defaultDeliveryW
                 Settings.duration(node, "restart-grace", Duration.ofMinutes(2)),
                 Settings.intIn(node, "result-workers", 4, 1, 64),
                 Settings.intIn(node, "result-queue", 10_000, 1, 1_000_000),
-                Settings.durationOrZero(node, "write-window", Duration.ofMillis(2)));
+                Settings.durationOrZero(node, "write-window", Duration.ZERO));
     }
 }
