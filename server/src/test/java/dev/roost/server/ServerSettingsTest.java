@@ -50,7 +50,7 @@ class ServerSettingsTest {
     }
 
     @Test
-    void zeroDuration_isRefusedWhereAWaitIsNeeded_andTakenForTheWriteWindow() {
+    void zeroDuration_isRefusedWhereAWaitIsNeeded_andTakenForTheWriteWindowAndTheAckDelay() {
         assertThatThrownBy(() -> ServerSettings.create(roost(Map.of("auth.failure-window", "PT0S"))))
                 .hasMessage("roost.auth.failure-window: must be positive, was PT0S");
         assertThat(ServerSettings.create(roost(Map.of("commands.write-window", "PT0S"))).commands().writeWindow())
@@ -60,6 +60,10 @@ class ServerSettingsTest {
                 .isEqualTo(Duration.ofMillis(2));
         assertThatThrownBy(() -> ServerSettings.create(roost(Map.of("commands.write-window", "-PT1S"))))
                 .hasMessage("roost.commands.write-window: must not be negative, was -PT1S");
+        assertThat(ServerSettings.create(roost(Map.of())).commands().ackWriteDelay()).as("the default")
+                .isEqualTo(Duration.ofSeconds(1));
+        assertThat(ServerSettings.create(roost(Map.of("commands.ack-write-delay", "PT0S"))).commands()
+                .ackWriteDelay()).isZero();
     }
 
     @Test

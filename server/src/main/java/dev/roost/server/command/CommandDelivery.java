@@ -191,7 +191,8 @@ final class CommandDelivery {
             }
             int runningNow = (int) active.stream().filter(c -> CommandState.RUNNING.contains(c.state())).count();
             boolean more = active.size() >= activeReadLimit();
-            for (Command command : active) {
+            for (Command stored : active) {
+                Command command = running.withHeldAck(stored);
                 boolean resend = command.state() == CommandState.SENT;
                 if (command.state() == CommandState.ACKED || (resend && !resendUnacked)) {
                     continue;

@@ -58,10 +58,10 @@ final class CommandResults implements AutoCloseable {
             return true;
         }
         Instant now = clock.instant();
-        // Not waited for: ACKED is an intermediate state. Written with the next group commit, or
-        // folded into the result when that arrives in the same window; a crash may lose it (the
-        // command is then still SENT and is resent on reconnect; architecture.md, Command delivery).
-        writer.submit(new CommandStore.Transition(command.get().id(), EnumSet.of(CommandState.SENT),
+        // Not waited for: ACKED is an intermediate state. Held back for the ack-write delay and
+        // folded into the result when that arrives first; a crash may lose it (the command is then
+        // still SENT and is resent on reconnect; architecture.md, Command delivery).
+        writer.submitAck(new CommandStore.Transition(command.get().id(), EnumSet.of(CommandState.SENT),
                 CommandState.ACKED, now, Optional.empty(), 0, ""));
         running.acked(command.get().id(), now);
         journal.record(command.get(), CommandState.ACKED, "device", "acknowledged");

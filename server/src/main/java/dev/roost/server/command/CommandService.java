@@ -95,7 +95,7 @@ public final class CommandService implements AutoCloseable {
         this.emptyQueues = emptyQueues;
         store.running().forEach(running::put);
         this.journal = new CommandJournal(recorder, ids, clock, link::isOnline);
-        this.writer = new TransitionWriter(store, settings.writeWindow());
+        this.writer = new TransitionWriter(store, settings.writeWindow(), settings.ackWriteDelay());
         this.finisher = new CommandFinisher(store, writer, running, waiters, journal, clock);
         this.delivery = new CommandDelivery(store, link, running, finisher, journal, clock,
                 settings.maxInFlightPerDevice(), bootIds, emptyQueues, background);
@@ -282,8 +282,9 @@ public final class CommandService implements AutoCloseable {
         return existing(id);
     }
 
+    /** The stored command, ACKED when this node holds its device's ack back (ack-write-delay). */
     private Command existing(CommandId id) {
-        return store.find(id).orElseThrow(() -> RoostException.notFound("command", id));
+        return running.withHeldAck(store.find(id).orElseThrow(() -> RoostException.notFound("command", id)));
     }
 
     // ---- hooks of the device side ----

@@ -20,10 +20,13 @@ import java.time.Duration;
  * @param writeWindow            how long state changes wait for others to share their transaction (group
  *                               commit, {@link TransitionWriter}); zero (the default) writes whatever is
  *                               waiting at once, and what arrives meanwhile forms the next batch
+ * @param ackWriteDelay          how long a device's acknowledgement is held back before it is written, so that
+ *                               a result arriving within it replaces it (zero: written with the next batch)
  */
 public record CommandSettings(Duration defaultTimeout, Duration defaultDeliveryWindow, int maxInFlightPerDevice,
                               Duration sweepInterval, int maxConcurrentSends, Duration restartGrace,
-                              int resultWorkers, int resultQueue, Duration writeWindow) {
+                              int resultWorkers, int resultQueue, Duration writeWindow,
+                              Duration ackWriteDelay) {
     public static final Duration MAX_TIMEOUT = Duration.ofHours(1);
     public static final Duration MAX_WAIT = Duration.ofMinutes(5);
     public static final Duration MAX_DELIVERY_WINDOW = Duration.ofDays(30);
@@ -38,6 +41,7 @@ public record CommandSettings(Duration defaultTimeout, Duration defaultDeliveryW
                 Settings.duration(node, "restart-grace", Duration.ofMinutes(2)),
                 Settings.intIn(node, "result-workers", 4, 1, 64),
                 Settings.intIn(node, "result-queue", 10_000, 1, 1_000_000),
-                Settings.durationOrZero(node, "write-window", Duration.ZERO));
+                Settings.durationOrZero(node, "write-window", Duration.ZERO),
+                Settings.durationOrZero(node, "ack-write-delay", Duration.ofSeconds(1)));
     }
 }

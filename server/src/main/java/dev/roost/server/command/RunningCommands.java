@@ -29,6 +29,18 @@ final class RunningCommands {
         return Optional.ofNullable(byId.get(id.value()));
     }
 
+    /**
+     * {@code stored}, or this node's running copy of it when that is ACKED while the store still
+     * says SENT: the device's ack is held back before it is written ({@link TransitionWriter#submitAck}).
+     */
+    Command withHeldAck(Command stored) {
+        if (stored.state() != CommandState.SENT) {
+            return stored;
+        }
+        Command live = byId.get(stored.id().value());
+        return live != null && live.state() == CommandState.ACKED ? live : stored;
+    }
+
     void remove(CommandId id) {
         byId.remove(id.value());
     }

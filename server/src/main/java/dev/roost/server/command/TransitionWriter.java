@@ -7,6 +7,8 @@ import java.sql.SQLTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -22,7 +24,11 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>An ACKED change followed in the same batch by a change of the same command out of a running
  * state is folded into it: the later change's condition already accepts SENT and ACKED, so the
- * ACKED row would be overwritten in the same commit anyway. A batch the database refuses is
+ * ACKED row would be overwritten in the same commit anyway. An acknowledgement handed over with
+ * {@link #submitAck} is held back for {@code ackDelay} first, so that the result of a command
+ * that finishes within it folds its ACKED away (one row write and one statement less per command;
+ * a crash loses held acks, architecture.md). A held ack is written before any later change of
+ * its command that does not accept ACKED, when it is due, and at close. A batch the database refuses is
  * written again one write per transaction, so one bad change, or one insert whose idempotency key
  * is taken, fails only its own future; a batch that timed out fails whole at once (the database is
  * not answering: retrying each write would hold every later one for the timeout once per write).
@@ -31,31 +37,50 @@ final class TransitionWriter implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(TransitionWriter.class.getName());
     private static final int MAX_BATCH = 500;
 
-    private record Pending(Write write, CompletableFuture<Boolean> done) {
+    private record Pending(Write write, CompletableFuture<Boolean> done, boolean ack) {
+    }
+
+    private record HeldAck(Pending pending, long dueNanos) {
     }
 
     private final CommandStore store;
     private final long windowNanos;
+    private final long ackDelayNanos;
+    // The writer thread's own: acks held back by command id, in the order (so also the due order) they came.
+    private final Map<Long, HeldAck> held = new LinkedHashMap<>();
     private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
     private final Thread writer;
     private volatile boolean closed;
     private long batches;
     private long written;
 
-    TransitionWriter(CommandStore store, Duration window) {
+    TransitionWriter(CommandStore store, Duration window, Duration ackDelay) {
         this.store = store;
         this.windowNanos = window.toNanos();
+        this.ackDelayNanos = ackDelay.toNanos();
         this.writer = Thread.ofPlatform().name("roost-command-writer").daemon().start(this::run);
     }
 
     /** Queues a write; the future completes after its commit, or exceptionally when it failed. */
     CompletableFuture<Boolean> submit(Write write) {
+        return enqueue(write, false);
+    }
+
+    /**
+     * Queues an acknowledgement (SENT → ACKED, no result) to be written {@code ackDelay} later
+     * unless a change out of ACKED comes first; the future completes true when it was folded away.
+     */
+    CompletableFuture<Boolean> submitAck(Transition ack) {
+        return enqueue(ack, ackDelayNanos > 0);
+    }
+
+    private CompletableFuture<Boolean> enqueue(Write write, boolean heldBack) {
         CompletableFuture<Boolean> done = new CompletableFuture<>();
         if (closed) {
             done.completeExceptionally(new IllegalStateException("command writer closed"));
             return done;
         }
-        queue.add(new Pending(write, done));
+        queue.add(new Pending(write, done, heldBack));
         return done;
     }
 
@@ -68,21 +93,23 @@ final class TransitionWriter implements AutoCloseable {
         List<Pending> batch = new ArrayList<>();
         while (!closed || !queue.isEmpty()) {
             try {
-                Pending first = queue.poll(100, TimeUnit.MILLISECONDS);
-                if (first == null) {
-                    continue;
-                }
-                batch.add(first);
-                long deadline = System.nanoTime() + windowNanos;
-                while (batch.size() < MAX_BATCH) {
-                    long left = deadline - System.nanoTime();
-                    Pending next = left > 0 ? queue.poll(left, TimeUnit.NANOSECONDS) : queue.poll();
-                    if (next == null) {
-                        break;
+                Pending first = queue.poll(untilNextDue(), TimeUnit.NANOSECONDS);
+                if (first != null) {
+                    take(first, batch);
+                    long deadline = System.nanoTime() + windowNanos;
+                    while (batch.size() < MAX_BATCH) {
+                        long left = deadline - System.nanoTime();
+                        Pending next = left > 0 ? queue.poll(left, TimeUnit.NANOSECONDS) : queue.poll();
+                        if (next == null) {
+                            break;
+                        }
+                        take(next, batch);
                     }
-                    batch.add(next);
                 }
-                write(batch);
+                takeDue(batch, false);
+                if (!batch.isEmpty()) {
+                    write(batch);
+                }
             } catch (InterruptedException e) {
                 if (!closed) {
                     Thread.currentThread().interrupt();
@@ -95,6 +122,50 @@ final class TransitionWriter implements AutoCloseable {
                 batch.clear();
             }
         }
+        takeDue(batch, true);
+        if (!batch.isEmpty()) {
+            write(batch);
+        }
+    }
+
+    /** Adds a write to the batch, or holds it back when it is an ack to hold; settles a held ack of its command. */
+    private void take(Pending pending, List<Pending> batch) {
+        HeldAck earlier = held.remove(pending.write().id().value());
+        if (earlier != null) {
+            if (!pending.ack() && pending.write() instanceof Transition later
+                    && later.from().contains(CommandState.ACKED)) {
+                earlier.pending().done().complete(true);
+            } else {
+                batch.add(earlier.pending());
+            }
+        }
+        if (pending.ack()) {
+            held.put(pending.write().id().value(), new HeldAck(pending, System.nanoTime() + ackDelayNanos));
+        } else {
+            batch.add(pending);
+        }
+    }
+
+    /** Moves held acks that are due (all of them when closing) into the batch, up to its limit. */
+    private void takeDue(List<Pending> batch, boolean all) {
+        long now = System.nanoTime();
+        Iterator<HeldAck> oldestFirst = held.values().iterator();
+        while (oldestFirst.hasNext() && (all || batch.size() < MAX_BATCH)) {
+            HeldAck next = oldestFirst.next();
+            if (!all && next.dueNanos() - now > 0) {
+                return;
+            }
+            oldestFirst.remove();
+            batch.add(next.pending());
+        }
+    }
+
+    private long untilNextDue() {
+        long idle = TimeUnit.MILLISECONDS.toNanos(100);
+        if (held.isEmpty()) {
+            return idle;
+        }
+        return Math.max(0, Math.min(idle, held.values().iterator().next().dueNanos() - System.nanoTime()));
     }
 
     private void write(List<Pending> batch) {

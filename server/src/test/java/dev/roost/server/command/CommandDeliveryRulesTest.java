@@ -155,6 +155,32 @@ class CommandDeliveryRulesTest {
     }
 
     @Test
+    void heldAck_isAckedToCallersAndToRedelivery_andTheResultReplacesIt() {
+        rig = new CommandRig(CommandRig.settings(8, 64, Duration.ofHours(1)));
+        DeviceId device = rig.device(true);
+        Command command = rig.send(device, "exec");
+        rig.ack(command);
+
+        assertThat(rig.state(command)).as("held back, not yet written").isEqualTo(CommandState.SENT);
+        assertThat(rig.service.get(CommandRig.OPERATOR, command.id(), Duration.ZERO).state())
+                .isEqualTo(CommandState.ACKED);
+        assertThatThrownBy(() -> rig.service.cancel(CommandRig.OPERATOR, command.id(), ""))
+                .isInstanceOfSatisfying(RoostException.class, e -> assertThat(e.code())
+                        .isEqualTo(ErrorCode.FAILED_PRECONDITION))
+                .hasMessageContaining("ACKED");
+        rig.service.deliverAfterReconnect(device);
+        rig.runBackground();
+        assertThat(rig.delivered(device)).as("an acknowledged command is not resent").containsExactly(id(command));
+
+        assertThat(rig.answer(command, true)).isEqualTo(ResultOutcome.STORED);
+        assertThat(rig.state(command)).isEqualTo(CommandState.SUCCEEDED);
+        assertThat(rig.observed.written()).as("the ack was folded into the result")
+                .noneMatch(write -> write instanceof CommandStore.Transition change
+                        && change.to() == CommandState.ACKED);
+        assertThat(rig.journal(command)).containsExactly("QUEUED", "SENT", "ACKED", "SUCCEEDED");
+    }
+
+    @Test
     void idempotencyKey_sameRequestReturnsTheSameCommand_differentParamsConflict() {
         rig = new CommandRig(CommandRig.settings(8, 64));
         DeviceId device = rig.device(true);

@@ -61,9 +61,14 @@ final class CommandRig implements AutoCloseable {
     }
 
     static CommandSettings settings(int maxInFlight, int maxConcurrentSends) {
+        return settings(maxInFlight, maxConcurrentSends, Duration.ZERO);
+    }
+
+    /** With acks held back for {@code ackWriteDelay} before they are written. */
+    static CommandSettings settings(int maxInFlight, int maxConcurrentSends, Duration ackWriteDelay) {
         // Sweeps run only when a test calls sweep(): the scheduled one would come after an hour.
         return new CommandSettings(Duration.ofSeconds(30), Duration.ofHours(1), maxInFlight, Duration.ofHours(1),
-                maxConcurrentSends, Duration.ofMinutes(2), 1, 100, Duration.ZERO);
+                maxConcurrentSends, Duration.ofMinutes(2), 1, 100, Duration.ZERO, ackWriteDelay);
     }
 
     DeviceId device(boolean online) {

@@ -28,6 +28,7 @@ final class ObservedStore implements CommandStore {
     private final AtomicReference<Runnable> afterNextActiveRead = new AtomicReference<>();
     private final AtomicReference<Runnable> beforeNextWrite = new AtomicReference<>();
     private final List<Integer> writeSizes = new CopyOnWriteArrayList<>();
+    private final List<Write> written = new CopyOnWriteArrayList<>();
 
     ObservedStore(InMemoryCommandStore store) {
         this.store = store;
@@ -50,6 +51,11 @@ final class ObservedStore implements CommandStore {
     /** Runs {@code action} once, on the writer's thread, before the next {@link #writeAll}. */
     void beforeNextWrite(Runnable action) {
         beforeNextWrite.set(action);
+    }
+
+    /** Every write handed to {@link #writeAll}, in order. */
+    List<Write> written() {
+        return List.copyOf(written);
     }
 
     /** How many writes each {@link #writeAll} carried, in order. */
@@ -147,6 +153,7 @@ final class ObservedStore implements CommandStore {
             action.run();
         }
         writeSizes.add(writes.size());
+        written.addAll(writes);
         return store.writeAll(writes);
     }
 }

@@ -28,7 +28,10 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** How the group commit treats a batch the database refuses, or one of whose inserts it refuses. */
+/**
+ * How the group commit treats a batch the database refuses, or one of whose inserts it refuses,
+ * and the acknowledgements it holds back.
+ */
 class TransitionWriterTest {
 
     /** Fails every writeAll with the given failure and records how many writes each call carried. */
@@ -96,7 +99,7 @@ class TransitionWriterTest {
     void batchThatTimedOut_failsWholeAtOnce_withoutRetryingEachChange() throws Exception {
         FailingStore store = new FailingStore(new IllegalStateException("bulk write failed",
                 new SQLTimeoutException("lock wait timeout")));
-        try (TransitionWriter writer = new TransitionWriter(store, Duration.ofSeconds(1))) {
+        try (TransitionWriter writer = new TransitionWriter(store, Duration.ofSeconds(1), Duration.ZERO)) {
             List<CompletableFuture<Boolean>> done = submitThree(writer);
             for (CompletableFuture<Boolean> future : done) {
                 assertThatThrownBy(() -> future.get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
@@ -110,7 +113,7 @@ class TransitionWriterTest {
     void batchRefusedForItsData_isWrittenAgainOneChangeAtATime() throws Exception {
         FailingStore store = new FailingStore(new IllegalStateException("bulk write failed",
                 new SQLException("data too long")));
-        try (TransitionWriter writer = new TransitionWriter(store, Duration.ofSeconds(1))) {
+        try (TransitionWriter writer = new TransitionWriter(store, Duration.ofSeconds(1), Duration.ZERO)) {
             List<CompletableFuture<Boolean>> done = submitThree(writer);
             for (CompletableFuture<Boolean> future : done) {
                 assertThatThrownBy(() -> future.get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class);
@@ -125,7 +128,7 @@ class TransitionWriterTest {
         ObservedStore store = new ObservedStore(memory);
         CountDownLatch writing = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        try (TransitionWriter writer = new TransitionWriter(store, Duration.ZERO)) {
+        try (TransitionWriter writer = new TransitionWriter(store, Duration.ZERO, Duration.ZERO)) {
             // The writer is held in a first batch, so that the three inserts below form the next one.
             store.beforeNextWrite(() -> {
                 writing.countDown();
@@ -150,6 +153,82 @@ class TransitionWriterTest {
             assertThat(memory.find(new CommandId(2))).isEmpty();
             assertThat(memory.find(new CommandId(3))).isPresent();
         }
+    }
+
+    @Test
+    void heldAck_isFoldedIntoTheResultThatComesWithinTheDelay() throws Exception {
+        ObservedStore store = new ObservedStore(new InMemoryCommandStore());
+        try (TransitionWriter writer = new TransitionWriter(store, Duration.ZERO, Duration.ofHours(1))) {
+            assertThat(writer.submit(new CommandStore.Insert(sent(1))).get(10, TimeUnit.SECONDS)).isTrue();
+            CompletableFuture<Boolean> ack = writer.submitAck(ack(1));
+            CompletableFuture<Boolean> result = writer.submit(result(1));
+
+            assertThat(result.get(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(ack.get(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(store.written()).noneMatch(TransitionWriterTest::isAck);
+            assertThat(store.find(new CommandId(1)).orElseThrow().state()).isEqualTo(CommandState.SUCCEEDED);
+        }
+    }
+
+    @Test
+    void heldAck_isWrittenWhenDue() throws Exception {
+        ObservedStore store = new ObservedStore(new InMemoryCommandStore());
+        try (TransitionWriter writer = new TransitionWriter(store, Duration.ZERO, Duration.ofMillis(20))) {
+            assertThat(writer.submit(new CommandStore.Insert(sent(1))).get(10, TimeUnit.SECONDS)).isTrue();
+
+            assertThat(writer.submitAck(ack(1)).get(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(store.find(new CommandId(1)).orElseThrow().state()).isEqualTo(CommandState.ACKED);
+        }
+    }
+
+    @Test
+    void heldAck_isWrittenFirst_whenALaterChangeOfItsCommandDoesNotAcceptAcked() throws Exception {
+        ObservedStore store = new ObservedStore(new InMemoryCommandStore());
+        try (TransitionWriter writer = new TransitionWriter(store, Duration.ZERO, Duration.ofHours(1))) {
+            assertThat(writer.submit(new CommandStore.Insert(sent(1))).get(10, TimeUnit.SECONDS)).isTrue();
+            CompletableFuture<Boolean> ack = writer.submitAck(ack(1));
+            // Only a SENT command may go back to the queue: once the ack is written, this one finds it ACKED.
+            CompletableFuture<Boolean> requeue = writer.submit(new CommandStore.Transition(new CommandId(1),
+                    EnumSet.of(CommandState.SENT), CommandState.QUEUED, Instant.EPOCH, Optional.empty(), 0, ""));
+
+            assertThat(requeue.get(10, TimeUnit.SECONDS)).isFalse();
+            assertThat(ack.get(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(store.written()).hasSize(3).element(1).matches(TransitionWriterTest::isAck);
+            assertThat(store.find(new CommandId(1)).orElseThrow().state()).isEqualTo(CommandState.ACKED);
+        }
+    }
+
+    @Test
+    void heldAcks_areWrittenAtClose() throws Exception {
+        ObservedStore store = new ObservedStore(new InMemoryCommandStore());
+        CompletableFuture<Boolean> ack;
+        try (TransitionWriter writer = new TransitionWriter(store, Duration.ZERO, Duration.ofHours(1))) {
+            assertThat(writer.submit(new CommandStore.Insert(sent(1))).get(10, TimeUnit.SECONDS)).isTrue();
+            ack = writer.submitAck(ack(1));
+        }
+        assertThat(ack.get(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(store.find(new CommandId(1)).orElseThrow().state()).isEqualTo(CommandState.ACKED);
+    }
+
+    private static boolean isAck(CommandStore.Write write) {
+        return write instanceof CommandStore.Transition change && change.to() == CommandState.ACKED;
+    }
+
+    private static CommandStore.Transition ack(long id) {
+        return new CommandStore.Transition(new CommandId(id), EnumSet.of(CommandState.SENT), CommandState.ACKED,
+                Instant.EPOCH, Optional.empty(), 0, "");
+    }
+
+    private static CommandStore.Transition result(long id) {
+        return new CommandStore.Transition(new CommandId(id), EnumSet.of(CommandState.SENT, CommandState.ACKED),
+                CommandState.SUCCEEDED, Instant.EPOCH, Optional.of(JsonNodeFactory.instance.objectNode()), 0, "");
+    }
+
+    private static Command sent(long id) {
+        return new Command(new CommandId(id), new DeviceId(5), "exec", JsonNodeFactory.instance.objectNode(),
+                CommandState.SENT, JsonNodeFactory.instance.objectNode(), 0, "", Optional.empty(), Optional.empty(),
+                Instant.EPOCH, Instant.EPOCH, Duration.ofSeconds(10), Instant.EPOCH.plusSeconds(60),
+                Optional.of(Instant.EPOCH.plusSeconds(70)), "");
     }
 
     private static Command command(long id, String key) {
