@@ -11,7 +11,7 @@
 # Raw results and PNG plots go to bench/results/load-<UTC time>/.
 #
 #   bench/run-load.sh --fleet bench/results/fleet-<time> [--command-rates "250 500 1000"]
-#                     [--command-seconds 60] [--sim-rate 1000] [--status-intervals "10 5 2 1"]
+#                     [--command-seconds 60] [--command-warmup 10] [--sim-rate 1000] [--status-intervals "10 5 2 1"]
 #                     [--step-seconds 60] [--port 9290] [--no-ingest] [--no-commands]
 #                     [--server-jar server/target/roost-server.jar] [--jfr]   (a jar next to its libs/)
 # BENCH_DB_PORT selects the MariaDB (bench/private-mariadb.sh); --server-jar runs another build (a
@@ -21,7 +21,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/common.sh
 
-fleet="" sim_rate=1000 command_rates="250 500 1000" command_seconds=60 intervals="10 5 2 1" step=60 port=9290
+fleet="" sim_rate=1000 command_rates="250 500 1000" command_seconds=60 command_warmup=10 intervals="10 5 2 1" step=60 port=9290
 ingest=1 commands=1 sources=8 server_jar=server/target/roost-server.jar jfr=0
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -29,6 +29,7 @@ while [ $# -gt 0 ]; do
     --sim-rate) sim_rate=$2; shift 2 ;;
     --command-rate|--command-rates) command_rates=$2; shift 2 ;;
     --command-seconds) command_seconds=$2; shift 2 ;;
+    --command-warmup) command_warmup=$2; shift 2 ;;
     --status-intervals) intervals=$2; shift 2 ;;
     --step-seconds) step=$2; shift 2 ;;
     --port) port=$2; shift 2 ;;
@@ -58,7 +59,7 @@ ev() { echo "$(date +%s.%N | cut -c1-14),$1,${2:-}" >>"$out/events.csv"; echo "=
   echo "cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
   echo "mem_total_kb=$(awk '/MemTotal/ {print $2}' /proc/meminfo)"
   echo "java=$("$JAVA" -version 2>&1 | head -n 1)"; echo "fleet=$fleet"
-  echo "args=command_rates=$command_rates command_seconds=$command_seconds intervals=$intervals step=$step sim_rate=$sim_rate"
+  echo "args=command_rates=$command_rates command_seconds=$command_seconds command_warmup=$command_warmup intervals=$intervals step=$step sim_rate=$sim_rate"
   echo "git=$(git rev-parse --short HEAD)"; echo "server_jar=$server_jar sha256=$(sha256sum "$server_jar" | cut -c1-16)"
   echo "db_port=$db_port"
   shared_box_facts
@@ -164,7 +165,7 @@ if [ "$commands" = 1 ]; then
     ev "commands_start_$rate"
     ROOST_ADMIN_TOKEN=$token "$JAVA" "${JAVA_OPTS[@]}" -jar bench/target/roost-bench.jar commands \
       --target "127.0.0.1:$port" --devices-file "$(ls "$fleet"/devices-*.csv | paste -sd,)" --rate "$rate" \
-      --duration "${command_seconds}s" --warmup 10s --out "$out/commands-$rate" \
+      --duration "${command_seconds}s" --warmup "${command_warmup}s" --out "$out/commands-$rate" \
       | tee "$out/diagnostics/commands-$rate.log" || ev "commands_failed_$rate"
     ev "commands_end_$rate"
     sleep 1; snap "$out/diagnostics/status-after-$rate.txt"
