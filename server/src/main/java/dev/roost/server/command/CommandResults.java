@@ -60,9 +60,15 @@ final class CommandResults implements AutoCloseable {
         Instant now = clock.instant();
         // Not waited for: ACKED is an intermediate state. Held back for the ack-write delay and
         // folded into the result when that arrives first; a crash may lose it (the command is then
-        // still SENT and is resent on reconnect; architecture.md, Command delivery).
-        writer.submitAck(new CommandStore.Transition(command.get().id(), EnumSet.of(CommandState.SENT),
-                CommandState.ACKED, now, Optional.empty(), 0, ""));
+        // still SENT and is resent on reconnect; architecture.md, Command delivery). A reboot's ack
+        // is written with the next batch: its evidence is looked for among the stored ACKED commands.
+        CommandStore.Transition ack = new CommandStore.Transition(command.get().id(), EnumSet.of(CommandState.SENT),
+                CommandState.ACKED, now, Optional.empty(), 0, "");
+        if (command.get().isReboot()) {
+            writer.submit(ack);
+        } else {
+            writer.submitAck(ack);
+        }
         running.acked(command.get().id(), now);
         journal.record(command.get(), CommandState.ACKED, "device", "acknowledged");
         if (command.get().isReboot()) {

@@ -22,14 +22,14 @@ import java.util.concurrent.TimeUnit;
  * transaction, so one commit (one fsync) serves them all. Each write completes its future once its
  * transaction committed (true: it applied; an insert always applies).
  *
- * <p>An ACKED change followed in the same batch by a change of the same command out of a running
- * state is folded into it: the later change's condition already accepts SENT and ACKED, so the
- * ACKED row would be overwritten in the same commit anyway. An acknowledgement handed over with
+ * <p>An ACKED change followed in the same batch by a change of the same command whose condition
+ * accepts SENT and ACKED alike (a result, a timeout) is folded into it: the ACKED row would be
+ * overwritten in the same commit anyway. An acknowledgement handed over with
  * {@link #submitAck} is held back for {@code ackDelay} first, so that the result of a command
  * that finishes within it folds its ACKED away (one row write and one statement less per command;
  * a crash loses held acks, architecture.md). A held ack is written before any later change of
- * its command that does not accept ACKED, when it is due, and at close. A batch the database refuses is
- * written again one write per transaction, so one bad change, or one insert whose idempotency key
+ * its command that does not accept SENT and ACKED alike, when it is due, and at close. A batch the
+ * database refuses is written again one write per transaction, so one bad change, or one insert whose idempotency key
  * is taken, fails only its own future; a batch that timed out fails whole at once (the database is
  * not answering: retrying each write would hold every later one for the timeout once per write).
  */
@@ -132,8 +132,7 @@ final class TransitionWriter implements AutoCloseable {
     private void take(Pending pending, List<Pending> batch) {
         HeldAck earlier = held.remove(pending.write().id().value());
         if (earlier != null) {
-            if (!pending.ack() && pending.write() instanceof Transition later
-                    && later.from().contains(CommandState.ACKED)) {
+            if (!pending.ack() && replacesAck(pending.write())) {
                 earlier.pending().done().complete(true);
             } else {
                 batch.add(earlier.pending());
@@ -204,8 +203,7 @@ final class TransitionWriter implements AutoCloseable {
             Pending pending = batch.get(i);
             int last = lastIndex.get(pending.write().id().value());
             boolean superseded = pending.write() instanceof Transition change && change.to() == CommandState.ACKED
-                    && last > i && batch.get(last).write() instanceof Transition later
-                    && later.from().contains(CommandState.ACKED);
+                    && last > i && replacesAck(batch.get(last).write());
             if (superseded) {
                 pending.done().complete(true);
             } else {
@@ -213,6 +211,16 @@ final class TransitionWriter implements AutoCloseable {
             }
         }
         return kept;
+    }
+
+    /**
+     * True when {@code later} applies whether or not an ack before it was written: its condition
+     * accepts SENT and ACKED alike (a result, a timeout). One that needs ACKED (a reboot's evidence)
+     * or needs SENT (a cancel, back to the queue) must find the ack written first.
+     */
+    private static boolean replacesAck(Write later) {
+        return later instanceof Transition change && change.from().contains(CommandState.SENT)
+                && change.from().contains(CommandState.ACKED);
     }
 
     private static boolean isTimeout(Throwable failure) {

@@ -199,6 +199,22 @@ class TransitionWriterTest {
     }
 
     @Test
+    void heldAck_isWrittenFirst_whenALaterChangeOfItsCommandNeedsAcked() throws Exception {
+        ObservedStore store = new ObservedStore(new InMemoryCommandStore());
+        try (TransitionWriter writer = new TransitionWriter(store, Duration.ZERO, Duration.ofHours(1))) {
+            assertThat(writer.submit(new CommandStore.Insert(sent(1))).get(10, TimeUnit.SECONDS)).isTrue();
+            CompletableFuture<Boolean> ack = writer.submitAck(ack(1));
+            // A reboot succeeds on evidence only from ACKED.
+            CompletableFuture<Boolean> evidence = writer.submit(new CommandStore.Transition(new CommandId(1),
+                    EnumSet.of(CommandState.ACKED), CommandState.SUCCEEDED, Instant.EPOCH, Optional.empty(), 0, ""));
+
+            assertThat(evidence.get(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(ack.get(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(store.find(new CommandId(1)).orElseThrow().state()).isEqualTo(CommandState.SUCCEEDED);
+        }
+    }
+
+    @Test
     void heldAcks_areWrittenAtClose() throws Exception {
         ObservedStore store = new ObservedStore(new InMemoryCommandStore());
         CompletableFuture<Boolean> ack;
