@@ -64,8 +64,13 @@ public final class JdbcDeviceStore implements DeviceStore {
     private final ObjectMapper json;
     private final CountCache counts;
     private final ConcurrentMap<Long, CachedDevice> byId = new ConcurrentHashMap<>();
-    /** Devices another node changed a moment ago, with the time until which reads are not cached. */
+    /**
+     * Devices another node changed a moment ago, with the time until which reads are not cached.
+     * A lapsed entry goes at the device's next read, or with the sweep of lapsed entries that
+     * {@link #forget} runs at most once per settle time (a device never read again here).
+     */
     private final ConcurrentMap<Long, Long> settlingUntil = new ConcurrentHashMap<>();
+    private final AtomicLong nextSettlingSweep = new AtomicLong();
     /** 0: entries live until a write evicts them; otherwise their maximum age. */
     private final long maxAgeMillis;
     private final Consumer<Collection<DeviceId>> announce;
@@ -159,9 +164,19 @@ public final class JdbcDeviceStore implements DeviceStore {
 
     @Override
     public void forget(DeviceId id) {
-        settlingUntil.put(id.value(), System.currentTimeMillis() + REMOTE_WRITE_SETTLE_MILLIS);
+        long now = System.currentTimeMillis();
+        long sweepDue = nextSettlingSweep.get();
+        if (now >= sweepDue && nextSettlingSweep.compareAndSet(sweepDue, now + REMOTE_WRITE_SETTLE_MILLIS)) {
+            settlingUntil.values().removeIf(until -> until < now);
+        }
+        settlingUntil.put(id.value(), now + REMOTE_WRITE_SETTLE_MILLIS);
         byId.remove(id.value());
         counts.invalidate();
+    }
+
+    /** Devices whose reads are not cached for now, lapsed or not (for tests). */
+    int settlingCount() {
+        return settlingUntil.size();
     }
 
     /**

@@ -8,6 +8,7 @@ import dev.roost.server.event.EventDetail;
 import dev.roost.server.event.EventType;
 import dev.roost.server.storage.CountCache;
 import dev.roost.server.storage.Database;
+import dev.roost.server.support.Await;
 import dev.roost.server.support.TestDatabase;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
@@ -89,6 +90,19 @@ class DeviceCacheTest {
 
         node.forgetAll();
         assertThat(node.find(DEVICE).orElseThrow().name()).isEqualTo("renamed elsewhere");
+    }
+
+    @Test
+    void devicesChangedElsewhere_andNeverReadHere_areNotRememberedPastTheirSettleTime() {
+        for (long id = 1; id <= 100; id++) {
+            store.forget(new DeviceId(id));
+        }
+        assertThat(store.settlingCount()).isEqualTo(100);
+        // Each later notice may sweep the lapsed ones (at most once per settle time, 1 s).
+        Await.until("the lapsed entries swept", () -> {
+            store.forget(DEVICE);
+            return store.settlingCount() == 1;
+        });
     }
 
     private static DeviceEvent event(long id, EventType type, DeviceState to, EventDetail detail) {
