@@ -22,6 +22,9 @@
 # The database's SHOW GLOBAL STATUS at the start and end of the measured phase goes to
 # diagnostics/db-status-{start,end}.txt (statements, commits and fsyncs per command in the summary).
 #
+# SERVER_JAVA_OPTS, SIM_JAVA_OPTS and BENCH_JAVA_OPTS add JVM options to the nodes, the simulators
+# and the command generators (e.g. -XX:+UseZGC; docs/benchmarks.md, "Cluster: where the tail is").
+#
 # Nodes run with ROOST_BCRYPT_COST=4 (registration and secret logins stay cheap for the run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -197,7 +200,7 @@ ev hold_start
 sleep "$half"
 ev commands_start "$cmd_rate/s same-node and $cmd_rate/s cross-node, via $api_via"
 bench() { # name, targets, devices files, out[, warm-up seconds]; sets bench_pid (a child of this shell, so that it can be waited for)
-  "$JAVA" "${JAVA_OPTS[@]}" -jar bench/target/roost-bench.jar commands --target "$2" \
+  "$JAVA" "${JAVA_OPTS[@]}" ${BENCH_JAVA_OPTS:-} -jar bench/target/roost-bench.jar commands --target "$2" \
     --token "$token" --devices-file "$3" --rate "$cmd_rate" --duration "PT${cmd_seconds}S" --warmup "PT${5:-$cmd_warmup}S" \
     --wait-ms 10000 --channels 2 --out "$4" >"$out/diagnostics/$1.log" 2>&1 &
   bench_pid=$!
