@@ -157,17 +157,11 @@ class TransitionWriterTest {
 
     @Test
     void heldAck_isFoldedIntoTheResultThatComesWithinTheDelay() throws Exception {
-        ObservedStore store = new ObservedStore(new InMemoryCommandStore());
-        try (TransitionWriter writer = new TransitionWriter(store, Duration.ZERO, Duration.ofHours(1))) {
-            assertThat(writer.submit(new CommandStore.Insert(sent(1))).get(10, TimeUnit.SECONDS)).isTrue();
-            CompletableFuture<Boolean> ack = writer.submitAck(ack(1));
-            CompletableFuture<Boolean> result = writer.submit(result(1));
+        AfterHeldAck after = afterHeldAck(result(1));
 
-            assertThat(result.get(10, TimeUnit.SECONDS)).isTrue();
-            assertThat(ack.get(10, TimeUnit.SECONDS)).isTrue();
-            assertThat(store.written()).noneMatch(TransitionWriterTest::isAck);
-            assertThat(store.find(new CommandId(1)).orElseThrow().state()).isEqualTo(CommandState.SUCCEEDED);
-        }
+        assertThat(after.laterApplied()).isTrue();
+        assertThat(after.written()).noneMatch(TransitionWriterTest::isAck);
+        assertThat(after.stored()).isEqualTo(CommandState.SUCCEEDED);
     }
 
     @Test
@@ -182,35 +176,39 @@ class TransitionWriterTest {
     }
 
     @Test
-    void heldAck_isWrittenFirst_whenALaterChangeOfItsCommandDoesNotAcceptAcked() throws Exception {
-        ObservedStore store = new ObservedStore(new InMemoryCommandStore());
-        try (TransitionWriter writer = new TransitionWriter(store, Duration.ZERO, Duration.ofHours(1))) {
-            assertThat(writer.submit(new CommandStore.Insert(sent(1))).get(10, TimeUnit.SECONDS)).isTrue();
-            CompletableFuture<Boolean> ack = writer.submitAck(ack(1));
-            // Only a SENT command may go back to the queue: once the ack is written, this one finds it ACKED.
-            CompletableFuture<Boolean> requeue = writer.submit(new CommandStore.Transition(new CommandId(1),
-                    EnumSet.of(CommandState.SENT), CommandState.QUEUED, Instant.EPOCH, Optional.empty(), 0, ""));
+    void heldAck_isWrittenFirst_whenALaterChangeOfItsCommandNeedsSent() throws Exception {
+        // Only a SENT command may go back to the queue: once the ack is written, this one finds it ACKED.
+        AfterHeldAck after = afterHeldAck(new CommandStore.Transition(new CommandId(1), EnumSet.of(CommandState.SENT),
+                CommandState.QUEUED, Instant.EPOCH, Optional.empty(), 0, ""));
 
-            assertThat(requeue.get(10, TimeUnit.SECONDS)).isFalse();
-            assertThat(ack.get(10, TimeUnit.SECONDS)).isTrue();
-            assertThat(store.written()).hasSize(3).element(1).matches(TransitionWriterTest::isAck);
-            assertThat(store.find(new CommandId(1)).orElseThrow().state()).isEqualTo(CommandState.ACKED);
-        }
+        assertThat(after.laterApplied()).isFalse();
+        assertThat(after.written()).hasSize(3).element(1).matches(TransitionWriterTest::isAck);
+        assertThat(after.stored()).isEqualTo(CommandState.ACKED);
     }
 
     @Test
     void heldAck_isWrittenFirst_whenALaterChangeOfItsCommandNeedsAcked() throws Exception {
+        // A reboot succeeds on evidence only from ACKED.
+        AfterHeldAck after = afterHeldAck(new CommandStore.Transition(new CommandId(1), EnumSet.of(CommandState.ACKED),
+                CommandState.SUCCEEDED, Instant.EPOCH, Optional.empty(), 0, ""));
+
+        assertThat(after.laterApplied()).isTrue();
+        assertThat(after.written()).hasSize(3).element(1).matches(TransitionWriterTest::isAck);
+        assertThat(after.stored()).isEqualTo(CommandState.SUCCEEDED);
+    }
+
+    /** What a writer that holds acks for an hour made of a SENT command's ack followed by {@code later}. */
+    private record AfterHeldAck(boolean laterApplied, List<CommandStore.Write> written, CommandState stored) {
+    }
+
+    private static AfterHeldAck afterHeldAck(CommandStore.Transition later) throws Exception {
         ObservedStore store = new ObservedStore(new InMemoryCommandStore());
         try (TransitionWriter writer = new TransitionWriter(store, Duration.ZERO, Duration.ofHours(1))) {
             assertThat(writer.submit(new CommandStore.Insert(sent(1))).get(10, TimeUnit.SECONDS)).isTrue();
             CompletableFuture<Boolean> ack = writer.submitAck(ack(1));
-            // A reboot succeeds on evidence only from ACKED.
-            CompletableFuture<Boolean> evidence = writer.submit(new CommandStore.Transition(new CommandId(1),
-                    EnumSet.of(CommandState.ACKED), CommandState.SUCCEEDED, Instant.EPOCH, Optional.empty(), 0, ""));
-
-            assertThat(evidence.get(10, TimeUnit.SECONDS)).isTrue();
-            assertThat(ack.get(10, TimeUnit.SECONDS)).isTrue();
-            assertThat(store.find(new CommandId(1)).orElseThrow().state()).isEqualTo(CommandState.SUCCEEDED);
+            boolean laterApplied = writer.submit(later).get(10, TimeUnit.SECONDS);
+            assertThat(ack.get(10, TimeUnit.SECONDS)).as("the ack, written or folded").isTrue();
+            return new AfterHeldAck(laterApplied, store.written(), store.find(new CommandId(1)).orElseThrow().state());
         }
     }
 
