@@ -14,7 +14,8 @@
 #                     [--command-seconds 60] [--command-warmup 10] [--sim-rate 1000] [--status-intervals "10 5 2 1"]
 #                     [--step-seconds 60] [--port 9290] [--no-ingest] [--no-commands]
 #                     [--server-jar server/target/roost-server.jar] [--jfr]   (a jar next to its libs/)
-# BENCH_DB_PORT selects the MariaDB (bench/private-mariadb.sh); --server-jar runs another build (a
+# BENCH_DB_PORT selects the MariaDB (bench/private-mariadb.sh), BENCH_DB_URL_PARAMS is appended to the
+# server's JDBC URL (e.g. "?useServerPrepStmts=true"); --server-jar runs another build (a
 # before/after pair, back to back); --jfr records the server with JFR (profile settings) into
 # server.jfr, summarised by bench/jfr_summary.py.
 set -euo pipefail
@@ -71,7 +72,7 @@ trap cleanup EXIT
 
 jfr_opts=()
 [ "$jfr" = 1 ] && jfr_opts=("-XX:StartFlightRecording=settings=profile,filename=$out/server.jfr,dumponexit=true")
-ROOST_DB_URL=jdbc:mariadb://127.0.0.1:$db_port/roost_fleet ROOST_DB_USERNAME=root ROOST_DB_PASSWORD= \
+ROOST_DB_URL=jdbc:mariadb://127.0.0.1:$db_port/roost_fleet${BENCH_DB_URL_PARAMS:-} ROOST_DB_USERNAME=root ROOST_DB_PASSWORD= \
 ROOST_BCRYPT_COST=4 ROOST_ADMIN_TOKEN=$token SERVER_PORT=$port ROOST_SOUTHBOUND_HEARTBEAT_dash_INTERVAL=PT30S \
   "$JAVA" "${JAVA_OPTS[@]}" ${SERVER_JAVA_OPTS:-} "${jfr_opts[@]}" -jar "$server_jar" >"$out/diagnostics/server.log" 2>&1 &
 server_pid=$!; pids+=("$server_pid")
