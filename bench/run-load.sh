@@ -15,7 +15,9 @@
 #                     [--step-seconds 60] [--port 9290] [--no-ingest] [--no-commands]
 #                     [--server-jar server/target/roost-server.jar] [--jfr]   (a jar next to its libs/)
 # BENCH_DB_PORT selects the MariaDB (bench/private-mariadb.sh), BENCH_DB_URL_PARAMS is appended to the
-# server's JDBC URL (e.g. "?useServerPrepStmts=true"); --server-jar runs another build (a
+# server's JDBC URL (e.g. "?useServerPrepStmts=true"), BENCH_CLIENT_NICE runs the simulators and the
+# command generator at that nice level (the box's cores go to the server and MariaDB first, as if
+# the clients had machines of their own); --server-jar runs another build (a
 # before/after pair, back to back); --jfr records the server with JFR (profile settings) into
 # server.jfr, summarised by bench/jfr_summary.py.
 set -euo pipefail
@@ -109,7 +111,7 @@ start_sims() { # tag status_interval rate [files...]
   local i=0 f
   for f in "$@"; do
     i=$((i + 1))
-    "$JAVA" "${JAVA_OPTS[@]}" -Xmx1g -jar edge/target/roost-edge.jar simulate --server-url "ws://127.0.0.1:$port/ws" \
+    nice -n "${BENCH_CLIENT_NICE:-0}" "$JAVA" "${JAVA_OPTS[@]}" -Xmx1g -jar edge/target/roost-edge.jar simulate --server-url "ws://127.0.0.1:$port/ws" \
       --devices-file "$f" --devices 0 --rate "$rate" --source-addresses "$sources" --status-interval "$interval" \
       --duration PT10H --summary-every PT5S --print-histograms >"$out/diagnostics/sim-$tag-$i.log" 2>&1 &
     simpids+=("$!"); pids+=("$!")
@@ -165,7 +167,7 @@ if [ "$commands" = 1 ]; then
     cost "$out/diagnostics/status-idle0-$rate.txt" "$out/diagnostics/status-idle1-$rate.txt" "$out/commands-$rate/idle-10s.txt"
     snap "$out/diagnostics/status-before-$rate.txt"
     ev "commands_start_$rate"
-    ROOST_ADMIN_TOKEN=$token "$JAVA" "${JAVA_OPTS[@]}" -jar bench/target/roost-bench.jar commands \
+    ROOST_ADMIN_TOKEN=$token nice -n "${BENCH_CLIENT_NICE:-0}" "$JAVA" "${JAVA_OPTS[@]}" -jar bench/target/roost-bench.jar commands \
       --target "127.0.0.1:$port" --devices-file "$(ls "$fleet"/devices-*.csv | paste -sd,)" --rate "$rate" \
       --duration "${command_seconds}s" --warmup "${command_warmup}s" --out "$out/commands-$rate" \
       | tee "$out/diagnostics/commands-$rate.log" || ev "commands_failed_$rate"
