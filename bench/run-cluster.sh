@@ -23,7 +23,9 @@
 # diagnostics/db-status-{start,end}.txt (statements, commits and fsyncs per command in the summary).
 #
 # SERVER_JAVA_OPTS, SIM_JAVA_OPTS and BENCH_JAVA_OPTS add JVM options to the nodes, the simulators
-# and the command generators (e.g. -XX:+UseZGC; docs/benchmarks.md, "Cluster: where the tail is").
+# and the command generators (e.g. -XX:+UseZGC; docs/benchmarks.md, "Cluster: where the tail is");
+# BENCH_CLIENT_NICE runs the simulators and the generators at that nice level (the nodes, MariaDB
+# and NATS get the cores first, as if the clients had machines of their own).
 #
 # Nodes run with ROOST_BCRYPT_COST=4 (registration and secret logins stay cheap for the run).
 set -euo pipefail
@@ -133,7 +135,7 @@ pids+=("$!")
 
 sim() { # name, args...
   local name=$1; shift
-  "$JAVA" "${JAVA_OPTS[@]}" -Xmx1g ${SIM_JAVA_OPTS:-} -jar edge/target/roost-edge.jar simulate \
+  nice -n "${BENCH_CLIENT_NICE:-0}" "$JAVA" "${JAVA_OPTS[@]}" -Xmx1g ${SIM_JAVA_OPTS:-} -jar edge/target/roost-edge.jar simulate \
     --api-url "http://127.0.0.1:$((port_base + 1))" "$@" >"$out/diagnostics/$name.log" 2>&1 &
   echo $!
 }
@@ -200,7 +202,7 @@ ev hold_start
 sleep "$half"
 ev commands_start "$cmd_rate/s same-node and $cmd_rate/s cross-node, via $api_via"
 bench() { # name, targets, devices files, out[, warm-up seconds]; sets bench_pid (a child of this shell, so that it can be waited for)
-  "$JAVA" "${JAVA_OPTS[@]}" ${BENCH_JAVA_OPTS:-} -jar bench/target/roost-bench.jar commands --target "$2" \
+  nice -n "${BENCH_CLIENT_NICE:-0}" "$JAVA" "${JAVA_OPTS[@]}" ${BENCH_JAVA_OPTS:-} -jar bench/target/roost-bench.jar commands --target "$2" \
     --token "$token" --devices-file "$3" --rate "$cmd_rate" --duration "PT${cmd_seconds}S" --warmup "PT${5:-$cmd_warmup}S" \
     --wait-ms 10000 --channels 2 --out "$4" >"$out/diagnostics/$1.log" 2>&1 &
   bench_pid=$!
