@@ -137,8 +137,8 @@ if [ "$commands" = 1 ]; then
   # server's and database's CPU ticks, over each step including its warm-up.
   snap() { # file
     { $mysql_cmd -N -e "show global status where variable_name in ('Questions','Com_select','Com_insert',
-        'Com_update','Com_delete','Com_commit','Innodb_data_fsyncs','Innodb_os_log_fsyncs','Handler_write',
-        'Handler_update','Handler_read_key')"
+        'Com_update','Com_delete','Com_commit','Com_set_option','Com_begin','Innodb_data_fsyncs','Innodb_os_log_fsyncs',
+        'Handler_write','Handler_update','Handler_read_key')"
       echo "commands $($mysql_cmd -N -e "select count(*) from roost_fleet.commands where name='bench.noop'")"
       echo "server_ticks $(awk '{print $14+$15}' /proc/$server_pid/stat)"
       echo "db_ticks $(awk '{print $14+$15}' /proc/$db_pid/stat 2>/dev/null || echo 0)"
@@ -153,7 +153,7 @@ if [ "$commands" = 1 ]; then
         /^seconds/ {printf "-v idle_s=%s ", $2}' "$4" ) \
       'NR==FNR {b[$1]=$2; next} {d[$1]=$2-b[$1]}
       END {n=d["commands"]; if (n<1) n=1; printf "commands %d\n", d["commands"];
-        split("Questions Com_select Com_insert Com_update Com_delete Com_commit Innodb_data_fsyncs Innodb_os_log_fsyncs Handler_write Handler_update Handler_read_key", k, " ");
+        split("Questions Com_select Com_insert Com_update Com_delete Com_commit Com_set_option Com_begin Innodb_data_fsyncs Innodb_os_log_fsyncs Handler_write Handler_update Handler_read_key", k, " ");
         for (i in k) printf "%s %d per_command %.3f\n", k[i], d[k[i]], d[k[i]]/n;
         printf "statements_per_command %.3f\n", (d["Com_select"]+d["Com_insert"]+d["Com_update"]+d["Com_delete"])/n;
         printf "server_cpu_ms_per_command %.3f\ndb_cpu_ms_per_command %.3f\n", d["server_ticks"]*1000/hz/n, d["db_ticks"]*1000/hz/n;
