@@ -13,33 +13,55 @@ import java.sql.SQLException;
 import java.util.function.Function;
 
 /**
- * The relational store: a HikariCP pool, schema migrations (Flyway, from {@code sql/}) applied at
- * open, and a Helidon {@link DbClient} over the pool for every query.
+ * The relational store: schema migrations (Flyway, from {@code sql/}) applied at open, and two
+ * HikariCP pools with a Helidon {@link DbClient} over each.
+ *
+ * <p>Reads and single statements use the main pool ({@code roost.db.pool}), whose connections
+ * stay in auto-commit. Transactions use the write pool ({@code roost.db.write-pool}), whose
+ * connections stay out of it: on one shared pool, every transaction would switch its connection
+ * out of auto-commit and the pool would switch it back on return, two more round trips to the
+ * database per transaction (with the MariaDB driver, {@code set autocommit=0} and {@code =1}),
+ * which were as many as the command path's own statements (docs/benchmarks.md).
  */
 public final class Database implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Database.class.getName());
 
     private final HikariDataSource dataSource;
+    private final HikariDataSource writeDataSource;
     private final QueryTimeout queryTimeout;
     private final DbClient client;
+    private final DbClient writeClient;
 
-    private Database(HikariDataSource dataSource, QueryTimeout queryTimeout, DbClient client) {
+    private Database(HikariDataSource dataSource, HikariDataSource writeDataSource, QueryTimeout queryTimeout) {
         this.dataSource = dataSource;
+        this.writeDataSource = writeDataSource;
         this.queryTimeout = queryTimeout;
-        this.client = client;
+        this.client = clientOver(dataSource, queryTimeout);
+        this.writeClient = clientOver(writeDataSource, queryTimeout);
+    }
+
+    private static DbClient clientOver(HikariDataSource pool, QueryTimeout queryTimeout) {
+        return JdbcClientBuilder.create()
+                .connectionPool(() -> queryTimeout.applyTo(connection(pool)))
+                .build();
+    }
+
+    private static HikariDataSource pool(DatabaseSettings settings, String name, int size, boolean autoCommit) {
+        HikariConfig hikari = new HikariConfig();
+        hikari.setJdbcUrl(settings.url());
+        hikari.setUsername(settings.username());
+        hikari.setPassword(settings.password());
+        hikari.setMaximumPoolSize(size);
+        hikari.setConnectionTimeout(settings.connectTimeout().toMillis());
+        hikari.setPoolName(name);
+        hikari.setAutoCommit(autoCommit);
+        return new HikariDataSource(hikari);
     }
 
     /** Opens the pool and migrates the schema to the newest version. */
     public static Database open(DatabaseSettings settings) {
         DatabaseCreation.ensureExists(settings);
-        HikariConfig hikari = new HikariConfig();
-        hikari.setJdbcUrl(settings.url());
-        hikari.setUsername(settings.username());
-        hikari.setPassword(settings.password());
-        hikari.setMaximumPoolSize(settings.poolSize());
-        hikari.setConnectionTimeout(settings.connectTimeout().toMillis());
-        hikari.setPoolName("roost-db");
-        HikariDataSource dataSource = new HikariDataSource(hikari);
+        HikariDataSource dataSource = pool(settings, "roost-db", settings.poolSize(), true);
         try {
             Flyway flyway = Flyway.configure()
                     .dataSource(dataSource)
@@ -52,11 +74,8 @@ public final class Database implements AutoCloseable {
                             ? "Database schema at version {0}, up to date, on {2}"
                             : "Database schema migrated to version {0} ({1} migrations applied) on {2}",
                     version, applied, DatabaseCreation.redacted(settings.url()));
-            QueryTimeout queryTimeout = new QueryTimeout(settings.queryTimeout());
-            DbClient client = JdbcClientBuilder.create()
-                    .connectionPool(() -> queryTimeout.applyTo(connection(dataSource)))
-                    .build();
-            return new Database(dataSource, queryTimeout, client);
+            return new Database(dataSource, pool(settings, "roost-db-write", settings.writePoolSize(), false),
+                    new QueryTimeout(settings.queryTimeout()));
         } catch (RuntimeException e) {
             dataSource.close();
             throw e;
@@ -72,13 +91,14 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /** Reads and single statements, each committed on its own. */
     public DbClient client() {
         return client;
     }
 
     /** Runs {@code work} in one transaction: committed when it returns, rolled back when it throws. */
     public <T> T inTransaction(Function<DbTransaction, T> work) {
-        DbTransaction tx = client.transaction();
+        DbTransaction tx = writeClient.transaction();
         try {
             T result = work.apply(tx);
             tx.commit();
@@ -104,8 +124,7 @@ public final class Database implements AutoCloseable {
      * JDBC batching, which DbClient does not offer; everything else goes through {@link #client()}.
      */
     public <T> T inJdbcTransaction(SqlWork<T> work) {
-        try (java.sql.Connection connection = queryTimeout.applyTo(dataSource.getConnection())) {
-            connection.setAutoCommit(false);
+        try (java.sql.Connection connection = queryTimeout.applyTo(writeDataSource.getConnection())) {
             try {
                 T result = work.run(connection);
                 connection.commit();
@@ -141,6 +160,8 @@ public final class Database implements AutoCloseable {
     @Override
     public void close() {
         client.close();
+        writeClient.close();
         dataSource.close();
+        writeDataSource.close();
     }
 }

@@ -11,12 +11,13 @@ import java.time.Duration;
  * @param url          JDBC URL: H2 file database by default, or MySQL 8 / MariaDB
  * @param username     database user
  * @param password     database password (never logged)
- * @param poolSize     maximum pooled connections
+ * @param poolSize     maximum pooled connections for reads and single statements
+ * @param writePoolSize  connections kept for transactions (see {@link Database})
  * @param connectTimeout how long a caller waits for a pooled connection
  * @param queryTimeout   how long one statement may run before it fails with UNAVAILABLE (whole seconds)
  */
-public record DatabaseSettings(String url, String username, String password, int poolSize, Duration connectTimeout,
-                               Duration queryTimeout) {
+public record DatabaseSettings(String url, String username, String password, int poolSize, int writePoolSize,
+                               Duration connectTimeout, Duration queryTimeout) {
     public static final String DEFAULT_URL = "jdbc:h2:file:./data/roost;MODE=MySQL;DATABASE_TO_LOWER=TRUE";
     private static final String H2_WRITE_DELAY = "WRITE_DELAY";
 
@@ -31,6 +32,7 @@ public record DatabaseSettings(String url, String username, String password, int
                 Settings.string(db, "username", url.startsWith("jdbc:h2:") ? "sa" : "root"),
                 Settings.string(db, "password", ""),
                 Settings.intIn(db, "pool", 16, 1, 500),
+                Settings.intIn(db, "write-pool", 4, 1, 500),
                 Settings.duration(db, "connect-timeout", Duration.ofSeconds(10)),
                 Settings.duration(db, "query-timeout", Duration.ofSeconds(5)));
     }
@@ -55,6 +57,7 @@ public record DatabaseSettings(String url, String username, String password, int
 
     @Override
     public String toString() {
-        return "DatabaseSettings[url=" + url + ", username=" + username + ", poolSize=" + poolSize + "]";
+        return "DatabaseSettings[url=" + url + ", username=" + username + ", poolSize=" + poolSize
+                + ", writePoolSize=" + writePoolSize + "]";
     }
 }

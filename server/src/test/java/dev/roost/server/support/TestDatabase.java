@@ -37,7 +37,7 @@ public final class TestDatabase implements AutoCloseable {
         String name = "roost_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         if (!onMariaDb()) {
             String url = "jdbc:h2:mem:" + name + ";MODE=MySQL;DATABASE_TO_LOWER=TRUE;DB_CLOSE_DELAY=-1";
-            return new TestDatabase(new DatabaseSettings(url, "sa", "", 8, Duration.ofSeconds(10),
+            return new TestDatabase(new DatabaseSettings(url, "sa", "", 8, 4, Duration.ofSeconds(10),
                     Duration.ofSeconds(5)), null, name);
         }
         String serverUrl = System.getProperty(MARIADB_PROPERTY);
@@ -46,7 +46,7 @@ public final class TestDatabase implements AutoCloseable {
         String base = query < 0 ? serverUrl : serverUrl.substring(0, query);
         String params = query < 0 ? "" : serverUrl.substring(query);
         String url = (base.endsWith("/") ? base : base + "/") + name + params;
-        return new TestDatabase(new DatabaseSettings(url, "root", "", 8, Duration.ofSeconds(10),
+        return new TestDatabase(new DatabaseSettings(url, "root", "", 8, 4, Duration.ofSeconds(10),
                 Duration.ofSeconds(5)), serverUrl, name);
     }
 
