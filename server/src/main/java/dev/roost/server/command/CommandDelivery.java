@@ -2,6 +2,7 @@ package dev.roost.server.command;
 
 import dev.roost.protocol.Messages;
 import dev.roost.server.common.DeviceId;
+import dev.roost.server.common.Stripes;
 import dev.roost.server.device.DeviceLink;
 import dev.roost.server.error.RoostException;
 
@@ -230,7 +231,7 @@ final class CommandDelivery {
 
     /** Runs {@code action} with no delivery to the device in progress (a cancel must not race a send). */
     <T> T underLock(DeviceId device, Supplier<T> action) {
-        ReentrantLock lock = locks[Math.floorMod(Long.hashCode(device.value()), LOCK_STRIPES)];
+        ReentrantLock lock = locks[Stripes.of(device.value(), LOCK_STRIPES)];
         lock.lock();
         try {
             return action.get();

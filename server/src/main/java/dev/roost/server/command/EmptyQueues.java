@@ -1,6 +1,7 @@
 package dev.roost.server.command;
 
 import dev.roost.server.common.DeviceId;
+import dev.roost.server.common.Stripes;
 
 import java.util.Iterator;
 import java.util.concurrent.ConcurrentHashMap;
@@ -106,7 +107,7 @@ final class EmptyQueues {
     }
 
     private static int stripe(DeviceId device) {
-        return Math.floorMod(Long.hashCode(device.value()), GENERATION_STRIPES);
+        return Stripes.of(device.value(), GENERATION_STRIPES);
     }
 
     int size() {

@@ -1,5 +1,7 @@
 package dev.roost.server.command;
 
+import dev.roost.server.common.Stripes;
+
 import java.time.Duration;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
@@ -31,7 +33,7 @@ final class ResultLanes implements AutoCloseable {
     /** @return false when the device's lane is full (or closed): the task will not run */
     boolean submit(long deviceKey, Runnable task) {
         try {
-            lanes[Math.floorMod(Long.hashCode(deviceKey), lanes.length)].execute(task);
+            lanes[Stripes.of(deviceKey, lanes.length)].execute(task);
             return true;
         } catch (RejectedExecutionException e) {
             return false;
