@@ -7,19 +7,19 @@ import java.sql.SQLTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Group commit of command writes: new commands' inserts and state changes of many commands,
  * submitted from any thread, are written in submission order by one thread, as many as arrived
- * within {@code window} of the first (and while the previous batch was written) in one
- * transaction, so one commit (one fsync) serves them all. Each write completes its future once its
+ * while the previous batch was written, and, when that batch had company, within {@code window}
+ * of the first, in one transaction, so one commit (one fsync) serves them all. Each write completes its future once its
  * transaction committed (true: it applied; an insert always applies).
  *
  * <p>An ACKED change followed in the same batch by a change of the same command whose condition
@@ -37,7 +37,7 @@ final class TransitionWriter implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(TransitionWriter.class.getName());
     private static final int MAX_BATCH = 500;
 
-    private record Pending(Write write, CompletableFuture<Boolean> done, boolean ack) {
+    private record Pending(Write write, CompletableFuture<Boolean> done) {
     }
 
     private record HeldAck(Pending pending, long dueNanos) {
@@ -46,10 +46,22 @@ final class TransitionWriter implements AutoCloseable {
     private final CommandStore store;
     private final long windowNanos;
     private final long ackDelayNanos;
-    // The writer thread's own: acks held back by command id, in the order (so also the due order) they came.
-    private final Map<Long, HeldAck> held = new LinkedHashMap<>();
+    /*
+     * Acks held back, by command id and in the order (so also the due order) they came. They are
+     * put here by the submitting thread, not queued: holding one needs no wake-up of the writer,
+     * which finds them when it next takes a change of the same command or looks for due ones.
+     * Whoever removes an entry from heldById owns it; dueOrder may still list it and is skipped.
+     */
+    private final ConcurrentHashMap<Long, HeldAck> heldById = new ConcurrentHashMap<>();
+    private final ConcurrentLinkedQueue<HeldAck> dueOrder = new ConcurrentLinkedQueue<>();
     private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
     private final Thread writer;
+    /**
+     * The writer thread's own: whether the next batch waits up to the window for company. Only
+     * after a batch that had company: under load the window gathers more, while a lone write
+     * (a quiet node, a low rate) is written at once instead of waiting for nothing.
+     */
+    private boolean waitForCompany = true;
     private volatile boolean closed;
     private long batches;
     private long written;
@@ -63,25 +75,39 @@ final class TransitionWriter implements AutoCloseable {
 
     /** Queues a write; the future completes after its commit, or exceptionally when it failed. */
     CompletableFuture<Boolean> submit(Write write) {
-        return enqueue(write, false);
+        CompletableFuture<Boolean> done = new CompletableFuture<>();
+        if (!refusedWhenClosed(done)) {
+            queue.add(new Pending(write, done));
+        }
+        return done;
     }
 
     /**
-     * Queues an acknowledgement (SENT → ACKED, no result) to be written {@code ackDelay} later
+     * Holds an acknowledgement (SENT → ACKED, no result) back, to be written {@code ackDelay} later
      * unless a change out of ACKED comes first; the future completes true when it was folded away.
      */
     CompletableFuture<Boolean> submitAck(Transition ack) {
-        return enqueue(ack, ackDelayNanos > 0);
+        if (ackDelayNanos <= 0) {
+            return submit(ack);
+        }
+        CompletableFuture<Boolean> done = new CompletableFuture<>();
+        if (!refusedWhenClosed(done)) {
+            HeldAck held = new HeldAck(new Pending(ack, done), System.nanoTime() + ackDelayNanos);
+            HeldAck earlier = heldById.put(ack.id().value(), held);
+            dueOrder.add(held);
+            if (earlier != null) {
+                // The same ack twice (a device resending it): the earlier one is superseded.
+                earlier.pending().done().complete(true);
+            }
+        }
+        return done;
     }
 
-    private CompletableFuture<Boolean> enqueue(Write write, boolean heldBack) {
-        CompletableFuture<Boolean> done = new CompletableFuture<>();
+    private boolean refusedWhenClosed(CompletableFuture<Boolean> done) {
         if (closed) {
             done.completeExceptionally(new IllegalStateException("command writer closed"));
-            return done;
         }
-        queue.add(new Pending(write, done, heldBack));
-        return done;
+        return closed;
     }
 
     /** Batches written so far and writes in them (for the benchmark's statements-per-command). */
@@ -96,7 +122,8 @@ final class TransitionWriter implements AutoCloseable {
                 Pending first = queue.poll(untilNextDue(), TimeUnit.NANOSECONDS);
                 if (first != null) {
                     take(first, batch);
-                    long deadline = System.nanoTime() + windowNanos;
+                    int taken = 1;
+                    long deadline = System.nanoTime() + (waitForCompany ? windowNanos : 0);
                     while (batch.size() < MAX_BATCH) {
                         long left = deadline - System.nanoTime();
                         Pending next = left > 0 ? queue.poll(left, TimeUnit.NANOSECONDS) : queue.poll();
@@ -104,7 +131,9 @@ final class TransitionWriter implements AutoCloseable {
                             break;
                         }
                         take(next, batch);
+                        taken++;
                     }
+                    waitForCompany = taken > 1;
                 }
                 takeDue(batch, false);
                 if (!batch.isEmpty()) {
@@ -128,43 +157,49 @@ final class TransitionWriter implements AutoCloseable {
         }
     }
 
-    /** Adds a write to the batch, or holds it back when it is an ack to hold; settles a held ack of its command. */
+    /** Adds a write to the batch after settling a held ack of its command: folded away or written first. */
     private void take(Pending pending, List<Pending> batch) {
-        HeldAck earlier = held.remove(pending.write().id().value());
+        HeldAck earlier = heldById.remove(pending.write().id().value());
         if (earlier != null) {
-            if (!pending.ack() && replacesAck(pending.write())) {
+            if (replacesAck(pending.write())) {
                 earlier.pending().done().complete(true);
             } else {
                 batch.add(earlier.pending());
             }
         }
-        if (pending.ack()) {
-            held.put(pending.write().id().value(), new HeldAck(pending, System.nanoTime() + ackDelayNanos));
-        } else {
-            batch.add(pending);
-        }
+        batch.add(pending);
     }
 
     /** Moves held acks that are due (all of them when closing) into the batch, up to its limit. */
     private void takeDue(List<Pending> batch, boolean all) {
         long now = System.nanoTime();
-        Iterator<HeldAck> oldestFirst = held.values().iterator();
-        while (oldestFirst.hasNext() && (all || batch.size() < MAX_BATCH)) {
-            HeldAck next = oldestFirst.next();
-            if (!all && next.dueNanos() - now > 0) {
-                return;
+        HeldAck next;
+        while ((all || batch.size() < MAX_BATCH) && (next = oldestHeld()) != null
+                && (all || next.dueNanos() - now <= 0)) {
+            dueOrder.poll();
+            if (heldById.remove(next.pending().write().id().value(), next)) {
+                batch.add(next.pending());
             }
-            oldestFirst.remove();
-            batch.add(next.pending());
         }
+    }
+
+    /** The oldest ack still held, dropping the settled ones in front of it from the due order. */
+    private HeldAck oldestHeld() {
+        HeldAck oldest;
+        while ((oldest = dueOrder.peek()) != null
+                && heldById.get(oldest.pending().write().id().value()) != oldest) {
+            dueOrder.poll();
+        }
+        return oldest;
     }
 
     private long untilNextDue() {
         long idle = TimeUnit.MILLISECONDS.toNanos(100);
-        if (held.isEmpty()) {
+        HeldAck oldest = oldestHeld();
+        if (oldest == null) {
             return idle;
         }
-        return Math.max(0, Math.min(idle, held.values().iterator().next().dueNanos() - System.nanoTime()));
+        return Math.max(0, Math.min(idle, oldest.dueNanos() - System.nanoTime()));
     }
 
     private void write(List<Pending> batch) {

@@ -224,6 +224,22 @@ class TransitionWriterTest {
         assertThat(store.find(new CommandId(1)).orElseThrow().state()).isEqualTo(CommandState.ACKED);
     }
 
+    @Test
+    void anAckHeldTwice_isWrittenOnce() throws Exception {
+        ObservedStore store = new ObservedStore(new InMemoryCommandStore());
+        CompletableFuture<Boolean> first;
+        CompletableFuture<Boolean> again;
+        try (TransitionWriter writer = new TransitionWriter(store, Duration.ZERO, Duration.ofHours(1))) {
+            assertThat(writer.submit(new CommandStore.Insert(sent(1))).get(10, TimeUnit.SECONDS)).isTrue();
+            first = writer.submitAck(ack(1));
+            again = writer.submitAck(ack(1));
+        }
+        assertThat(first.get(10, TimeUnit.SECONDS)).as("superseded by the second").isTrue();
+        assertThat(again.get(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(store.written()).filteredOn(TransitionWriterTest::isAck).hasSize(1);
+        assertThat(store.find(new CommandId(1)).orElseThrow().state()).isEqualTo(CommandState.ACKED);
+    }
+
     private static boolean isAck(CommandStore.Write write) {
         return write instanceof CommandStore.Transition change && change.to() == CommandState.ACKED;
     }
