@@ -11,10 +11,13 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
- * What devices report of their commands: acknowledgements and results. Results are stored on
- * result lanes ({@link ResultLanes}), never on a connection's thread, and answered once durable.
+ * What devices report of their commands: acknowledgements and results. A result is handed to the
+ * command writer from the connection's thread when that needs no read and no wait, else on a result
+ * lane ({@link ResultLanes}), so no database call ever runs on a connection's thread; either way it
+ * is answered once durable.
  */
 final class CommandResults implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(CommandResults.class.getName());
@@ -79,29 +82,43 @@ final class CommandResults implements AutoCloseable {
     }
 
     /**
-     * Stores a result on the device's lane and then calls {@code answer} with the outcome.
+     * Stores a result and then calls {@code answer} with the outcome. A result of a command in this
+     * node's running index, with a slot free among the results in flight, is handed to the writer
+     * from the caller's thread: that needs no read and no wait, and saves a lane's wake-up per
+     * result. Any other (the command must be read, or the slots are taken) goes to the device's lane.
      *
      * @return false when the lane is full: nothing was taken, the device should resend later
      */
     boolean finishLater(DeviceId device, Messages.CommandResult result, Consumer<ResultOutcome> answer) {
+        Optional<Command> live = runningHere(device, result.commandId());
+        if (live.isPresent() && resultsInFlight.tryAcquire()) {
+            storeThenAnswer(device, result, () -> storedAsync(device, result, live), answer);
+            return true;
+        }
         return lanes.submit(device.value(), () -> {
             resultsInFlight.acquireUninterruptibly();
-            CompletableFuture<ResultOutcome> stored;
-            try {
-                stored = finishedAsync(device, result);
-            } catch (RuntimeException e) {
-                stored = CompletableFuture.failedFuture(e);
+            storeThenAnswer(device, result, () -> finishedAsync(device, result), answer);
+        });
+    }
+
+    /** Holds one of the results in flight, released when {@code store}'s outcome is known. */
+    private void storeThenAnswer(DeviceId device, Messages.CommandResult result,
+                                 Supplier<CompletableFuture<ResultOutcome>> store, Consumer<ResultOutcome> answer) {
+        CompletableFuture<ResultOutcome> stored;
+        try {
+            stored = store.get();
+        } catch (RuntimeException e) {
+            stored = CompletableFuture.failedFuture(e);
+        }
+        // Answered once the group commit holding the result is durable, on the writer's thread.
+        stored.whenComplete((outcome, failure) -> {
+            resultsInFlight.release();
+            if (failure != null) {
+                LOG.log(System.Logger.Level.WARNING, "could not store the result of command {0} of device {1}: "
+                        + "{2}", result.commandId(), device,
+                        String.valueOf(CommandFinisher.unwrap(failure).getMessage()));
             }
-            // Answered once the group commit holding the result is durable, on the writer's thread.
-            stored.whenComplete((outcome, failure) -> {
-                resultsInFlight.release();
-                if (failure != null) {
-                    LOG.log(System.Logger.Level.WARNING, "could not store the result of command {0} of device {1}: "
-                            + "{2}", result.commandId(), device,
-                            String.valueOf(CommandFinisher.unwrap(failure).getMessage()));
-                }
-                answer.accept(failure == null ? outcome : ResultOutcome.FAILED);
-            });
+            answer.accept(failure == null ? outcome : ResultOutcome.FAILED);
         });
     }
 
@@ -114,7 +131,11 @@ final class CommandResults implements AutoCloseable {
     }
 
     private CompletableFuture<ResultOutcome> finishedAsync(DeviceId device, Messages.CommandResult result) {
-        Optional<Command> command = running(device, result.commandId());
+        return storedAsync(device, result, running(device, result.commandId()));
+    }
+
+    private CompletableFuture<ResultOutcome> storedAsync(DeviceId device, Messages.CommandResult result,
+                                                         Optional<Command> command) {
         if (command.isEmpty()) {
             return CompletableFuture.completedFuture(alreadyFinishedWith(device, result) ? ResultOutcome.DUPLICATE
                     : ResultOutcome.UNKNOWN);
@@ -138,6 +159,11 @@ final class CommandResults implements AutoCloseable {
                 .filter(stored -> stored.deviceId().equals(device) && stored.state().isFinal())
                 .map(stored -> SameResult.matches(stored, result))
                 .orElse(false);
+    }
+
+    /** The device's command by its wire id when this node's running index holds it; never reads. */
+    private Optional<Command> runningHere(DeviceId device, String wireId) {
+        return commandId(wireId).flatMap(running::find).filter(c -> c.deviceId().equals(device));
     }
 
     /**

@@ -13,6 +13,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -82,6 +84,45 @@ class CommandDeliveryRulesTest {
 
         assertThat(rig.answer(command, true)).as("the same result again").isEqualTo(ResultOutcome.DUPLICATE);
         assertThat(rig.answer(command, false)).as("another result after the end").isEqualTo(ResultOutcome.UNKNOWN);
+    }
+
+    @Test
+    void resultOfARunningCommand_isStoredAndAnswered_whileTheDevicesLaneWaitsOnARead() throws Exception {
+        rig = new CommandRig(CommandRig.settings(8, 64));
+        DeviceId device = rig.device(true);
+        Command command = rig.send(device, "exec");
+        CountDownLatch reading = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        rig.observed.beforeNextFind(() -> {
+            reading.countDown();
+            awaitQuietly(release);
+        });
+        // Not in the running index: its lane (the only one) must read it, and is held in that read.
+        CompletableFuture<ResultOutcome> unknown = new CompletableFuture<>();
+        assertThat(rig.service.finishLater(device, result("424242", true), unknown::complete)).isTrue();
+        assertThat(reading.await(10, TimeUnit.SECONDS)).isTrue();
+
+        CompletableFuture<ResultOutcome> stored = new CompletableFuture<>();
+        assertThat(rig.service.finishLater(device, result(command.id().toString(), true), stored::complete)).isTrue();
+
+        assertThat(stored.get(10, TimeUnit.SECONDS)).isEqualTo(ResultOutcome.STORED);
+        assertThat(rig.state(command)).isEqualTo(CommandState.SUCCEEDED);
+        assertThat(unknown).isNotDone();
+        release.countDown();
+        assertThat(unknown.get(10, TimeUnit.SECONDS)).isEqualTo(ResultOutcome.UNKNOWN);
+    }
+
+    private static Messages.CommandResult result(String commandId, boolean succeeded) {
+        return new Messages.CommandResult(commandId, succeeded ? Messages.CommandResult.SUCCEEDED
+                : Messages.CommandResult.FAILED, 0, JsonNodeFactory.instance.objectNode(), "");
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Test

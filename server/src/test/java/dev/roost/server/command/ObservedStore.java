@@ -18,8 +18,9 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * The in-memory store as the service sees it, with what a test needs to watch and to time: how
  * often a device's active commands and commands by id were read, something to do right after the next such read (a
- * write that commits after the read took its rows, as another thread's would), the sizes of the
- * group commits, and something to do before the next one (hold the writer).
+ * write that commits after the read took its rows, as another thread's would), something to do
+ * before the next read by id (hold the reader), the sizes of the group commits, and something to do
+ * before the next one (hold the writer).
  */
 final class ObservedStore implements CommandStore {
     private final InMemoryCommandStore store;
@@ -27,6 +28,7 @@ final class ObservedStore implements CommandStore {
     private final AtomicInteger finds = new AtomicInteger();
     private final AtomicReference<Runnable> afterNextActiveRead = new AtomicReference<>();
     private final AtomicReference<Runnable> beforeNextWrite = new AtomicReference<>();
+    private final AtomicReference<Runnable> beforeNextFind = new AtomicReference<>();
     private final List<Integer> writeSizes = new CopyOnWriteArrayList<>();
     private final List<Write> written = new CopyOnWriteArrayList<>();
 
@@ -51,6 +53,11 @@ final class ObservedStore implements CommandStore {
     /** Runs {@code action} once, on the writer's thread, before the next {@link #writeAll}. */
     void beforeNextWrite(Runnable action) {
         beforeNextWrite.set(action);
+    }
+
+    /** Runs {@code action} once, on the reading thread, before the next read of a command by id. */
+    void beforeNextFind(Runnable action) {
+        beforeNextFind.set(action);
     }
 
     /** Every write handed to {@link #writeAll}, in order. */
@@ -82,6 +89,10 @@ final class ObservedStore implements CommandStore {
     @Override
     public Optional<Command> find(CommandId id) {
         finds.incrementAndGet();
+        Runnable action = beforeNextFind.getAndSet(null);
+        if (action != null) {
+            action.run();
+        }
         return store.find(id);
     }
 
