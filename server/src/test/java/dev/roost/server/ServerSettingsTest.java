@@ -55,7 +55,8 @@ class ServerSettingsTest {
                 .hasMessage("roost.auth.failure-window: must be positive, was PT0S");
         assertThat(ServerSettings.create(roost(Map.of("commands.write-window", "PT0S"))).commands().writeWindow())
                 .isZero();
-        assertThat(ServerSettings.create(roost(Map.of())).commands().writeWindow()).as("the default").isZero();
+        assertThat(ServerSettings.create(roost(Map.of())).commands().writeWindow()).as("the default")
+                .isEqualTo(Duration.ofMillis(2));
         assertThat(ServerSettings.create(roost(Map.of("commands.write-window", "PT0.002S"))).commands().writeWindow())
                 .isEqualTo(Duration.ofMillis(2));
         assertThatThrownBy(() -> ServerSettings.create(roost(Map.of("commands.write-window", "-PT1S"))))
