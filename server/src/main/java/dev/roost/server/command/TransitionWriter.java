@@ -19,8 +19,9 @@ import java.util.concurrent.TimeUnit;
  * Group commit of command writes: new commands' inserts and state changes of many commands,
  * submitted from any thread, are written in submission order by one thread, as many as arrived
  * while the previous batch was written, and, when that batch had company, within {@code window}
- * of the first, in one transaction, so one commit (one fsync) serves them all. Each write completes its future once its
- * transaction committed (true: it applied; an insert always applies).
+ * of the first, in one transaction, so one commit (one fsync) serves them all. Each write
+ * completes its future once its transaction committed (true: it applied; an insert always
+ * applies).
  *
  * <p>An ACKED change followed in the same batch by a change of the same command whose condition
  * accepts SENT and ACKED alike (a result, a timeout) is folded into it: the ACKED row would be

@@ -92,7 +92,8 @@ class DatabasePoolsTest {
     }
 
     private static Optional<String> secret(Connection connection, String name) throws SQLException {
-        try (PreparedStatement select = connection.prepareStatement("SELECT secret FROM server_secrets WHERE name = ?")) {
+        try (PreparedStatement select = connection.prepareStatement(
+                "SELECT secret FROM server_secrets WHERE name = ?")) {
             select.setString(1, name);
             try (ResultSet rows = select.executeQuery()) {
                 return rows.next() ? Optional.of(rows.getString(1)) : Optional.empty();
